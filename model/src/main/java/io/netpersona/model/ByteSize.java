@@ -55,20 +55,19 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
         return Long.compare(bytes, o.bytes);
     }
 
-    /** Binary units when exact ({@code 32KiB}), then decimal ({@code 64kB}), else bytes ({@code 1500B}). */
+    /** The shortest exact text: {@code 32KiB}, {@code 64kB}, {@code 1.5MiB}, {@code 1500B} (a tie goes to whole numbers). */
     @Override
     public String toString() {
         String[] names = {"TiB", "GiB", "MiB", "KiB", "TB", "GB", "MB", "kB"};
         long[] units = {1L << 40, 1L << 30, 1L << 20, 1L << 10,
                 1_000_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String best = bytes + "B";
         for (int i = 0; i < units.length; i++) {
-            if (bytes >= units[i]) {
-                String n = Decimals.exact(bytes, units[i]);
-                if (n != null) {
-                    return n + names[i];
-                }
+            String n = bytes >= units[i] ? Decimals.exact(bytes, units[i]) : null;
+            if (n != null && (n + names[i]).length() < best.length()) {
+                best = n + names[i];
             }
         }
-        return bytes + "B";
+        return best;
     }
 }

@@ -9,11 +9,11 @@ final class Decimals {
 
     /** {@code value / unit} as text when it has at most three decimal places, else null. */
     static String exact(long value, long unit) {
-        BigDecimal q = BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit));
-        q = q.stripTrailingZeros();
-        if (q.scale() > 3) {
+        BigDecimal q = BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit), 3, RoundingMode.DOWN);
+        if (q.multiply(BigDecimal.valueOf(unit)).compareTo(BigDecimal.valueOf(value)) != 0) {
             return null;
         }
+        q = q.stripTrailingZeros();
         return q.scale() < 0 ? q.setScale(0, RoundingMode.UNNECESSARY).toPlainString() : q.toPlainString();
     }
 
