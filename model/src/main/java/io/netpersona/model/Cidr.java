@@ -28,7 +28,8 @@ public record Cidr(IpAddress network, int prefixLength) {
         } else {
             String p = t.substring(slash + 1);
             if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > address.bits()) {
-                throw new InvalidValueException(EXPECTED + " (prefix length 0.." + address.bits() + ")");
+                throw new InvalidValueException("a CIDR such as " + (address.isIpv4() ? "10.201.2.0/24" : "fd00::/64")
+                        + ", with a prefix length of 0.." + address.bits());
             }
             prefix = Integer.parseInt(p);
         }

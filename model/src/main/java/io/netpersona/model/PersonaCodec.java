@@ -12,6 +12,9 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLWriteFeature;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import tools.jackson.databind.DeserializationFeature;
 
 /**
  * Reads and writes persona documents as YAML or JSON. Reading refuses a document whole when anything is
@@ -20,7 +23,21 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  */
 public final class PersonaCodec {
     /** The two formats of the document. */
-    public enum Format { YAML, JSON }
+    public enum Format {
+        YAML, JSON;
+
+        /** JSON for a {@code .json} file, YAML for {@code .yaml}/{@code .yml}, otherwise by the first character. */
+        public static Format detect(String fileName, String text) {
+            String name = fileName.toLowerCase(java.util.Locale.ROOT);
+            if (name.endsWith(".json")) {
+                return JSON;
+            }
+            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                return YAML;
+            }
+            return text.stripLeading().startsWith("{") ? JSON : YAML;
+        }
+    }
 
     /** The outcome of reading a document: a valid persona, or the problems that refuse it. */
     public sealed interface Parsed {
@@ -37,6 +54,7 @@ public final class PersonaCodec {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
             .enable(YAMLWriteFeature.MINIMIZE_QUOTES)
             .enable(YAMLWriteFeature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -45,6 +63,7 @@ public final class PersonaCodec {
             .build();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
@@ -118,16 +137,18 @@ public final class PersonaCodec {
     private static JsonNode tree(String text, Format format, Problems problems) {
         ObjectMapper mapper = format == Format.YAML ? YAML : JSON;
         try (JsonParser parser = mapper.createParser(text)) {
-            if (parser.nextToken() == null) {
-                problems.add("", "empty document (expected: a persona with apiVersion, kind, metadata and spec)");
-                return null;
+            JsonToken first = parser.nextToken();
+            JsonNode tree = first == null ? null : mapper.readTree(parser);
+            for (JsonToken next = parser.nextToken(); next != null; next = parser.nextToken()) {
+                if (next != JsonToken.VALUE_NULL) { // a bare "---" at the end is an empty document, harmless
+                    TokenStreamLocation at = parser.currentTokenLocation();
+                    problems.addAll(List.of(Problem.at(at.getLineNr(), at.getColumnNr(),
+                            "a second document (expected: one persona per file)")));
+                    return null;
+                }
             }
-            JsonNode tree = mapper.readTree(parser);
-            JsonToken next = parser.nextToken();
-            if (next != null) {
-                TokenStreamLocation at = parser.currentTokenLocation();
-                problems.addAll(List.of(Problem.at(at.getLineNr(), at.getColumnNr(),
-                        "a second document (expected: one persona per file)")));
+            if (tree == null || tree.isNull() || tree.isMissingNode()) {
+                problems.add("", "empty document (expected: a persona with apiVersion, kind, metadata and spec)");
                 return null;
             }
             if (!tree.isObject()) {
@@ -137,15 +158,34 @@ public final class PersonaCodec {
             }
             return tree;
         } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            String message = firstLine(e.getOriginalMessage());
-            if (at != null && at.getLineNr() > 0) {
-                problems.addAll(List.of(Problem.at(at.getLineNr(), at.getColumnNr(), message)));
-            } else {
-                problems.add("", "malformed " + format.name() + ": " + message);
-            }
+            problems.addAll(List.of(syntaxProblem(e, format)));
             return null;
         }
+    }
+
+    /** Where and what: the YAML engine's own problem and context when it has them, else Jackson's. */
+    private static Problem syntaxProblem(JacksonException e, Format format) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYamlEngineException y && y.getProblemMark().isPresent()) {
+                Mark at = y.getProblemMark().get();
+                String message = y.getProblem();
+                if (y.getContext() != null) {
+                    message += " (" + y.getContext() + y.getContextMark()
+                            .map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("") + ")";
+                }
+                return Problem.at(at.getLine() + 1, at.getColumn() + 1, message);
+            }
+        }
+        TokenStreamLocation at = e.getLocation();
+        String message = firstLine(e.getOriginalMessage());
+        var duplicate = java.util.regex.Pattern.compile("Duplicate Object property \"(.*)\"").matcher(message);
+        if (duplicate.find()) {
+            message = "duplicate field " + duplicate.group(1) + " (expected: each field once)";
+        }
+        if (at != null && at.getLineNr() > 0) {
+            return Problem.at(at.getLineNr(), at.getColumnNr(), message);
+        }
+        return new Problem("", "malformed " + format.name() + ": " + message);
     }
 
     private static String firstLine(String message) {

@@ -152,7 +152,9 @@ public final class PersonaValidator {
         }
         if (t.members() != null) {
             for (int i = 0; i < t.members().size(); i++) {
-                name("spec.topology.members[" + i + "]", t.members().get(i));
+                if (t.members().get(i) != null) {
+                    name("spec.topology.members[" + i + "]", t.members().get(i));
+                }
             }
             unique("spec.topology.members", t.members());
             if (t.hub() != null && !t.members().isEmpty() && !t.members().contains(t.hub())) {
@@ -199,7 +201,7 @@ public final class PersonaValidator {
         }
         if (d.search() != null) {
             for (int i = 0; i < d.search().size(); i++) {
-                if (!Names.DOMAIN.matcher(d.search().get(i)).matches()) {
+                if (d.search().get(i) != null && !Names.DOMAIN.matcher(d.search().get(i)).matches()) {
                     p.invalid("spec.dns.search[" + i + "]", d.search().get(i), Names.DOMAIN_EXPECTED);
                 }
             }
@@ -215,6 +217,9 @@ public final class PersonaValidator {
             for (int i = 0; i < r.fallback().size(); i++) {
                 String f = r.fallback().get(i);
                 String path = "spec.routing.fallback[" + i + "]";
+                if (f == null) {
+                    continue;
+                }
                 if (!Names.isInterface(f)) {
                     p.invalid(path, f, Names.IFNAME_EXPECTED);
                 } else if (f.equals(r.preferredEgress())) {
@@ -234,15 +239,21 @@ public final class PersonaValidator {
         for (int i = 0; i < deps.size(); i++) {
             Dependency d = deps.get(i);
             String path = "spec.dependencies[" + i + "]";
+            if (d == null) {
+                continue;
+            }
             if (d.name() == null) {
                 p.missing(path + ".name", Names.NAME_EXPECTED);
-            } else if (name(path + ".name", d.name())) {
-                Integer first = firstIndex.putIfAbsent(d.name(), i);
-                if (first != null) {
-                    p.invalid(path + ".name", d.name(),
-                            "a name no other dependency has (spec.dependencies[" + first + "] has it)");
-                }
+            } else {
+                // a badly written name is still declared: rules naming it are not told it does not exist
                 names.add(d.name());
+                if (name(path + ".name", d.name())) {
+                    Integer first = firstIndex.putIfAbsent(d.name(), i);
+                    if (first != null) {
+                        p.invalid(path + ".name", d.name(),
+                                "a name no other dependency has (spec.dependencies[" + first + "] has it)");
+                    }
+                }
             }
             if (d.address() == null && d.host() == null) {
                 p.missing(path + ".address", "the dependency's address, or its host name");
@@ -318,7 +329,7 @@ public final class PersonaValidator {
     private <T> void unique(String path, List<T> items) {
         List<T> seen = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            int first = seen.indexOf(items.get(i));
+            int first = items.get(i) == null ? -1 : seen.indexOf(items.get(i));
             if (first >= 0) {
                 p.invalid(path + "[" + i + "]", items.get(i), "no repeats (same as " + path + "[" + first + "])");
             }
@@ -331,6 +342,9 @@ public final class PersonaValidator {
         void check(Security s, Set<String> dependencyNames) {
             List<AllowRule> allow = s.allow() == null ? List.of() : s.allow();
             for (int i = 0; i < allow.size(); i++) {
+                if (allow.get(i) == null) {
+                    continue;
+                }
                 rule("spec.security.allow[" + i + "]", allow.get(i), dependencyNames);
                 int first = allow.subList(0, i).indexOf(allow.get(i));
                 if (first >= 0) {

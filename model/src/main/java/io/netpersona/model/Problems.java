@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Collects problems during one pass; renders values the way messages show them. */
 final class Problems {
-    private static final int MAX_VALUE_CHARS = 60;
+    private static final int MAX_VALUE_CHARS = 80;
     private final List<Problem> list = new ArrayList<>();
 
     void add(String path, String message) {
@@ -51,6 +51,7 @@ final class Problems {
             return "\"\"";
         }
         s = s.replace("\n", "\\n");
-        return s.length() > MAX_VALUE_CHARS ? s.substring(0, MAX_VALUE_CHARS - 3) + "..." : s;
+        return s.length() > MAX_VALUE_CHARS
+                ? s.substring(0, MAX_VALUE_CHARS - 3) + "... (" + s.length() + " characters)" : s;
     }
 }

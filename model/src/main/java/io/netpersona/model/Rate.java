@@ -16,6 +16,9 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     private static final Pattern SYNTAX =
             Pattern.compile("(-?)([0-9]+(?:\\.[0-9]+)?)\\s*([kKmMgGtT]?)(?:bit(?:/s)?|bps)");
 
+    private static final Pattern BYTES =
+            Pattern.compile("[0-9]+(?:\\.[0-9]+)?\\s*[kKmMgGtT]?i?(?:B|[bB]ytes?|Bps|B/s)(?:/s)?");
+
     public Rate {
         if (bitsPerSecond < 0 || bitsPerSecond > MAX_BITS_PER_SECOND) {
             throw new InvalidValueException("a rate between 0bit and 10Tbit");
@@ -34,6 +37,9 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     public static Rate parse(String text) {
         Matcher m = SYNTAX.matcher(text.strip());
         if (!m.matches()) {
+            if (BYTES.matcher(text.strip()).matches()) {
+                throw new InvalidValueException("a rate in bits such as 20Mbit (1MB/s is 8Mbit)");
+            }
             throw new InvalidValueException(EXPECTED);
         }
         if (!m.group(1).isEmpty()) {

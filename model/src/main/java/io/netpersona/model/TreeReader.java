@@ -25,7 +25,7 @@ final class TreeReader {
 
     <R extends Record> R readRecord(Class<R> type, JsonNode node, String path) {
         if (!node.isObject()) {
-            problems.invalid(path, text(node), "a mapping with fields " + Records.fieldNames(type));
+            problems.invalid(path, text(node), "a mapping with fields " + String.join(", ", Records.fieldNames(type)));
             return null;
         }
         RecordComponent[] components = type.getRecordComponents();
@@ -75,13 +75,10 @@ final class TreeReader {
             String p = path + "[" + i + "]";
             JsonNode item = node.get(i);
             if (item.isNull()) {
-                problems.add(p, "empty list item");
-                continue;
+                problems.add(p, "empty list item (expected: a value, or no dash)");
             }
-            Object v = read(element, item, p);
-            if (v != null) {
-                out.add(v);
-            }
+            // an unreadable item stays as a hole, so that later items keep their index in messages
+            out.add(item.isNull() ? null : read(element, item, p));
         }
         return out;
     }
@@ -107,21 +104,24 @@ final class TreeReader {
             if (node.isIntegralNumber() && (type == Long.class ? node.canConvertToLong() : node.canConvertToInt())) {
                 return type == Long.class ? (Object) node.longValue() : (Object) node.intValue();
             }
-            problems.invalid(path, text(node), "an integer");
+            String expected = node.isIntegralNumber()
+                    ? "an integer of at most " + (type == Long.class ? Long.MAX_VALUE : Integer.MAX_VALUE)
+                    : "an integer";
+            notA(path, node, expected, t -> t.strip().matches("-?[0-9]+"));
             return null;
         }
         if (type == Double.class) {
             if (node.isNumber() && Double.isFinite(node.doubleValue())) {
                 return node.doubleValue();
             }
-            problems.invalid(path, text(node), "a number");
+            notA(path, node, "a number", t -> t.strip().matches("-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?"));
             return null;
         }
         if (type == Boolean.class) {
             if (node.isBoolean()) {
                 return node.booleanValue();
             }
-            problems.invalid(path, text(node), "true or false");
+            notA(path, node, "true or false", t -> t.equals("true") || t.equals("false"));
             return null;
         }
         if (node.isContainer()) {
@@ -137,6 +137,15 @@ final class TreeReader {
         } catch (InvalidValueException e) {
             problems.invalid(path, s, e.expected());
             return null;
+        }
+    }
+
+    /** A wrong type; text that must have been quoted is shown quoted, so that "1400" does not look like a number. */
+    private void notA(String path, JsonNode node, String expected, java.util.function.Predicate<String> looksRight) {
+        if (node.isString() && looksRight.test(node.asString())) {
+            problems.invalid(path, '"' + node.asString() + '"', expected + ", not text in quotes");
+        } else {
+            problems.invalid(path, text(node), expected);
         }
     }
 

@@ -100,7 +100,7 @@ class UnitsTest {
         assertThat(Cidr.parse("10.201.2.0/24").contains(IpAddress.parse("10.201.2.77"))).isTrue();
         assertThat(Cidr.parse("10.201.2.0/24").contains(IpAddress.parse("10.201.3.1"))).isFalse();
         assertThatThrownBy(() -> Cidr.parse("10.0.0.1/24")).hasMessageContaining("such as 10.0.0.0/24");
-        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("prefix length 0..32");
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).hasMessageContaining("with a prefix length of 0..32");
     }
 
     @Test

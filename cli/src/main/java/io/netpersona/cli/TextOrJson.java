@@ -1,0 +1,4 @@
+package io.netpersona.cli;
+
+/** Output of commands that print for people by default. */
+enum TextOrJson { text, json }
