@@ -1,5 +1,6 @@
 # Sourced by ./persona and ./run-tests: finds a JDK new enough for netpersona.
 # Prints nothing on success; sets NETPERSONA_JAVA_HOME. On failure prints what it looked at and returns 1.
+# NETPERSONA_JDK_SEARCH (folders separated by ':') replaces the usual JVM folders, for JDKs kept elsewhere.
 NETPERSONA_MIN_JDK=25
 
 # Major version of the JDK at $1, from its `release` file (no JVM start), or 0.
@@ -19,8 +20,16 @@ netpersona_jdk_major() {
 netpersona_find_jdk() {
   local candidates=() dir major best="" best_major=0
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
-  for dir in /usr/lib/jvm/* /usr/local/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*jdk* \
-             "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  local search=()
+  if [ -n "${NETPERSONA_JDK_SEARCH:-}" ]; then
+    local IFS=:
+    for dir in $NETPERSONA_JDK_SEARCH; do search+=("$dir" "$dir"/*); done
+    unset IFS
+  else
+    search=(/usr/lib/jvm/* /usr/local/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* /opt/*jdk*
+            "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home)
+  fi
+  for dir in "${search[@]}"; do
     [ -d "$dir" ] && candidates+=("$dir")
   done
   # JAVA_HOME wins when it is new enough; otherwise the newest suitable JDK found.
