@@ -1,0 +1,39 @@
+package io.netpersona.substrate;
+
+import java.util.List;
+
+/**
+ * What an application's traffic looks like now: its bytes and packets in each direction, its TCP sockets,
+ * the queue of its QoS classes, and the counters of its devices. Fields a substrate cannot measure are empty.
+ */
+public record Metrics(
+        long sampledAtMillis,
+        Counters traffic,
+        List<TcpSocket> sockets,
+        List<Queue> queues,
+        List<Device> devices) {
+    public Metrics {
+        sockets = List.copyOf(sockets);
+        queues = List.copyOf(queues);
+        devices = List.copyOf(devices);
+    }
+
+    public static Metrics none(long now) {
+        return new Metrics(now, new Counters(0, 0, 0, 0), List.of(), List.of(), List.of());
+    }
+
+    /** Bytes and packets the application sent (tx) and received (rx). */
+    public record Counters(long rxBytes, long rxPackets, long txBytes, long txPackets) {}
+
+    /** One TCP socket of the application. Times in milliseconds, rates in bits per second. */
+    public record TcpSocket(String local, String peer, String state, String congestionControl, double rttMs,
+            double rttVarMs, long retransmits, long deliveryRateBps, long cwnd) {}
+
+    /** One queue (a QoS class's leaf qdisc) on a device. */
+    public record Queue(String scope, String device, String handle, long backlogBytes, long backlogPackets, long drops,
+            long overlimits, long sentBytes) {}
+
+    /** A device's counters. */
+    public record Device(String scope, String name, long rxBytes, long rxPackets, long rxDropped, long txBytes,
+            long txPackets, long txDropped) {}
+}

@@ -1,0 +1,32 @@
+package io.netpersona.substrate;
+
+import io.netpersona.model.Persona;
+
+/**
+ * Something that can realise personas: a Linux host, a simulated network. Operations are idempotent:
+ * {@code apply(plan(observe(p), p))} twice leaves the second plan empty.
+ *
+ * <p>Implementations say what they can do before they are asked ({@link #capabilities()}), refuse what
+ * they cannot do with the field and the reason ({@link InvalidRequestException}, nothing applied), and
+ * apply a change set all or nothing ({@link ApplyFailedException} after putting the host back).
+ */
+public interface Substrate {
+    String name();
+
+    Capabilities capabilities();
+
+    /** The persona's actual state here: the resources it sets (or set before), drift, and metrics. */
+    Observation observe(Persona persona);
+
+    /** The steps that take the host from {@code actual} to {@code desired}; empty when they match. */
+    ChangeSet plan(Observation actual, Persona desired);
+
+    /** The steps that remove everything the persona put here and put back what it changed. */
+    ChangeSet planRemoval(String personaName);
+
+    /** Applies a change set as one transaction. */
+    Applied apply(ChangeSet changes);
+
+    /** Puts back the state from before {@code applied}. */
+    void revert(Applied applied);
+}

@@ -1,0 +1,95 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.substrate.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs rendered batches, one process per batch, and names the step of the first line that failed. */
+final class BatchRunner {
+    /** Where a batch run stopped: the step and the tool's complaint. */
+    record Failure(Step step, String reason) {}
+
+    private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+    private final Commands commands;
+
+    BatchRunner(Commands commands) {
+        this.commands = commands;
+    }
+
+    /** Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback). */
+    Optional<Failure> run(Batches batches, boolean force) {
+        Failure first = null;
+        for (Batches.Batch b : batches.all()) {
+            Optional<Failure> f = run(b, force);
+            if (f.isPresent()) {
+                if (!force) {
+                    return f;
+                }
+                first = first == null ? f.get() : first;
+            }
+        }
+        return Optional.ofNullable(first);
+    }
+
+    private Optional<Failure> run(Batches.Batch b, boolean force) {
+        String input = String.join("\n", b.lines()) + "\n";
+        Commands.Result r = switch (b.tool()) {
+            case IP -> commands.run(force ? Commands.ip(b.scope(), "-force", "-batch", "-") : Commands.ip(b.scope(), "-batch", "-"), input);
+            case TC -> commands.run(force ? Commands.tc(b.scope(), "-force", "-batch", "-") : Commands.tc(b.scope(), "-batch", "-"), input);
+            case NFT -> commands.run(Commands.nft(b.scope(), "-f", "-"), input);
+            case FILE -> writeFile(b);
+        };
+        if (r.ok()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Failure(failingStep(b, r), r.complaint()));
+    }
+
+    private static Step failingStep(Batches.Batch b, Commands.Result r) {
+        Matcher m = FAILED_LINE.matcher(r.stderr());
+        if (m.find()) {
+            int line = Integer.parseInt(m.group(1));
+            if (line >= 1 && line <= b.origins().size()) {
+                return b.origins().get(line - 1);
+            }
+        }
+        return b.origins().getFirst();
+    }
+
+    private static Commands.Result writeFile(Batches.Batch b) {
+        Path path = Path.of(b.lines().getFirst());
+        List<String> argv = List.of("write", path.toString());
+        try {
+            if (b.content() == null) {
+                Files.deleteIfExists(path);
+                removeIfEmpty(path.getParent());
+            } else {
+                Files.createDirectories(path.getParent());
+                Path tmp = Files.createTempFile(path.getParent(), ".netpersona", ".tmp");
+                Files.writeString(tmp, b.content());
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return new Commands.Result(argv, 0, "", "");
+        } catch (IOException e) {
+            return new Commands.Result(argv, 1, "", path + ": " + e);
+        }
+    }
+
+    /** /etc/netns/NAME is made for the file; when its last file goes, so does it. */
+    private static void removeIfEmpty(Path dir) throws IOException {
+        if (dir != null && dir.getParent() != null && dir.getParent().toString().equals("/etc/netns")
+                && Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isEmpty()) {
+                    Files.delete(dir);
+                }
+            }
+        }
+    }
+}

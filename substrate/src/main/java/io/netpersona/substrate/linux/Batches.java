@@ -1,0 +1,58 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.substrate.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Commands of a change set grouped into one batch per tool and namespace, in the order the steps come:
+ * {@code ip -batch -}, {@code tc -batch -}, {@code nft -f -}, and file writes. Consecutive lines for the
+ * same tool and scope share one process.
+ */
+final class Batches {
+    enum Tool { IP, TC, NFT, FILE }
+
+    /**
+     * One process worth of lines, with the step each line came from (to name a failing step). A FILE batch
+     * has one line, the path, and the content to write (null to remove the file).
+     */
+    record Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content) {}
+
+    private final List<Batch> batches = new ArrayList<>();
+    private Step current;
+
+    void from(Step step) {
+        current = step;
+    }
+
+    void ip(String scope, String line) {
+        add(Tool.IP, scope, line);
+    }
+
+    void tc(String scope, String line) {
+        add(Tool.TC, scope, line);
+    }
+
+    void nft(String scope, String script) {
+        add(Tool.NFT, scope, script);
+    }
+
+    /** Writes {@code content} to {@code path}, or removes the file when content is null. */
+    void file(String path, String content) {
+        batches.add(new Batch(Tool.FILE, "", List.of(path), List.of(current), content));
+    }
+
+    private void add(Tool tool, String scope, String line) {
+        Batch last = batches.isEmpty() ? null : batches.getLast();
+        if (last != null && last.tool() == tool && last.scope().equals(scope)) {
+            last.lines().add(line);
+            last.origins().add(current);
+        } else {
+            batches.add(new Batch(tool, scope, new ArrayList<>(List.of(line)), new ArrayList<>(List.of(current)), null));
+        }
+    }
+
+    List<Batch> all() {
+        return batches;
+    }
+}

@@ -1,0 +1,108 @@
+package io.netpersona.substrate.linux;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The kernel's state as JSON, read at most once per scope and question during one observation: links,
+ * addresses, routes, rules, qdiscs and classes per device, nftables tables. Everything the driver reads
+ * goes through here, so an observation costs a handful of processes, not one per resource.
+ */
+final class HostView {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private final Commands commands;
+    private final Map<String, JsonNode> cache = new HashMap<>();
+
+    HostView(Commands commands) {
+        this.commands = commands;
+    }
+
+    Commands commands() {
+        return commands;
+    }
+
+    /** Whether a network namespace of that name exists (the host's own scope always does). */
+    boolean namespaceExists(String scope) {
+        return scope.isEmpty() || java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", scope));
+    }
+
+    JsonNode links(String scope) {
+        return read("links " + scope, () -> commands.run(Commands.ip(scope, "-j", "-d", "link", "show"), null));
+    }
+
+    JsonNode addresses(String scope) {
+        return read("addr " + scope, () -> commands.run(Commands.ip(scope, "-j", "addr", "show"), null));
+    }
+
+    JsonNode routes(String scope, String family) {
+        return read("routes " + family + scope, () -> commands.run(
+                Commands.ip(scope, family, "-j", "-d", "route", "show", "table", "all"), null));
+    }
+
+    JsonNode rules(String scope, String family) {
+        return read("rules " + family + scope, () -> commands.run(Commands.ip(scope, family, "-j", "rule", "show"), null));
+    }
+
+    JsonNode qdiscs(String scope, String device) {
+        return read("qdisc " + scope + " " + device, () -> commands.run(
+                Commands.tc(scope, "-s", "-j", "qdisc", "show", "dev", device), null));
+    }
+
+    JsonNode classes(String scope, String device) {
+        return read("class " + scope + " " + device, () -> commands.run(
+                Commands.tc(scope, "-s", "-j", "class", "show", "dev", device), null));
+    }
+
+    JsonNode filters(String scope, String device, String parent) {
+        return read("filter " + scope + " " + device + " " + parent, () -> commands.run(
+                Commands.tc(scope, "-j", "filter", "show", "dev", device, "parent", parent), null));
+    }
+
+    /** The text listing of one nftables table, or empty when it does not exist. */
+    Optional<String> nftTable(String scope, String family, String table) {
+        String key = "nft " + scope + " " + family + " " + table;
+        JsonNode n = read(key, () -> {
+            Commands.Result r = commands.run(Commands.nft(scope, "list", "table", family, table), null);
+            return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
+        });
+        return n.isString() ? Optional.of(n.stringValue()) : Optional.empty();
+    }
+
+    /** The named counters of a table as JSON (nft -j), or an empty array. */
+    JsonNode nftJson(String scope, String family, String table) {
+        return read("nftj " + scope + " " + family + " " + table,
+                () -> commands.run(Commands.nft(scope, "-j", "list", "table", family, table), null));
+    }
+
+    /** Forgets what was read, after a change. */
+    void invalidate() {
+        cache.clear();
+    }
+
+    private JsonNode read(String key, Supplier<Commands.Result> run) {
+        return cache.computeIfAbsent(key, k -> {
+            Commands.Result r = run.get();
+            if (!r.ok() || r.stdout().isBlank()) {
+                return JsonNodeFactory.instance.arrayNode(); // a device or table that does not exist
+            }
+            JsonNode n = JSON.readTree(r.stdout());
+            return n == null ? JsonNodeFactory.instance.arrayNode() : n;
+        });
+    }
+
+    /** The element of a JSON array whose {@code field} equals {@code value}. */
+    static Optional<JsonNode> find(JsonNode array, String field, String value) {
+        for (JsonNode n : array) {
+            if (value.equals(n.path(field).asString(null))) {
+                return Optional.of(n);
+            }
+        }
+        return Optional.empty();
+    }
+}

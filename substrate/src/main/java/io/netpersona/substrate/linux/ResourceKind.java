@@ -1,0 +1,31 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.substrate.Resource;
+import io.netpersona.substrate.Step;
+import java.util.Optional;
+
+/**
+ * How one kind of host state is read back from the kernel and written as batch lines. Kinds are applied
+ * in {@link #order()} (topology before addresses before routes before qdiscs before nftables before
+ * files) and deleted in the reverse order.
+ */
+interface ResourceKind {
+    String name();
+
+    int order();
+
+    /** The resource as it is now, or empty when it does not exist. */
+    Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded);
+
+    /** Adds the commands for {@code step} to the batches. */
+    void render(Step step, Batches out);
+
+    /**
+     * What to remember of a resource just applied, to tell later whether someone changed it (kinds whose
+     * kernel form is not the form they were written in, such as nftables tables); null when the
+     * attributes read back suffice.
+     */
+    default String fingerprint(Resource.Key key, HostView view) {
+        return null;
+    }
+}
