@@ -1,6 +1,7 @@
 package io.netpersona.substrate.linux;
 
 import io.netpersona.model.Persona;
+import io.netpersona.model.PersonaCodec;
 import io.netpersona.model.Problem;
 import io.netpersona.substrate.Applied;
 import io.netpersona.substrate.ApplyFailedException;
@@ -110,7 +111,7 @@ public final class LinuxSubstrate implements Substrate {
                 .filter(e -> !desired.resources().containsKey(e.key()))
                 .forEach(e -> Reconciler.step(Optional.ofNullable(actual.actual().get(e.key())), e.original())
                         .ifPresent(steps::add)));
-        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps));
+        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona);
     }
 
     @Override
@@ -129,7 +130,7 @@ public final class LinuxSubstrate implements Substrate {
     public Applied apply(ChangeSet changes) {
         HostView view = new HostView(commands);
         Records.Record record = records.load(changes.persona())
-                .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of()));
+                .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of(), null));
         Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
         for (Step s : changes.steps()) {
             before.put(s.key(), read(s.key(), view, record.entry(s.key())));
@@ -137,13 +138,13 @@ public final class LinuxSubstrate implements Substrate {
         // write-ahead: a crash from here on still knows what to put back
         Map<Resource.Key, Records.Entry> entries = new TreeMap<>(record.entries());
         before.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
-        records.save(new Records.Record(record.persona(), record.minor(), entries));
+        records.save(record.with(entries, record.document()));
 
         List<Step> ordered = reconciler.ordered(changes.steps());
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
             List<String> residue = restore(before, entries);
-            records.save(new Records.Record(record.persona(), record.minor(), prune(entries)));
+            records.save(record.with(prune(entries), record.document()));
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
@@ -155,8 +156,11 @@ public final class LinuxSubstrate implements Substrate {
             entries.put(s.key(), new Records.Entry(s.key(), old.original(), now,
                     now.isPresent() ? kind.fingerprint(s.key(), after) : null));
         }
-        records.save(new Records.Record(record.persona(), record.minor(), prune(entries)));
-        return new Applied(changes, before, clock.millis());
+        // a change set without a target is a removal: the persona is gone from this host, record and all
+        records.save(changes.target() == null ? record.with(Map.of(), null)
+                : record.with(prune(entries), PersonaCodec.toYaml(changes.target())));
+        Persona previous = record.document() == null ? null : PersonaCodec.readYaml(record.document());
+        return new Applied(changes, before, previous, clock.millis());
     }
 
     @Override
@@ -165,7 +169,7 @@ public final class LinuxSubstrate implements Substrate {
         Records.Record record = records.load(applied.changes().persona()).orElseThrow();
         List<Step> steps = new ArrayList<>();
         applied.before().forEach((key, was) -> Reconciler.step(read(key, view, record.entry(key)), was).ifPresent(steps::add));
-        apply(new ChangeSet(applied.changes().persona(), steps));
+        apply(new ChangeSet(applied.changes().persona(), steps, applied.previous()));
     }
 
     /** The numbers and place of a persona's application, after checking that it can be found here. */
@@ -223,6 +227,16 @@ public final class LinuxSubstrate implements Substrate {
             case Step.Modify m -> Optional.of(m.to());
             case Step.Delete d -> Optional.empty();
         };
+    }
+
+    /** The persona last applied under that name on this machine, if any. */
+    public Optional<Persona> applied(String personaName) {
+        return records.load(personaName).map(Records.Record::document).map(PersonaCodec::readYaml);
+    }
+
+    /** The names of the personas that have state on this machine. */
+    public List<String> personas() {
+        return records.all().stream().map(Records.Record::persona).toList();
     }
 
     /** The problems a persona has on this host (for callers that check before planning). */

@@ -38,10 +38,14 @@ final class Records {
         }
     }
 
-    /** A persona's record: its numbers and its entries. */
-    record Record(String persona, int minor, Map<Resource.Key, Entry> entries) {
+    /** A persona's record: its numbers, its entries, and the persona document last applied (YAML, or null). */
+    record Record(String persona, int minor, Map<Resource.Key, Entry> entries, String document) {
         Record {
             entries = new TreeMap<>(entries);
+        }
+
+        Record with(Map<Resource.Key, Entry> newEntries, String newDocument) {
+            return new Record(persona, minor, newEntries, newDocument);
         }
 
         Entry entry(Resource.Key key) {
@@ -110,6 +114,9 @@ final class Records {
         ObjectNode root = JSON.createObjectNode();
         root.put("persona", r.persona());
         root.put("minor", r.minor());
+        if (r.document() != null) {
+            root.put("document", r.document());
+        }
         var entries = root.putArray("entries");
         for (Entry e : r.entries().values()) {
             ObjectNode o = entries.addObject();
@@ -147,7 +154,8 @@ final class Records {
             entries.put(key, new Entry(key, resource(key, o.get("original")), resource(key, o.get("applied")),
                     o.hasNonNull("fingerprint") ? o.get("fingerprint").asString() : null));
         }
-        return new Record(root.path("persona").asString(), root.path("minor").asInt(), entries);
+        return new Record(root.path("persona").asString(), root.path("minor").asInt(), entries,
+                root.hasNonNull("document") ? root.get("document").asString() : null);
     }
 
     private static Optional<Resource> resource(Resource.Key key, JsonNode attrs) {
