@@ -128,39 +128,75 @@ public final class LinuxSubstrate implements Substrate {
 
     @Override
     public Applied apply(ChangeSet changes) {
-        HostView view = new HostView(commands);
-        Records.Record record = records.load(changes.persona())
-                .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of(), null));
-        Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
-        for (Step s : changes.steps()) {
-            before.put(s.key(), read(s.key(), view, record.entry(s.key())));
-        }
-        // write-ahead: a crash from here on still knows what to put back
-        Map<Resource.Key, Records.Entry> entries = new TreeMap<>(record.entries());
-        before.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
-        records.save(record.with(entries, record.document()));
+        return applyAll(List.of(changes)).getFirst();
+    }
 
-        List<Step> ordered = reconciler.ordered(changes.steps());
+    /**
+     * Applies several personas' change sets as one transaction, in one batch per tool and namespace: the
+     * way to realise many personas at once (a host starting up, a benchmark). All or nothing: on failure
+     * every key of every change set is put back.
+     */
+    public List<Applied> applyAll(List<ChangeSet> changeSets) {
+        HostView view = new HostView(commands);
+        List<Pending> pending = new ArrayList<>();
+        Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
+        Map<Resource.Key, Records.Entry> touched = new TreeMap<>();
+        for (ChangeSet changes : changeSets) {
+            Records.Record record = records.load(changes.persona())
+                    .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of(), null));
+            Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
+            for (Step s : changes.steps()) {
+                mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, record.entry(k))));
+            }
+            // write-ahead: a crash from here on still knows what to put back
+            Map<Resource.Key, Records.Entry> entries = new TreeMap<>(record.entries());
+            mine.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
+            entries.forEach(touched::putIfAbsent);
+            records.save(record.with(entries, record.document()));
+            pending.add(new Pending(changes, record, entries, mine));
+        }
+        List<Step> ordered = reconciler.ordered(distinct(changeSets));
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
-            List<String> residue = restore(before, entries);
-            records.save(record.with(prune(entries), record.document()));
+            List<String> residue = restore(before, touched);
+            pending.forEach(p -> records.save(p.record().with(prune(p.entries()), p.record().document())));
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
         HostView after = new HostView(commands);
-        for (Step s : changes.steps()) {
-            Records.Entry old = entries.get(s.key());
-            Optional<Resource> now = target(s);
-            ResourceKind kind = kinds.get(s.key().kind());
-            entries.put(s.key(), new Records.Entry(s.key(), old.original(), now,
-                    now.isPresent() ? kind.fingerprint(s.key(), after) : null));
+        List<Applied> applied = new ArrayList<>();
+        for (Pending p : pending) {
+            for (Step s : p.changes().steps()) {
+                Optional<Resource> now = target(s);
+                p.entries().put(s.key(), new Records.Entry(s.key(), p.entries().get(s.key()).original(), now,
+                        now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null));
+            }
+            // a change set without a target is a removal: the persona is gone from this host, record and all
+            records.save(p.changes().target() == null ? p.record().with(Map.of(), null)
+                    : p.record().with(prune(p.entries()), PersonaCodec.toYaml(p.changes().target())));
+            Persona previous = p.record().document() == null ? null : PersonaCodec.readYaml(p.record().document());
+            applied.add(new Applied(p.changes(), p.before(), previous, clock.millis()));
         }
-        // a change set without a target is a removal: the persona is gone from this host, record and all
-        records.save(changes.target() == null ? record.with(Map.of(), null)
-                : record.with(prune(entries), PersonaCodec.toYaml(changes.target())));
-        Persona previous = record.document() == null ? null : PersonaCodec.readYaml(record.document());
-        return new Applied(changes, before, previous, clock.millis());
+        return applied;
+    }
+
+    /** One change set of an applyAll, with its record and the state of its keys before. */
+    private record Pending(ChangeSet changes, Records.Record record, Map<Resource.Key, Records.Entry> entries,
+            Map<Resource.Key, Optional<Resource>> before) {}
+
+    /** The steps of all change sets, each key once; two personas asking different things of one key is a bug. */
+    private static List<Step> distinct(List<ChangeSet> changeSets) {
+        Map<Resource.Key, Step> byKey = new LinkedHashMap<>();
+        for (ChangeSet cs : changeSets) {
+            for (Step s : cs.steps()) {
+                Step other = byKey.putIfAbsent(s.key(), s);
+                if (other != null && !other.equals(s)) {
+                    throw new IllegalArgumentException("two change sets change " + s.key() + " differently: "
+                            + other + " and " + s);
+                }
+            }
+        }
+        return new ArrayList<>(byKey.values());
     }
 
     @Override

@@ -154,6 +154,44 @@ class LinuxSubstrateIT {
     }
 
     @Test
+    void severalPersonasApplyAsOneTransaction() throws Exception {
+        Persona pa = persona(a, "mtu: 1400");
+        Persona pb = persona(b, "mtu: 1300\ndns: {servers: [10.77.0.1]}");
+        String beforeA = net.snapshot(a), beforeB = net.snapshot(b);
+        Path blocker = Path.of("/etc/netns", b);
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "not a folder");
+        try {
+            List<ChangeSet> both = List.of(substrate.plan(substrate.observe(pa), pa), substrate.plan(substrate.observe(pb), pb));
+            assertThatThrownBy(() -> substrate.applyAll(both)).isInstanceOf(ApplyFailedException.class);
+            Files.delete(blocker);
+            assertThat(net.snapshot(a)).isEqualTo(beforeA);
+            assertThat(net.snapshot(b)).isEqualTo(beforeB);
+            assertThat(substrate.personas()).isEmpty();
+        } finally {
+            Files.deleteIfExists(blocker);
+        }
+        substrate.applyAll(List.of(substrate.plan(substrate.observe(pa), pa), substrate.plan(substrate.observe(pb), pb)));
+        assertThat(net.commands().check(Commands.ip(a, "-j", "link", "show", "eth0"), null)).contains("\"mtu\":1400");
+        assertThat(net.commands().check(Commands.ip(b, "-j", "link", "show", "eth0"), null)).contains("\"mtu\":1300");
+        assertThat(substrate.personas()).containsExactlyInAnyOrder(pa.name(), pb.name());
+        assertThat(substrate.applied(pb.name())).contains(pb);
+    }
+
+    @Test
+    void revertPutsBackThePreviousPersona() {
+        Persona first = persona(a, "mtu: 1400");
+        applyPersona(first);
+        Persona second = persona(a, "mtu: 1280");
+        var applied = substrate.apply(substrate.plan(substrate.observe(second), second));
+        assertThat(applied.previous()).isEqualTo(first);
+        substrate.revert(applied);
+        assertThat(net.commands().check(Commands.ip(a, "-j", "link", "show", "eth0"), null)).contains("\"mtu\":1400");
+        assertThat(substrate.applied(first.name())).contains(first);
+        assertThat(substrate.plan(substrate.observe(first), first).isEmpty()).isTrue();
+    }
+
+    @Test
     void aMissingNamespaceIsRefusedNamingTheField() {
         Persona p = PersonaCodec.readYaml("""
                 apiVersion: netpersona.io/v1

@@ -83,6 +83,26 @@ public final class TestNet implements AutoCloseable {
         }
         commands.check(Commands.ip(nsA, "link", "set", devA, "up"), null);
         commands.check(Commands.ip(nsB, "link", "set", devB, "up"), null);
+        awaitUp(nsA, devA);
+        awaitUp(nsB, devB);
+    }
+
+    /** Waits (up to 5 s) until a device has carrier and its IPv6 link-local address, so snapshots are stable. */
+    public void awaitUp(String ns, String dev) {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < until) {
+            String link = commands.check(Commands.ip(ns, "-j", "addr", "show", "dev", dev), null);
+            if (link.contains("\"operstate\":\"UP\"") && link.contains("\"scope\":\"link\"")) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException(dev + " in " + ns + " did not come up within 5 s");
     }
 
     /** Runs a command inside a namespace (argument list, no shell). */
