@@ -22,8 +22,16 @@ public record Metrics(
         return new Metrics(now, new Counters(0, 0, 0, 0), List.of(), List.of(), List.of());
     }
 
-    /** Bytes and packets the application sent (tx) and received (rx). */
-    public record Counters(long rxBytes, long rxPackets, long txBytes, long txPackets) {}
+    /**
+     * Bytes and packets the application sent (tx) and received (rx), and what its firewall refused
+     * (dropped, both directions).
+     */
+    public record Counters(long rxBytes, long rxPackets, long txBytes, long txPackets, long droppedBytes,
+            long droppedPackets) {
+        public Counters(long rxBytes, long rxPackets, long txBytes, long txPackets) {
+            this(rxBytes, rxPackets, txBytes, txPackets, 0, 0);
+        }
+    }
 
     /** One TCP socket of the application. Times in milliseconds, rates in bits per second. */
     public record TcpSocket(String local, String peer, String state, String congestionControl, double rttMs,

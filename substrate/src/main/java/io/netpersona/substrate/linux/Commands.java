@@ -110,6 +110,16 @@ public class Commands {
         return argv;
     }
 
+    /** {@code ss} enters the namespace itself ({@code -N}), so it needs no {@code ip netns exec}. */
+    static List<String> ss(String scope, String... args) {
+        List<String> argv = new ArrayList<>(List.of("ss"));
+        if (!scope.isEmpty()) {
+            argv.addAll(List.of("-N", scope));
+        }
+        argv.addAll(List.of(args));
+        return argv;
+    }
+
     private static List<String> scoped(String tool, String scope, String... args) {
         List<String> argv = new ArrayList<>(List.of(tool));
         if (!scope.isEmpty()) {

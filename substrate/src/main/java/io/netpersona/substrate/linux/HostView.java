@@ -80,6 +80,26 @@ final class HostView {
                 () -> commands.run(Commands.nft(scope, "-j", "list", "table", family, table), null));
     }
 
+    /** The named counter objects of a table ({@code nft -j list counters table}), or an empty array. */
+    JsonNode nftCounters(String scope, String family, String table) {
+        return read("nftc " + scope + " " + family + " " + table,
+                () -> commands.run(Commands.nft(scope, "-j", "list", "counters", "table", family, table), null));
+    }
+
+    /** Devices with their counters ({@code ip -s -j link}: stats64 per device). */
+    JsonNode linkStats(String scope) {
+        return read("linkstats " + scope, () -> commands.run(Commands.ip(scope, "-s", "-j", "link", "show"), null));
+    }
+
+    /** The TCP sockets of a namespace with their kernel state, as {@code ss -tinH} prints them (text). */
+    String tcpSockets(String scope) {
+        JsonNode n = read("ss " + scope, () -> {
+            Commands.Result r = commands.run(Commands.ss(scope, "-t", "-i", "-n", "-H"), null);
+            return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
+        });
+        return n.isString() ? n.stringValue() : "";
+    }
+
     /** Forgets what was read, after a change. */
     void invalidate() {
         cache.clear();

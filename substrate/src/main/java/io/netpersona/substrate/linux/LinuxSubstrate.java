@@ -8,7 +8,6 @@ import io.netpersona.substrate.ApplyFailedException;
 import io.netpersona.substrate.Capabilities;
 import io.netpersona.substrate.ChangeSet;
 import io.netpersona.substrate.InvalidRequestException;
-import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
@@ -48,11 +47,12 @@ public final class LinuxSubstrate implements Substrate {
         this.records = new Records(stateDir);
         this.picture = picture;
         this.clock = clock;
-        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind())) {
+        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new NftTableKind())) {
             kinds.put(k.name(), k);
         }
         compilers.add(new MtuCompiler());
         compilers.add(new DnsCompiler());
+        compilers.add(new FirewallCompiler());
         this.reconciler = new Reconciler(kinds);
         this.runner = new BatchRunner(commands);
     }
@@ -92,7 +92,7 @@ public final class LinuxSubstrate implements Substrate {
                         : "changed " + new Step.Modify(entry.applied().get(), now.get()).toString().substring(2)));
             }
         }
-        return new Observation(persona.name(), actual, drift, Metrics.none(clock.millis()));
+        return new Observation(persona.name(), actual, drift, new MetricsReader().read(persona, view, clock.millis()));
     }
 
     @Override

@@ -40,6 +40,11 @@ final class Probe {
             }
         }
         put("tun", Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun (the lab's delay element needs it)");
+        String logAll = read("/proc/sys/net/netfilter/nf_log_all_netns").strip();
+        put("nftables/log-from-namespaces", logAll.equals("1"), "net.netfilter.nf_log_all_netns is "
+                + (logAll.isEmpty() ? "absent" : logAll) + ": the kernel discards log lines from namespaces other than "
+                + "the machine's own, so spec.security.logDropped counts drops but they reach the kernel log only after "
+                + "sysctl -w net.netfilter.nf_log_all_netns=1 (a machine-wide setting left to the operator)");
         return new Capabilities("linux", found);
     }
 

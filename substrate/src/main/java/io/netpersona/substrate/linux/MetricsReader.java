@@ -1,0 +1,84 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.model.Persona;
+import io.netpersona.model.PortSelector;
+import io.netpersona.model.Protocol;
+import io.netpersona.substrate.Metrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An application's metrics from the kernel, one process per source and namespace per observation: the
+ * named counters of the persona's firewall table ({@code nft -j list counters}), its TCP sockets
+ * ({@code ss -tinH}) and its devices' counters ({@code ip -s -j link}). Queue figures come from the QoS
+ * classes, whose reader fills {@link Metrics#queues()}.
+ *
+ * <p>Only a namespace is the application's alone. For an application in the machine's own namespace
+ * there are no counters (its firewall is refused there) and no devices of its own; its sockets are the
+ * ones on its declared TCP ports.
+ */
+final class MetricsReader {
+    Metrics read(Persona persona, HostView view, long now) {
+        String netns = persona.spec().app().netns();
+        String scope = netns == null ? "" : netns;
+        if (!view.namespaceExists(scope)) {
+            return Metrics.none(now);
+        }
+        // without a firewall table there are no counters to read, and no process is spent on asking
+        Metrics.Counters traffic = netns == null || persona.spec().security() == null
+                ? new Metrics.Counters(0, 0, 0, 0) : traffic(persona.name(), scope, view);
+        if (netns == null) {
+            return new Metrics(now, traffic, hostSockets(persona, view), List.of(), List.of());
+        }
+        return new Metrics(now, traffic, TcpInfoParser.parse(view.tcpSockets(scope)), List.of(), devices(scope, view));
+    }
+
+    private static List<Metrics.TcpSocket> hostSockets(Persona persona, HostView view) {
+        List<PortSelector> declared = persona.spec().app().ports() == null ? List.of() : persona.spec().app().ports();
+        Set<String> ports = declared.stream().filter(p -> p.proto() == Protocol.TCP).map(p -> ":" + p.port())
+                .collect(Collectors.toSet());
+        if (ports.isEmpty()) {
+            return List.of();
+        }
+        return TcpInfoParser.parse(view.tcpSockets("")).stream()
+                .filter(s -> ports.stream().anyMatch(s.local()::endsWith)).toList();
+    }
+
+    private static Metrics.Counters traffic(String persona, String scope, HostView view) {
+        long[] rx = {0, 0};
+        long[] tx = {0, 0};
+        long[] dropped = {0, 0};
+        for (JsonNode item : view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona)).path("nftables")) {
+            JsonNode c = item.path("counter");
+            long[] into = switch (c.path("name").asString("")) {
+                case FirewallScript.RX -> rx;
+                case FirewallScript.TX -> tx;
+                case FirewallScript.DROPPED -> dropped;
+                default -> null;
+            };
+            if (into != null) {
+                into[0] = c.path("bytes").asLong();
+                into[1] = c.path("packets").asLong();
+            }
+        }
+        return new Metrics.Counters(rx[0], rx[1], tx[0], tx[1], dropped[0], dropped[1]);
+    }
+
+    private static List<Metrics.Device> devices(String scope, HostView view) {
+        List<Metrics.Device> out = new ArrayList<>();
+        for (JsonNode link : view.linkStats(scope)) {
+            if (link.path("link_type").asString("").equals("loopback")) {
+                continue; // what the application says to itself is not network traffic
+            }
+            JsonNode rx = link.path("stats64").path("rx");
+            JsonNode tx = link.path("stats64").path("tx");
+            out.add(new Metrics.Device(scope, link.path("ifname").asString(), rx.path("bytes").asLong(),
+                    rx.path("packets").asLong(), rx.path("dropped").asLong(), tx.path("bytes").asLong(),
+                    tx.path("packets").asLong(), tx.path("dropped").asLong()));
+        }
+        return out;
+    }
+}
