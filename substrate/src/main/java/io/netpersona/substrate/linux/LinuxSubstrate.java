@@ -109,8 +109,10 @@ public final class LinuxSubstrate implements Substrate {
         // what the persona set before and no longer asks for goes back to how it was
         records.load(desiredPersona.name()).ifPresent(rec -> rec.entries().values().stream()
                 .filter(e -> !desired.resources().containsKey(e.key()))
-                .forEach(e -> Reconciler.step(Optional.ofNullable(actual.actual().get(e.key())), e.original())
-                        .ifPresent(steps::add)));
+                .forEach(e -> {
+                    Optional<Resource> now = Optional.ofNullable(actual.actual().get(e.key()));
+                    Reconciler.step(now, letGo(e, rec.persona(), now)).ifPresent(steps::add);
+                }));
         return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona);
     }
 
@@ -120,7 +122,8 @@ public final class LinuxSubstrate implements Substrate {
         List<Step> steps = new ArrayList<>();
         records.load(personaName).ifPresent(rec -> {
             for (Records.Entry e : rec.entries().values()) {
-                Reconciler.step(read(e.key(), view, e), e.original()).ifPresent(steps::add);
+                Optional<Resource> now = read(e.key(), view, e);
+                Reconciler.step(now, letGo(e, personaName, now)).ifPresent(steps::add);
             }
         });
         return new ChangeSet(personaName, reconciler.ordered(steps));
@@ -178,6 +181,20 @@ public final class LinuxSubstrate implements Substrate {
             applied.add(new Applied(p.changes(), p.before(), previous, clock.millis()));
         }
         return applied;
+    }
+
+    /**
+     * The state a key goes back to when a persona lets go of it: its original, except for resources shared
+     * by the personas of a host (a table skeleton, an HTB root), which stay while another persona uses them
+     * and go with the last one.
+     */
+    private Optional<Resource> letGo(Records.Entry e, String persona, Optional<Resource> now) {
+        if (!kinds.get(e.key().kind()).shared()) {
+            return e.original();
+        }
+        boolean usedByOthers = records.all().stream().anyMatch(r -> !r.persona().equals(persona)
+                && r.entry(e.key()).applied().isPresent());
+        return usedByOthers ? now : Optional.empty();
     }
 
     /** One change set of an applyAll, with its record and the state of its keys before. */

@@ -28,4 +28,12 @@ interface ResourceKind {
     default String fingerprint(Resource.Key key, HostView view) {
         return null;
     }
+
+    /**
+     * Whether resources of this kind are shared by several personas of a host (a table skeleton, an HTB
+     * root): made by the first persona that needs one, removed only with the last.
+     */
+    default boolean shared() {
+        return false;
+    }
 }
