@@ -267,10 +267,14 @@ public final class LinuxSubstrate implements Substrate {
         return residue;
     }
 
-    /** Entries whose state is back to the original are no longer the persona's. */
-    private static Map<Resource.Key, Records.Entry> prune(Map<Resource.Key, Records.Entry> entries) {
+    /**
+     * Entries whose state is back to the original are no longer the persona's; a shared resource it still
+     * uses stays in its record, so that the resource is not removed under it.
+     */
+    private Map<Resource.Key, Records.Entry> prune(Map<Resource.Key, Records.Entry> entries) {
         Map<Resource.Key, Records.Entry> out = new TreeMap<>(entries);
-        out.values().removeIf(e -> e.applied().equals(e.original()));
+        out.values().removeIf(e -> e.applied().equals(e.original())
+                && !(kinds.get(e.key().kind()).shared() && e.applied().isPresent()));
         return out;
     }
 
