@@ -113,7 +113,8 @@ public final class LinuxSubstrate implements Substrate {
                     Optional<Resource> now = Optional.ofNullable(actual.actual().get(e.key()));
                     Reconciler.step(now, letGo(e, rec.persona(), now)).ifPresent(steps::add);
                 }));
-        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona);
+        List<Resource> holds = desired.resources().values().stream().filter(r -> kinds.get(r.kind()).shared()).toList();
+        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona, holds);
     }
 
     @Override
@@ -169,6 +170,9 @@ public final class LinuxSubstrate implements Substrate {
         HostView after = new HostView(commands);
         List<Applied> applied = new ArrayList<>();
         for (Pending p : pending) {
+            for (Resource held : p.changes().holds()) {
+                p.entries().putIfAbsent(held.key(), new Records.Entry(held.key(), Optional.of(held), Optional.of(held), null));
+            }
             for (Step s : p.changes().steps()) {
                 Optional<Resource> now = target(s);
                 p.entries().put(s.key(), new Records.Entry(s.key(), p.entries().get(s.key()).original(), now,
