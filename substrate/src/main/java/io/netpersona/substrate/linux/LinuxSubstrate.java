@@ -50,8 +50,16 @@ public final class LinuxSubstrate implements Substrate {
         for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind())) {
             kinds.put(k.name(), k);
         }
+        for (ResourceKind k : List.<ResourceKind>of(new LinkKind(LinkKind.Type.BRIDGE), new LinkKind(LinkKind.Type.VETH),
+                new SysctlKind(), new RouteKind(), new RuleKind())) {
+            kinds.put(k.name(), k);
+        }
         compilers.add(new MtuCompiler());
         compilers.add(new DnsCompiler());
+        // topology and routing add routes that congestion control then tunes: keep these three in this order
+        compilers.add(new TopologyCompiler());
+        compilers.add(new RoutingCompiler(records::load));
+        compilers.add(new CongestionCompiler(this::capabilities));
         this.reconciler = new Reconciler(kinds);
         this.runner = new BatchRunner(commands);
     }
@@ -108,8 +116,7 @@ public final class LinuxSubstrate implements Substrate {
         // what the persona set before and no longer asks for goes back to how it was
         records.load(desiredPersona.name()).ifPresent(rec -> rec.entries().values().stream()
                 .filter(e -> !desired.resources().containsKey(e.key()))
-                .forEach(e -> Reconciler.step(Optional.ofNullable(actual.actual().get(e.key())), e.original())
-                        .ifPresent(steps::add)));
+                .forEach(e -> putBack(Optional.ofNullable(actual.actual().get(e.key())), e).ifPresent(steps::add)));
         return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps));
     }
 
@@ -119,7 +126,7 @@ public final class LinuxSubstrate implements Substrate {
         List<Step> steps = new ArrayList<>();
         records.load(personaName).ifPresent(rec -> {
             for (Records.Entry e : rec.entries().values()) {
-                Reconciler.step(read(e.key(), view, e), e.original()).ifPresent(steps::add);
+                putBack(read(e.key(), view, e), e).ifPresent(steps::add);
             }
         });
         return new ChangeSet(personaName, reconciler.ordered(steps));
@@ -155,8 +162,22 @@ public final class LinuxSubstrate implements Substrate {
             entries.put(s.key(), new Records.Entry(s.key(), old.original(), now,
                     now.isPresent() ? kind.fingerprint(s.key(), after) : null));
         }
-        records.save(new Records.Record(record.persona(), record.minor(), prune(entries)));
+        boolean nothingLeft = entries.values().stream().allMatch(e -> {
+            Optional<Resource> now = read(e.key(), after, e);
+            return now.isEmpty() || now.equals(e.original());
+        });
+        records.save(new Records.Record(record.persona(), record.minor(), nothingLeft ? Map.of() : prune(entries)));
         return new Applied(changes, before, clock.millis());
+    }
+
+    /**
+     * The step that puts a key back as it was before the persona touched it. None for a key that is gone:
+     * what the persona made is gone already, and what it changed went with its device or namespace (a
+     * route the kernel dropped when its link went down) and would be gone just the same without the
+     * persona; writing it back would fail, or make something its owner no longer has.
+     */
+    private static Optional<Step> putBack(Optional<Resource> now, Records.Entry e) {
+        return now.isEmpty() ? Optional.empty() : Reconciler.step(now, e.original());
     }
 
     @Override
