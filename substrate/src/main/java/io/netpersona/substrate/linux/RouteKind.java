@@ -92,7 +92,7 @@ final class RouteKind implements ResourceKind {
         Key k = Key.parse(key.id());
         for (JsonNode r : view.routes(key.scope(), flag(k.family()))) {
             if (keyOf(r, k.family()).equals(k)) {
-                Optional<Resource> parsed = parse(key.scope(), k.family(), r, locks(view, key.scope(), k));
+                Optional<Resource> parsed = parse(key.scope(), k.family(), r, locks(view, key.scope(), r, k.family()));
                 // someone made it into something this kind cannot write: show it as it is, to plan it away
                 return Optional.of(parsed.orElseGet(() -> of(key.scope(), k, Map.of("unsupported", r.toString()))));
             }
@@ -104,7 +104,7 @@ final class RouteKind implements ResourceKind {
     static List<Resource> table(HostView view, String scope, String family, String table) {
         return java.util.stream.StreamSupport.stream(view.routes(scope, flag(family)).spliterator(), false)
                 .filter(r -> r.path("table").asString("").equals(table))
-                .map(r -> parse(scope, family, r, locks(view, scope, keyOf(r, family))))
+                .map(r -> parse(scope, family, r, locks(view, scope, r, family)))
                 .flatMap(Optional::stream)
                 .toList();
     }
@@ -155,9 +155,9 @@ final class RouteKind implements ResourceKind {
         }
     }
 
-    /** The metrics ip prints as locked on this route: its text form is the only one that says. */
-    private static Set<String> locks(HostView view, String scope, Key k) {
-        return locks(view.routesText(scope, flag(k.family())), k);
+    /** The metrics ip prints as locked on this route: only its text form says (read only for a route with metrics). */
+    private static Set<String> locks(HostView view, String scope, JsonNode r, String family) {
+        return r.path("metrics").isEmpty() ? Set.of() : locks(view.routesText(scope, flag(family)), keyOf(r, family));
     }
 
     static Set<String> locks(String text, Key k) {
