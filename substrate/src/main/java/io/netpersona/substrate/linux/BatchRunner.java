@@ -41,6 +41,8 @@ final class BatchRunner {
         String input = String.join("\n", b.lines()) + "\n";
         Commands.Result r = switch (b.tool()) {
             case IP -> commands.run(force ? Commands.ip(b.scope(), "-force", "-batch", "-") : Commands.ip(b.scope(), "-batch", "-"), input);
+            case IP6 -> commands.run(force ? Commands.ip(b.scope(), "-6", "-force", "-batch", "-")
+                    : Commands.ip(b.scope(), "-6", "-batch", "-"), input);
             case TC -> commands.run(force ? Commands.tc(b.scope(), "-force", "-batch", "-") : Commands.tc(b.scope(), "-batch", "-"), input);
             case NFT -> commands.run(Commands.nft(b.scope(), "-f", "-"), input);
             case FILE -> writeFile(b);

@@ -6,11 +6,11 @@ import java.util.List;
 
 /**
  * Commands of a change set grouped into one batch per tool and namespace, in the order the steps come:
- * {@code ip -batch -}, {@code tc -batch -}, {@code nft -f -}, and file writes. Consecutive lines for the
- * same tool and scope share one process.
+ * {@code ip -batch -} (and {@code ip -6 -batch -}), {@code tc -batch -}, {@code nft -f -}, and file writes.
+ * Consecutive lines for the same tool and scope share one process.
  */
 final class Batches {
-    enum Tool { IP, TC, NFT, FILE }
+    enum Tool { IP, IP6, TC, NFT, FILE }
 
     /**
      * One process worth of lines, with the step each line came from (to name a failing step). A FILE batch
@@ -27,6 +27,11 @@ final class Batches {
 
     void ip(String scope, String line) {
         add(Tool.IP, scope, line);
+    }
+
+    /** An {@code ip -6} line: ip rule lines take their family from the command line only, never from the line. */
+    void ip6(String scope, String line) {
+        add(Tool.IP6, scope, line);
     }
 
     void tc(String scope, String line) {

@@ -1,6 +1,7 @@
 package io.netpersona.substrate.linux;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,9 +41,35 @@ final class HostView {
         return read("addr " + scope, () -> commands.run(Commands.ip(scope, "-j", "addr", "show"), null));
     }
 
+    /** The ids this namespace gives the namespaces its devices' peers live in ({@code ip -j netns list-id}). */
+    JsonNode netnsIds(String scope) {
+        return read("nsids " + scope, () -> commands.run(Commands.ip(scope, "-j", "netns", "list-id"), null));
+    }
+
     JsonNode routes(String scope, String family) {
         return read("routes " + family + scope, () -> commands.run(
                 Commands.ip(scope, family, "-j", "-d", "route", "show", "table", "all"), null));
+    }
+
+    /**
+     * The routes as {@code ip -d route show table all} prints them: the only form that says which route
+     * metrics are locked ({@code mtu lock 1300}), which the JSON leaves out.
+     */
+    String routesText(String scope, String family) {
+        JsonNode n = read("routetext " + family + scope, () -> asJsonString(commands.run(
+                Commands.ip(scope, family, "-d", "route", "show", "table", "all"), null)));
+        return n.isString() ? n.stringValue() : "";
+    }
+
+    /** A sysctl's value in a namespace ({@code ip netns exec NS sysctl -n KEY}), or empty when there is no such key. */
+    Optional<String> sysctl(String scope, String key) {
+        List<String> argv = new java.util.ArrayList<>();
+        if (!scope.isEmpty()) {
+            argv.addAll(List.of("ip", "netns", "exec", scope));
+        }
+        argv.addAll(List.of("sysctl", "-n", key));
+        JsonNode n = read("sysctl " + scope + " " + key, () -> asJsonString(commands.run(argv, null)));
+        return n.isString() ? Optional.of(n.stringValue().strip()) : Optional.empty();
     }
 
     JsonNode rules(String scope, String family) {
@@ -69,7 +96,7 @@ final class HostView {
         String key = "nft " + scope + " " + family + " " + table;
         JsonNode n = read(key, () -> {
             Commands.Result r = commands.run(Commands.nft(scope, "list", "table", family, table), null);
-            return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
+            return asJsonString(r);
         });
         return n.isString() ? Optional.of(n.stringValue()) : Optional.empty();
     }
@@ -98,6 +125,11 @@ final class HostView {
             return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
         });
         return n.isString() ? n.stringValue() : "";
+    }
+
+    /** A successful command's text output as a JSON string, so that it shares the cache with the JSON reads. */
+    private static Commands.Result asJsonString(Commands.Result r) {
+        return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
     }
 
     /** Forgets what was read, after a change. */

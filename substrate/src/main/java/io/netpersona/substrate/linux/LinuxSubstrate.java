@@ -50,9 +50,17 @@ public final class LinuxSubstrate implements Substrate {
         for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new NftTableKind())) {
             kinds.put(k.name(), k);
         }
+        for (ResourceKind k : List.<ResourceKind>of(new LinkKind(LinkKind.Type.BRIDGE), new LinkKind(LinkKind.Type.VETH),
+                new SysctlKind(), new RouteKind(), new RuleKind())) {
+            kinds.put(k.name(), k);
+        }
         compilers.add(new MtuCompiler());
         compilers.add(new DnsCompiler());
         compilers.add(new FirewallCompiler());
+        // topology and routing add routes that congestion control then tunes: keep these three in this order
+        compilers.add(new TopologyCompiler());
+        compilers.add(new RoutingCompiler(records::load));
+        compilers.add(new CongestionCompiler(this::capabilities));
         this.reconciler = new Reconciler(kinds);
         this.runner = new BatchRunner(commands);
     }
@@ -109,10 +117,8 @@ public final class LinuxSubstrate implements Substrate {
         // what the persona set before and no longer asks for goes back to how it was
         records.load(desiredPersona.name()).ifPresent(rec -> rec.entries().values().stream()
                 .filter(e -> !desired.resources().containsKey(e.key()))
-                .forEach(e -> {
-                    Optional<Resource> now = Optional.ofNullable(actual.actual().get(e.key()));
-                    Reconciler.step(now, letGo(e, rec.persona(), now)).ifPresent(steps::add);
-                }));
+                .forEach(e -> putBack(Optional.ofNullable(actual.actual().get(e.key())), e, rec.persona())
+                        .ifPresent(steps::add)));
         List<Resource> holds = desired.resources().values().stream().filter(r -> kinds.get(r.kind()).shared()).toList();
         return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona, holds);
     }
@@ -123,8 +129,7 @@ public final class LinuxSubstrate implements Substrate {
         List<Step> steps = new ArrayList<>();
         records.load(personaName).ifPresent(rec -> {
             for (Records.Entry e : rec.entries().values()) {
-                Optional<Resource> now = read(e.key(), view, e);
-                Reconciler.step(now, letGo(e, personaName, now)).ifPresent(steps::add);
+                putBack(read(e.key(), view, e), e, personaName).ifPresent(steps::add);
             }
         });
         return new ChangeSet(personaName, reconciler.ordered(steps));
@@ -178,8 +183,10 @@ public final class LinuxSubstrate implements Substrate {
                 p.entries().put(s.key(), new Records.Entry(s.key(), p.entries().get(s.key()).original(), now,
                         now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null));
             }
-            // a change set without a target is a removal: the persona is gone from this host, record and all
-            records.save(p.changes().target() == null ? p.record().with(Map.of(), null)
+            // a change set without a target is a removal: the persona is gone from this host, record and all;
+            // so is a persona of which nothing is left (every key back to its original, or gone with its device)
+            boolean gone = p.changes().target() == null || nothingLeft(p, after);
+            records.save(gone ? p.record().with(Map.of(), null)
                     : p.record().with(prune(p.entries()), PersonaCodec.toYaml(p.changes().target())));
             Persona previous = p.record().document() == null ? null : PersonaCodec.readYaml(p.record().document());
             applied.add(new Applied(p.changes(), p.before(), previous, clock.millis()));
@@ -201,6 +208,19 @@ public final class LinuxSubstrate implements Substrate {
         return usedByOthers ? now : Optional.empty();
     }
 
+    /** Whether every key of the persona is at its original or gone; reads only the keys this apply did not set. */
+    private boolean nothingLeft(Pending p, HostView after) {
+        java.util.Set<Resource.Key> set = new java.util.HashSet<>();
+        p.changes().steps().forEach(s -> set.add(s.key()));
+        return p.entries().values().stream().allMatch(e -> {
+            if (kinds.get(e.key().kind()).shared() && e.applied().isPresent()) {
+                return false;
+            }
+            Optional<Resource> now = set.contains(e.key()) ? e.applied() : read(e.key(), after, e);
+            return now.isEmpty() || now.equals(e.original());
+        });
+    }
+
     /** One change set of an applyAll, with its record and the state of its keys before. */
     private record Pending(ChangeSet changes, Records.Record record, Map<Resource.Key, Records.Entry> entries,
             Map<Resource.Key, Optional<Resource>> before) {}
@@ -218,6 +238,16 @@ public final class LinuxSubstrate implements Substrate {
             }
         }
         return new ArrayList<>(byKey.values());
+    }
+
+    /**
+     * The step that puts a key back as it was before the persona touched it. None for a key that is gone:
+     * what the persona made is gone already, and what it changed went with its device or namespace (a
+     * route the kernel dropped when its link went down) and would be gone just the same without the
+     * persona; writing it back would fail, or make something its owner no longer has.
+     */
+    private Optional<Step> putBack(Optional<Resource> now, Records.Entry e, String persona) {
+        return now.isEmpty() ? Optional.empty() : Reconciler.step(now, letGo(e, persona, now));
     }
 
     @Override
