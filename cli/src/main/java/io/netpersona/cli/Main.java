@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 + "network around it should behave (QoS, firewall, TCP, MTU, DNS, routing, topology).",
             ""
         },
-        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExit codes:%n",
@@ -66,7 +66,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, lab)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {
