@@ -148,7 +148,7 @@ final class LabCommand implements Runnable {
             for (Site s : Site.values()) {
                 String delay = s == Site.A ? delayA : delayB, loss = s == Site.A ? lossA : lossB, mtu = s == Site.A ? mtuA : mtuB;
                 try {
-                    b.delay(s, Durations.parse(delay));
+                    b.delay(s, delay.strip().equals("0") ? java.time.Duration.ZERO : Durations.parse(delay));
                 } catch (InvalidValueException e) {
                     problems.add("--delay-" + s.letter() + ": " + delay + " (expected: " + e.expected() + ")");
                 }

@@ -75,6 +75,40 @@ class LabCommandIT {
         }
     }
 
+    /** Ctrl-C and kill both run the JVM's shutdown hooks; a test sends SIGTERM, which no job control can have ignored. */
+    @Test
+    void stoppedWhileBuildingItLeavesNothing() throws Exception {
+        assumeTrue(root(), "skipped: the lab needs root to create network namespaces; this test runs where root is available, as in CI");
+        String prefix = "lc" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt()).substring(1) + "-";
+        Path state = Files.createTempDirectory("persona-lab-cli");
+        Process up = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "lab", "up", "--prefix", prefix, "--state-dir", state.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (namespaces(prefix).isEmpty() && up.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(up.isAlive()).as("still building when stopped").isTrue();
+            up.destroy();
+            assertThat(up.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(namespaces(prefix)).isEmpty();
+            assertThat(state).doesNotExist();
+            assertThat(ProcessHandle.allProcesses().map(h -> h.info().arguments().map(a -> String.join(" ", a)).orElse("")))
+                    .noneMatch(args -> args.contains(prefix));
+        } finally {
+            up.destroyForcibly();
+            persona(List.of(), "lab", "down", "--prefix", prefix, "--state-dir", state.toString());
+        }
+    }
+
+    static List<String> namespaces(String prefix) throws Exception {
+        try (var s = Files.list(Path.of("/run/netns"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        }
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -30,7 +30,7 @@ public final class Lab {
     private final Commands commands;
     private final LabFiles files;
     private LabLayout layout;
-    private long elementPid;
+    private final long elementPid;
     private long generation = 1;
 
     private Lab(Commands commands, LabConfig config, long elementPid) {
@@ -122,6 +122,11 @@ public final class Lab {
         return recorded.isEmpty() ? "lab " + prefix + ": " + removed : removed.nothing() ? recorded : recorded + "; lab " + prefix + ": " + removed;
     }
 
+    /** Removes the lab that {@code config} describes (its prefix and state folder). */
+    public static String down(LabConfig config) {
+        return down(config.stateDir(), config.prefix());
+    }
+
     public String down() {
         return down(files.dir(), layout.prefix());
     }
@@ -130,6 +135,10 @@ public final class Lab {
     public static LabStatus status(Path stateDir, String prefix) {
         Privileges.requireRoot("lab status");
         return new StatusReader(new Commands()).read(prefix, new LabFiles(stateDir));
+    }
+
+    public static LabStatus status(LabConfig config) {
+        return status(config.stateDir(), config.prefix());
     }
 
     public LabStatus status() {

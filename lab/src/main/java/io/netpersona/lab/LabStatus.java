@@ -47,6 +47,9 @@ public record LabStatus(String prefix, String stateDir, State state, List<Namesp
     public String text() {
         List<String> out = new ArrayList<>();
         out.add("lab " + prefix + " (" + stateDir + "): " + state.name().toLowerCase(Locale.ROOT));
+        if (state == State.DOWN) {
+            return out.getFirst() + " (nothing of it exists; 'persona lab up' builds it)\n";
+        }
         for (PathInfo p : paths) {
             out.add(String.format(Locale.ROOT, "  %s  uplink %s, rate %s down / %s up, FIFO %d packets; path: delay %s one way, loss %s%% each way, MTU %d",
                     p.site(), p.uplink(), p.rateToSite(), p.rateFromSite(), p.fifoPackets(), p.delay(), LabBuild.percent(p.lossPercent()), p.mtu()));

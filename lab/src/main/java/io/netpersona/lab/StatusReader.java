@@ -120,7 +120,7 @@ final class StatusReader {
             if (rateTo.equals("none") || rateFrom.equals("none")) {
                 problems.add(s.label() + ": the wire's queue is missing (" + l.wire(s) + ")");
             }
-            uplink = links(l.wire(s)).stream().filter(x -> x.name().equals(l.wireToRouter(s))).map(x -> x.state().toLowerCase())
+            uplink = links(l.wire(s)).stream().filter(x -> x.name().equals(l.wireToRouter(s))).map(x -> x.state().toLowerCase(java.util.Locale.ROOT))
                     .findFirst().orElse("missing");
         }
         if (present.contains(l.router())) {
