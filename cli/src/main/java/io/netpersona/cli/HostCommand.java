@@ -12,7 +12,8 @@ import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.SubstrateException;
 import io.netpersona.substrate.linux.Commands;
 import io.netpersona.substrate.linux.HostPicture;
-import io.netpersona.substrate.linux.HostPictures;
+import io.netpersona.lab.LabConfig;
+import io.netpersona.substrate.linux.HostPictureCodec;
 import io.netpersona.substrate.linux.LinuxSubstrate;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,8 +65,9 @@ final class HostCommand implements Runnable {
         Path state = LinuxSubstrate.DEFAULT_STATE;
 
         LinuxSubstrate substrate() {
-            HostPicture p = picture != null ? HostPictures.read(picture)
-                    : Files.exists(HostPictures.LAB) ? HostPictures.read(HostPictures.LAB) : HostPicture.none();
+            Path lab = LabConfig.DEFAULT_STATE.resolve("host-picture.json");
+            HostPicture p = picture != null ? HostPictureCodec.read(picture)
+                    : Files.exists(lab) ? HostPictureCodec.read(lab) : HostPicture.none();
             return new LinuxSubstrate(new Commands(), state, p, Clock.systemUTC());
         }
     }
