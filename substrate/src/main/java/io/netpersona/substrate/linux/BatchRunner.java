@@ -17,9 +17,15 @@ final class BatchRunner {
 
     private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
     private final Commands commands;
+    private boolean onePerCommand;
 
     BatchRunner(Commands commands) {
         this.commands = commands;
+    }
+
+    /** Runs every command as its own process instead of in batches: slower; for comparisons only. */
+    void onePerCommand(boolean on) {
+        onePerCommand = on;
     }
 
     /** Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback). */
@@ -38,6 +44,9 @@ final class BatchRunner {
     }
 
     private Optional<Failure> run(Batches.Batch b, boolean force) {
+        if (onePerCommand && b.tool() != Batches.Tool.FILE) {
+            return runEach(b);
+        }
         String input = String.join("\n", b.lines()) + "\n";
         Commands.Result r = switch (b.tool()) {
             case IP -> commands.run(force ? Commands.ip(b.scope(), "-force", "-batch", "-") : Commands.ip(b.scope(), "-batch", "-"), input);
@@ -51,6 +60,36 @@ final class BatchRunner {
             return Optional.empty();
         }
         return Optional.of(new Failure(failingStep(b, r), r.complaint()));
+    }
+
+    private Optional<Failure> runEach(Batches.Batch b) {
+        for (int i = 0; i < b.lines().size(); i++) {
+            List<List<String>> argvs = new java.util.ArrayList<>();
+            if (b.tool() == Batches.Tool.NFT) {
+                NftCommands.split(b.lines().get(i)).forEach(c -> argvs.add(Commands.nft(b.scope(), c)));
+            } else {
+                String[] words = b.lines().get(i).strip().split("\\s+");
+                argvs.add(switch (b.tool()) {
+                    case IP -> Commands.ip(b.scope(), words);
+                    case IP6 -> Commands.ip(b.scope(), prepend("-6", words));
+                    default -> Commands.tc(b.scope(), words);
+                });
+            }
+            for (List<String> argv : argvs) {
+                Commands.Result r = commands.run(argv, null);
+                if (!r.ok()) {
+                    return Optional.of(new Failure(b.origins().get(i), r.complaint()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
     }
 
     private static Step failingStep(Batches.Batch b, Commands.Result r) {

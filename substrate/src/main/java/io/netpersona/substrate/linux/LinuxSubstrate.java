@@ -320,6 +320,14 @@ public final class LinuxSubstrate implements Substrate {
         };
     }
 
+    /**
+     * Makes every later apply run each command as its own process instead of in batches, as a script of
+     * separate {@code tc}, {@code ip} and {@code nft} calls would. Slower by far; for comparisons only.
+     */
+    public void applyOnePerCommand(boolean on) {
+        runner.onePerCommand(on);
+    }
+
     /** The persona last applied under that name on this machine, if any. */
     public Optional<Persona> applied(String personaName) {
         return records.load(personaName).map(Records.Record::document).map(PersonaCodec::readYaml);

@@ -192,6 +192,35 @@ class LinuxSubstrateIT {
     }
 
     @Test
+    void onePerCommandLeavesTheSameKernelStateAsBatches() {
+        Persona p = persona(a, """
+                mtu: 1400
+                tcp: {congestionControl: bbr}
+                security:
+                  defaultAction: drop
+                  allow:
+                    - {direction: ingress, proto: tcp, port: 8080}
+                    - {direction: egress, proto: tcp, to: 10.77.0.0/24, port: 5432}
+                  limits: {newConnectionsPerSecond: 50, connectionsPerSource: 5}
+                  logDropped: true""");
+        ChangeSet plan = substrate.plan(substrate.observe(p), p);
+        long started = net.commands().started();
+        substrate.apply(plan);
+        long batched = net.commands().started() - started;
+        String viaBatches = net.snapshot(a);
+        substrate.apply(substrate.planRemoval(p.name()));
+        substrate.applyOnePerCommand(true);
+        plan = substrate.plan(substrate.observe(p), p);
+        started = net.commands().started();
+        substrate.apply(plan);
+        long separate = net.commands().started() - started;
+        assertThat(net.snapshot(a)).isEqualTo(viaBatches);
+        assertThat(separate).as("processes one per command vs batched (%s)", batched).isGreaterThan(batched + 15);
+        substrate.applyOnePerCommand(false);
+        assertThat(substrate.plan(substrate.observe(p), p).isEmpty()).isTrue();
+    }
+
+    @Test
     void aMissingNamespaceIsRefusedNamingTheField() {
         Persona p = PersonaCodec.readYaml("""
                 apiVersion: netpersona.io/v1
