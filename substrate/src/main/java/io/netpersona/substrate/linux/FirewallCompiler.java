@@ -21,8 +21,8 @@ final class FirewallCompiler implements FieldCompiler {
     @Override
     public void compile(Persona persona, AppContext app, HostView view, Desired out) {
         Security security = persona.spec().security();
-        if (security == null) {
-            return;
+        if (security == null || app.host().isPresent()) {
+            return; // behind a host, the host's shared table filters the application (HostEntriesCompiler)
         }
         if (app.scope().isEmpty()) {
             out.problem("spec.security", "needs spec.app.netns (a firewall in the machine's own namespace would apply "

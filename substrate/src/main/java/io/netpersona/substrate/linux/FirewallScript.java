@@ -132,7 +132,7 @@ final class FirewallScript {
     }
 
     /** The allow rules grouped into sets, in a fixed order, with elements that other elements cover left out. */
-    private static Map<String, AllowSet> sets(List<AllowRule> rules) {
+    static Map<String, AllowSet> sets(List<AllowRule> rules) {
         Map<String, AllowSet> sets = new TreeMap<>();
         for (AllowRule r : rules) {
             boolean in = r.direction() == Direction.INGRESS;

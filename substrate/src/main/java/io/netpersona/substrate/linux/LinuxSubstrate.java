@@ -47,7 +47,8 @@ public final class LinuxSubstrate implements Substrate {
         this.records = new Records(stateDir);
         this.picture = picture;
         this.clock = clock;
-        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new NftTableKind())) {
+        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new NftTableKind(),
+                new HostTableKind(), new HostEntriesKind())) {
             kinds.put(k.name(), k);
         }
         for (ResourceKind k : List.<ResourceKind>of(new LinkKind(LinkKind.Type.BRIDGE), new LinkKind(LinkKind.Type.VETH),
@@ -57,6 +58,7 @@ public final class LinuxSubstrate implements Substrate {
         compilers.add(new MtuCompiler());
         compilers.add(new DnsCompiler());
         compilers.add(new FirewallCompiler());
+        compilers.add(new HostEntriesCompiler());
         // topology and routing add routes that congestion control then tunes: keep these three in this order
         compilers.add(new TopologyCompiler());
         compilers.add(new RoutingCompiler(records::load));
