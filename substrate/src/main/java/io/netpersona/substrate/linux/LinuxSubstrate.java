@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -47,11 +48,13 @@ public final class LinuxSubstrate implements Substrate {
         this.records = new Records(stateDir);
         this.picture = picture;
         this.clock = clock;
-        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind())) {
+        for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new IfbLinkKind(), new HtbRootKind(),
+                new HtbClassKind(), new U32DstFilterKind(), new IngressRedirectKind(), new NftTableKind())) {
             kinds.put(k.name(), k);
         }
         compilers.add(new MtuCompiler());
         compilers.add(new DnsCompiler());
+        compilers.add(new QosCompiler(picture, this::capabilities));
         this.reconciler = new Reconciler(kinds);
         this.runner = new BatchRunner(commands);
     }
@@ -76,22 +79,23 @@ public final class LinuxSubstrate implements Substrate {
     @Override
     public Observation observe(Persona persona) {
         HostView view = new HostView(commands);
-        Optional<Records.Record> record = records.load(persona.name());
+        Ledger ledger = Ledger.load(records, kinds, persona.name());
         Desired desired = compile(persona, view);
         TreeSet<Resource.Key> keys = new TreeSet<>(desired.resources().keySet());
-        record.ifPresent(r -> keys.addAll(r.entries().keySet()));
+        keys.addAll(ledger.own().keySet());
         Map<Resource.Key, Resource> actual = new TreeMap<>();
         List<String> drift = new ArrayList<>();
         for (Resource.Key key : keys) {
-            Records.Entry entry = record.map(r -> r.entry(key)).orElse(Records.Entry.none(key));
+            Records.Entry entry = ledger.entry(key);
             Optional<Resource> now = read(key, view, entry);
             now.ifPresent(r -> actual.put(key, r));
-            if (record.isPresent() && record.get().entries().containsKey(key) && !now.equals(entry.applied())) {
+            if (ledger.holds(key) && !now.equals(entry.applied())) {
                 drift.add(key + ": " + (now.isEmpty() ? "gone" : entry.applied().isEmpty() ? "came back"
                         : "changed " + new Step.Modify(entry.applied().get(), now.get()).toString().substring(2)));
             }
         }
-        return new Observation(persona.name(), actual, drift, Metrics.none(clock.millis()));
+        Metrics metrics = QueueMetrics.into(Metrics.none(clock.millis()), view, actual.keySet());
+        return new Observation(persona.name(), actual, drift, metrics);
     }
 
     @Override
@@ -106,10 +110,12 @@ public final class LinuxSubstrate implements Substrate {
             Reconciler.step(Optional.ofNullable(actual.actual().get(r.key())), Optional.of(r)).ifPresent(steps::add);
         }
         // what the persona set before and no longer asks for goes back to how it was
-        records.load(desiredPersona.name()).ifPresent(rec -> rec.entries().values().stream()
+        Ledger ledger = Ledger.load(records, kinds, desiredPersona.name());
+        ledger.own().values().stream()
                 .filter(e -> !desired.resources().containsKey(e.key()))
                 .forEach(e -> Reconciler.step(Optional.ofNullable(actual.actual().get(e.key())), e.original())
-                        .ifPresent(steps::add)));
+                        .ifPresent(steps::add));
+        steps.addAll(ledger.releases(desired.resources().keySet(), k -> read(k, view, ledger.entry(k))));
         return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps));
     }
 
@@ -117,33 +123,32 @@ public final class LinuxSubstrate implements Substrate {
     public ChangeSet planRemoval(String personaName) {
         HostView view = new HostView(commands);
         List<Step> steps = new ArrayList<>();
-        records.load(personaName).ifPresent(rec -> {
-            for (Records.Entry e : rec.entries().values()) {
-                Reconciler.step(read(e.key(), view, e), e.original()).ifPresent(steps::add);
-            }
-        });
+        Ledger ledger = Ledger.load(records, kinds, personaName);
+        for (Records.Entry e : ledger.own().values()) {
+            Reconciler.step(read(e.key(), view, e), e.original()).ifPresent(steps::add);
+        }
+        steps.addAll(ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k))));
         return new ChangeSet(personaName, reconciler.ordered(steps));
     }
 
     @Override
     public Applied apply(ChangeSet changes) {
         HostView view = new HostView(commands);
-        Records.Record record = records.load(changes.persona())
-                .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of()));
+        Ledger ledger = Ledger.load(records, kinds, changes.persona());
         Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
         for (Step s : changes.steps()) {
-            before.put(s.key(), read(s.key(), view, record.entry(s.key())));
+            before.put(s.key(), read(s.key(), view, ledger.entry(s.key())));
         }
         // write-ahead: a crash from here on still knows what to put back
-        Map<Resource.Key, Records.Entry> entries = new TreeMap<>(record.entries());
+        Map<Resource.Key, Records.Entry> entries = ledger.entries();
         before.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
-        records.save(new Records.Record(record.persona(), record.minor(), entries));
+        ledger.save(entries);
 
         List<Step> ordered = reconciler.ordered(changes.steps());
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
             List<String> residue = restore(before, entries);
-            records.save(new Records.Record(record.persona(), record.minor(), prune(entries)));
+            ledger.save(prune(entries));
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
@@ -155,16 +160,16 @@ public final class LinuxSubstrate implements Substrate {
             entries.put(s.key(), new Records.Entry(s.key(), old.original(), now,
                     now.isPresent() ? kind.fingerprint(s.key(), after) : null));
         }
-        records.save(new Records.Record(record.persona(), record.minor(), prune(entries)));
+        ledger.save(prune(entries));
         return new Applied(changes, before, clock.millis());
     }
 
     @Override
     public void revert(Applied applied) {
         HostView view = new HostView(commands);
-        Records.Record record = records.load(applied.changes().persona()).orElseThrow();
+        Ledger ledger = Ledger.load(records, kinds, applied.changes().persona());
         List<Step> steps = new ArrayList<>();
-        applied.before().forEach((key, was) -> Reconciler.step(read(key, view, record.entry(key)), was).ifPresent(steps::add));
+        applied.before().forEach((key, was) -> Reconciler.step(read(key, view, ledger.entry(key)), was).ifPresent(steps::add));
         apply(new ChangeSet(applied.changes().persona(), steps));
     }
 

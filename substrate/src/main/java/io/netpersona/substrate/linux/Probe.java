@@ -50,8 +50,11 @@ final class Probe {
         if (dev.ok()) {
             commands.run(Commands.ip(ns, "link", "set", "d0", "up"), null);
             for (String q : QDISCS) {
-                List<String> args = q.equals("ingress") || q.equals("clsact")
-                        ? List.of("qdisc", "add", "dev", "d0", q) : List.of("qdisc", "add", "dev", "d0", "root", q);
+                List<String> args = new java.util.ArrayList<>(q.equals("ingress") || q.equals("clsact")
+                        ? List.of("qdisc", "add", "dev", "d0", q) : List.of("qdisc", "add", "dev", "d0", "root", q));
+                if (q.equals("tbf")) { // tc refuses a tbf without its three numbers before the kernel is asked
+                    args.addAll(List.of("rate", "1mbit", "burst", "10kb", "latency", "50ms"));
+                }
                 Commands.Result r = commands.run(Commands.tc(ns, args.toArray(String[]::new)), null);
                 put("qdisc/" + q, r.ok(), r.ok() ? "" : "the kernel refuses it: " + r.complaint());
                 commands.run(Commands.tc(ns, "qdisc", "del", "dev", "d0", q.equals("ingress") || q.equals("clsact") ? q : "root"), null);

@@ -28,4 +28,18 @@ interface ResourceKind {
     default String fingerprint(Resource.Key key, HostView view) {
         return null;
     }
+
+    /**
+     * Whether resources of this kind are shared by the personas of a host (its HTB root, its IFB): they are
+     * recorded in the host's own record rather than a persona's, made by the first persona that needs one
+     * and removed, back to their state before, when the last persona that {@link #serves} goes.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /** For a shared kind: whether {@code shared} (as applied) is needed by a persona's {@code dependent}. */
+    default boolean serves(Resource shared, Resource.Key dependent) {
+        return false;
+    }
 }
