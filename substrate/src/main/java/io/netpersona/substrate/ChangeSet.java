@@ -7,22 +7,15 @@ import java.util.stream.Collectors;
 /**
  * The typed difference between a host and a persona, applied as one transaction. Empty when they match.
  * {@code target} is the persona the host will realise afterwards; null makes the change set a removal,
- * after which the substrate forgets the persona. {@code holds} are resources the target relies on that
- * other personas share (a table skeleton, a root qdisc): already in place, so no step, but the substrate
- * must know this persona uses them before it removes them with another.
+ * after which the substrate forgets the persona.
  */
-public record ChangeSet(String persona, List<Step> steps, Persona target, List<Resource> holds) {
+public record ChangeSet(String persona, List<Step> steps, Persona target) {
     public ChangeSet {
         steps = List.copyOf(steps);
-        holds = List.copyOf(holds);
-    }
-
-    public ChangeSet(String persona, List<Step> steps, Persona target) {
-        this(persona, steps, target, List.of());
     }
 
     public ChangeSet(String persona, List<Step> steps) {
-        this(persona, steps, null, List.of());
+        this(persona, steps, null);
     }
 
     public boolean isEmpty() {

@@ -69,6 +69,7 @@ final class HostTable {
         // nft 1.0.6 cannot set a DSCP from a map: one tiny chain per code point, reached through qos_dscp
         for (int v = 0; v < 64; v++) {
             chain(s, "dscp_" + v, null, List.of("ip dscp set " + v, "return"));
+            chain(s, "dscp6_" + v, null, List.of("ip6 dscp set " + v, "return"));
         }
         s.setLength(s.length() - 1);
         return s.append("}\n").toString();
@@ -158,8 +159,8 @@ final class HostTable {
             put(el, "fw_tx" + f, a + " : \"" + p + "tx\"");
             if (qos != null) {
                 put(el, "qos_prio" + f, a + " : " + classid);
-                if (qos.dscp() != null && a.isIpv4()) {
-                    put(el, "qos_dscp" + f, a + " : jump dscp_" + qos.dscp().value());
+                if (qos.dscp() != null) {
+                    put(el, "qos_dscp" + f, a + " : jump dscp" + (a.isIpv4() ? "_" : "6_") + qos.dscp().value());
                 }
             }
             if (sec != null) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The skeleton of a host's shared table ({@code nft-host}, id {@code inet netpersona}): made by the first
- * persona of the host that needs it, removed with the last. Read back by structure (every member there,
+ * persona of the host that needs it, removed with the last (see {@link Ledger}). Read back by structure (every member there,
  * every chain with its number of rules), so a rule deleted by hand shows; put right without dropping the
  * elements other personas keep in it.
  */
@@ -38,6 +38,12 @@ final class HostTableKind implements ResourceKind {
     @Override
     public boolean shared() {
         return true;
+    }
+
+    /** The skeleton serves every persona's entries in its namespace. */
+    @Override
+    public boolean serves(Resource shared, Resource.Key dependent) {
+        return dependent.kind().equals(HostEntriesKind.KIND) && dependent.scope().equals(shared.scope());
     }
 
     @Override

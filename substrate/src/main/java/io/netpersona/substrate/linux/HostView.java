@@ -81,9 +81,15 @@ final class HostView {
                 Commands.tc(scope, "-s", "-j", "qdisc", "show", "dev", device), null));
     }
 
+    /**
+     * The classes of a device with their counters. iproute2 6.1 prints classes as text even with -j, so the
+     * text is read into JSON of the same shape (see {@link TcText}).
+     */
     JsonNode classes(String scope, String device) {
-        return read("class " + scope + " " + device, () -> commands.run(
-                Commands.tc(scope, "-s", "-j", "class", "show", "dev", device), null));
+        return cache.computeIfAbsent("class " + scope + " " + device, k -> {
+            Commands.Result r = commands.run(Commands.tc(scope, "-s", "class", "show", "dev", device), null);
+            return r.ok() ? TcText.classes(r.stdout()) : JsonNodeFactory.instance.arrayNode();
+        });
     }
 
     JsonNode filters(String scope, String device, String parent) {

@@ -8,6 +8,7 @@ import io.netpersona.substrate.ApplyFailedException;
 import io.netpersona.substrate.Capabilities;
 import io.netpersona.substrate.ChangeSet;
 import io.netpersona.substrate.InvalidRequestException;
+import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The Linux substrate: realises personas with network namespaces, tc, nftables, ip and resolv.conf, in
@@ -48,7 +51,8 @@ public final class LinuxSubstrate implements Substrate {
         this.picture = picture;
         this.clock = clock;
         for (ResourceKind k : List.<ResourceKind>of(new LinkMtuKind(), new FileKind(), new NftTableKind(),
-                new HostTableKind(), new HostEntriesKind())) {
+                new HostTableKind(), new HostEntriesKind(), new IfbLinkKind(), new HtbRootKind(), new HtbClassKind(),
+                new U32DstFilterKind(), new IngressRedirectKind())) {
             kinds.put(k.name(), k);
         }
         for (ResourceKind k : List.<ResourceKind>of(new LinkKind(LinkKind.Type.BRIDGE), new LinkKind(LinkKind.Type.VETH),
@@ -59,6 +63,7 @@ public final class LinuxSubstrate implements Substrate {
         compilers.add(new DnsCompiler());
         compilers.add(new FirewallCompiler());
         compilers.add(new HostEntriesCompiler());
+        compilers.add(new QosCompiler(picture, this::capabilities)); // after FirewallCompiler: it may add to its table
         // topology and routing add routes that congestion control then tunes: keep these three in this order
         compilers.add(new TopologyCompiler());
         compilers.add(new RoutingCompiler(records::load));
@@ -87,22 +92,23 @@ public final class LinuxSubstrate implements Substrate {
     @Override
     public Observation observe(Persona persona) {
         HostView view = new HostView(commands);
-        Optional<Records.Record> record = records.load(persona.name());
+        Ledger ledger = Ledger.load(records, kinds, persona.name());
         Desired desired = compile(persona, view);
         TreeSet<Resource.Key> keys = new TreeSet<>(desired.resources().keySet());
-        record.ifPresent(r -> keys.addAll(r.entries().keySet()));
+        keys.addAll(ledger.own().keySet());
         Map<Resource.Key, Resource> actual = new TreeMap<>();
         List<String> drift = new ArrayList<>();
         for (Resource.Key key : keys) {
-            Records.Entry entry = record.map(r -> r.entry(key)).orElse(Records.Entry.none(key));
+            Records.Entry entry = ledger.entry(key);
             Optional<Resource> now = read(key, view, entry);
             now.ifPresent(r -> actual.put(key, r));
-            if (record.isPresent() && record.get().entries().containsKey(key) && !now.equals(entry.applied())) {
+            if (ledger.holds(key) && !now.equals(entry.applied())) {
                 drift.add(key + ": " + (now.isEmpty() ? "gone" : entry.applied().isEmpty() ? "came back"
                         : "changed " + new Step.Modify(entry.applied().get(), now.get()).toString().substring(2)));
             }
         }
-        return new Observation(persona.name(), actual, drift, new MetricsReader().read(persona, view, clock.millis()));
+        Metrics metrics = QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis()), view, actual.keySet());
+        return new Observation(persona.name(), actual, drift, metrics);
     }
 
     @Override
@@ -117,23 +123,23 @@ public final class LinuxSubstrate implements Substrate {
             Reconciler.step(Optional.ofNullable(actual.actual().get(r.key())), Optional.of(r)).ifPresent(steps::add);
         }
         // what the persona set before and no longer asks for goes back to how it was
-        records.load(desiredPersona.name()).ifPresent(rec -> rec.entries().values().stream()
+        Ledger ledger = Ledger.load(records, kinds, desiredPersona.name());
+        ledger.own().values().stream()
                 .filter(e -> !desired.resources().containsKey(e.key()))
-                .forEach(e -> putBack(Optional.ofNullable(actual.actual().get(e.key())), e, rec.persona())
-                        .ifPresent(steps::add)));
-        List<Resource> holds = desired.resources().values().stream().filter(r -> kinds.get(r.kind()).shared()).toList();
-        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona, holds);
+                .forEach(e -> putBack(Optional.ofNullable(actual.actual().get(e.key())), e).ifPresent(steps::add));
+        steps.addAll(ledger.releases(desired.resources().keySet(), k -> read(k, view, ledger.entry(k))));
+        return new ChangeSet(desiredPersona.name(), reconciler.ordered(steps), desiredPersona);
     }
 
     @Override
     public ChangeSet planRemoval(String personaName) {
         HostView view = new HostView(commands);
         List<Step> steps = new ArrayList<>();
-        records.load(personaName).ifPresent(rec -> {
-            for (Records.Entry e : rec.entries().values()) {
-                putBack(read(e.key(), view, e), e, personaName).ifPresent(steps::add);
-            }
-        });
+        Ledger ledger = Ledger.load(records, kinds, personaName);
+        for (Records.Entry e : ledger.own().values()) {
+            putBack(read(e.key(), view, e), e).ifPresent(steps::add);
+        }
+        steps.addAll(ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k))));
         return new ChangeSet(personaName, reconciler.ordered(steps));
     }
 
@@ -153,33 +159,29 @@ public final class LinuxSubstrate implements Substrate {
         Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
         Map<Resource.Key, Records.Entry> touched = new TreeMap<>();
         for (ChangeSet changes : changeSets) {
-            Records.Record record = records.load(changes.persona())
-                    .orElseGet(() -> new Records.Record(changes.persona(), records.allocate(changes.persona()), Map.of(), null));
+            Ledger ledger = Ledger.load(records, kinds, changes.persona());
             Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
             for (Step s : changes.steps()) {
-                mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, record.entry(k))));
+                mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, ledger.entry(k))));
             }
             // write-ahead: a crash from here on still knows what to put back
-            Map<Resource.Key, Records.Entry> entries = new TreeMap<>(record.entries());
+            Map<Resource.Key, Records.Entry> entries = ledger.entries();
             mine.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
             entries.forEach(touched::putIfAbsent);
-            records.save(record.with(entries, record.document()));
-            pending.add(new Pending(changes, record, entries, mine));
+            ledger.save(entries, ledger.document());
+            pending.add(new Pending(changes, ledger, entries, mine));
         }
         List<Step> ordered = reconciler.ordered(distinct(changeSets));
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
             List<String> residue = restore(before, touched);
-            pending.forEach(p -> records.save(p.record().with(prune(p.entries()), p.record().document())));
+            pending.forEach(p -> p.ledger().save(prune(p.entries()), p.ledger().document()));
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
         HostView after = new HostView(commands);
         List<Applied> applied = new ArrayList<>();
         for (Pending p : pending) {
-            for (Resource held : p.changes().holds()) {
-                p.entries().putIfAbsent(held.key(), new Records.Entry(held.key(), Optional.of(held), Optional.of(held), null));
-            }
             for (Step s : p.changes().steps()) {
                 Optional<Resource> now = target(s);
                 p.entries().put(s.key(), new Records.Entry(s.key(), p.entries().get(s.key()).original(), now,
@@ -187,44 +189,32 @@ public final class LinuxSubstrate implements Substrate {
             }
             // a change set without a target is a removal: the persona is gone from this host, record and all;
             // so is a persona of which nothing is left (every key back to its original, or gone with its device)
-            boolean gone = p.changes().target() == null || nothingLeft(p, after);
-            records.save(gone ? p.record().with(Map.of(), null)
-                    : p.record().with(prune(p.entries()), PersonaCodec.toYaml(p.changes().target())));
-            Persona previous = p.record().document() == null ? null : PersonaCodec.readYaml(p.record().document());
-            applied.add(new Applied(p.changes(), p.before(), previous, clock.millis()));
+            Map<Resource.Key, Records.Entry> kept = prune(p.entries());
+            if (p.changes().target() == null || nothingLeft(p, after)) {
+                kept.keySet().removeIf(k -> !kinds.get(k.kind()).shared());
+                p.ledger().save(kept, null);
+            } else {
+                p.ledger().save(kept, PersonaCodec.toYaml(p.changes().target()));
+            }
+            String previous = p.ledger().document();
+            applied.add(new Applied(p.changes(), p.before(), previous == null ? null : PersonaCodec.readYaml(previous),
+                    clock.millis()));
         }
         return applied;
     }
 
-    /**
-     * The state a key goes back to when a persona lets go of it: its original, except for resources shared
-     * by the personas of a host (a table skeleton, an HTB root), which stay while another persona uses them
-     * and go with the last one.
-     */
-    private Optional<Resource> letGo(Records.Entry e, String persona, Optional<Resource> now) {
-        if (!kinds.get(e.key().kind()).shared()) {
-            return e.original();
-        }
-        boolean usedByOthers = records.all().stream().anyMatch(r -> !r.persona().equals(persona)
-                && r.entry(e.key()).applied().isPresent());
-        return usedByOthers ? now : Optional.empty();
-    }
-
-    /** Whether every key of the persona is at its original or gone; reads only the keys this apply did not set. */
+    /** Whether every own key of the persona is at its original or gone; reads only the keys this apply did not set. */
     private boolean nothingLeft(Pending p, HostView after) {
-        java.util.Set<Resource.Key> set = new java.util.HashSet<>();
+        Set<Resource.Key> set = new HashSet<>();
         p.changes().steps().forEach(s -> set.add(s.key()));
-        return p.entries().values().stream().allMatch(e -> {
-            if (kinds.get(e.key().kind()).shared() && e.applied().isPresent()) {
-                return false;
-            }
+        return p.entries().values().stream().filter(e -> !kinds.get(e.key().kind()).shared()).allMatch(e -> {
             Optional<Resource> now = set.contains(e.key()) ? e.applied() : read(e.key(), after, e);
             return now.isEmpty() || now.equals(e.original());
         });
     }
 
-    /** One change set of an applyAll, with its record and the state of its keys before. */
-    private record Pending(ChangeSet changes, Records.Record record, Map<Resource.Key, Records.Entry> entries,
+    /** One change set of an applyAll, with its records and the state of its keys before. */
+    private record Pending(ChangeSet changes, Ledger ledger, Map<Resource.Key, Records.Entry> entries,
             Map<Resource.Key, Optional<Resource>> before) {}
 
     /** The steps of all change sets, each key once; two personas asking different things of one key is a bug. */
@@ -248,16 +238,16 @@ public final class LinuxSubstrate implements Substrate {
      * route the kernel dropped when its link went down) and would be gone just the same without the
      * persona; writing it back would fail, or make something its owner no longer has.
      */
-    private Optional<Step> putBack(Optional<Resource> now, Records.Entry e, String persona) {
-        return now.isEmpty() ? Optional.empty() : Reconciler.step(now, letGo(e, persona, now));
+    private static Optional<Step> putBack(Optional<Resource> now, Records.Entry e) {
+        return now.isEmpty() ? Optional.empty() : Reconciler.step(now, e.original());
     }
 
     @Override
     public void revert(Applied applied) {
         HostView view = new HostView(commands);
-        Records.Record record = records.load(applied.changes().persona()).orElseThrow();
+        Ledger ledger = Ledger.load(records, kinds, applied.changes().persona());
         List<Step> steps = new ArrayList<>();
-        applied.before().forEach((key, was) -> Reconciler.step(read(key, view, record.entry(key)), was).ifPresent(steps::add));
+        applied.before().forEach((key, was) -> Reconciler.step(read(key, view, ledger.entry(key)), was).ifPresent(steps::add));
         apply(new ChangeSet(applied.changes().persona(), steps, applied.previous()));
     }
 
@@ -303,14 +293,10 @@ public final class LinuxSubstrate implements Substrate {
         return residue;
     }
 
-    /**
-     * Entries whose state is back to the original are no longer the persona's; a shared resource it still
-     * uses stays in its record, so that the resource is not removed under it.
-     */
-    private Map<Resource.Key, Records.Entry> prune(Map<Resource.Key, Records.Entry> entries) {
+    /** Entries whose state is back to the original are no longer anybody's. */
+    private static Map<Resource.Key, Records.Entry> prune(Map<Resource.Key, Records.Entry> entries) {
         Map<Resource.Key, Records.Entry> out = new TreeMap<>(entries);
-        out.values().removeIf(e -> e.applied().equals(e.original())
-                && !(kinds.get(e.key().kind()).shared() && e.applied().isPresent()));
+        out.values().removeIf(e -> e.applied().equals(e.original()));
         return out;
     }
 
@@ -332,12 +318,13 @@ public final class LinuxSubstrate implements Substrate {
 
     /** The persona last applied under that name on this machine, if any. */
     public Optional<Persona> applied(String personaName) {
-        return records.load(personaName).map(Records.Record::document).map(PersonaCodec::readYaml);
+        return records.load(personaName).map(Records.Record::document).filter(java.util.Objects::nonNull)
+                .map(PersonaCodec::readYaml);
     }
 
     /** The names of the personas that have state on this machine. */
     public List<String> personas() {
-        return records.all().stream().map(Records.Record::persona).toList();
+        return records.all().stream().map(Records.Record::persona).filter(n -> !n.equals(Ledger.SHARED)).toList();
     }
 
     /** The problems a persona has on this host (for callers that check before planning). */

@@ -57,8 +57,8 @@ final class Probe {
             for (String q : QDISCS) {
                 List<String> args = new java.util.ArrayList<>(q.equals("ingress") || q.equals("clsact")
                         ? List.of("qdisc", "add", "dev", "d0", q) : List.of("qdisc", "add", "dev", "d0", "root", q));
-                if (q.equals("tbf")) {
-                    args.addAll(List.of("rate", "1mbit", "burst", "32kbit", "latency", "400ms"));
+                if (q.equals("tbf")) { // tc refuses a tbf without its three numbers before the kernel is asked
+                    args.addAll(List.of("rate", "1mbit", "burst", "10kb", "latency", "50ms"));
                 }
                 Commands.Result r = commands.run(Commands.tc(ns, args.toArray(String[]::new)), null);
                 put("qdisc/" + q, r.ok(), r.ok() ? "" : "the kernel refuses it: " + r.complaint());

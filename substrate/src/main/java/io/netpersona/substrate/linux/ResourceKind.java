@@ -30,10 +30,16 @@ interface ResourceKind {
     }
 
     /**
-     * Whether resources of this kind are shared by several personas of a host (a table skeleton, an HTB
-     * root): made by the first persona that needs one, removed only with the last.
+     * Whether resources of this kind are shared by the personas of a host (its HTB root, its IFB): they are
+     * recorded in the host's own record rather than a persona's, made by the first persona that needs one
+     * and removed, back to their state before, when the last persona that {@link #serves} goes.
      */
     default boolean shared() {
+        return false;
+    }
+
+    /** For a shared kind: whether {@code shared} (as applied) is needed by a persona's {@code dependent}. */
+    default boolean serves(Resource shared, Resource.Key dependent) {
         return false;
     }
 }

@@ -1,0 +1,62 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.substrate.Resource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * For kinds whose kernel form is not the form they were written in (tc rounds rates and bursts as it prints
+ * them; nft prints rules its own way): the state read back is what the last apply left while the kernel
+ * prints what it printed then, and what the kernel says otherwise, so that a change by hand shows as drift.
+ * A fingerprint may have parts (separated by a blank line), each standing for some of the attributes, so
+ * that drift names only what changed.
+ */
+final class Fingerprints {
+    static final String PART = "\n\n";
+    /** Counters in tc's JSON: they change with traffic, not with configuration. */
+    private static final List<String> COUNTERS = List.of("bytes", "packets", "drops", "overlimits", "requeues",
+            "backlog", "qlen", "refcnt");
+
+    private Fingerprints() {}
+
+    static Optional<Resource> unlessChanged(Records.Entry recorded, String now, Supplier<Resource> parsed) {
+        if (recorded.applied().isPresent() && recorded.fingerprint() != null && recorded.fingerprint().equals(now)) {
+            return recorded.applied();
+        }
+        return Optional.of(parsed.get());
+    }
+
+    /**
+     * Part {@code index} of a resource's attributes: the recorded {@code names} while that part of the
+     * fingerprint is still {@code now}, otherwise what {@code parsed} reads from the kernel.
+     */
+    static Map<String, String> part(Records.Entry recorded, int index, String now, List<String> names,
+            Supplier<Map<String, String>> parsed) {
+        if (recorded.applied().isPresent() && recorded.fingerprint() != null) {
+            String[] parts = recorded.fingerprint().split(PART, -1);
+            if (index < parts.length && parts[index].equals(now)) {
+                Map<String, String> m = new TreeMap<>();
+                names.forEach(n -> m.put(n, recorded.applied().get().attr(n)));
+                if (!m.containsValue(null)) {
+                    return m;
+                }
+            }
+        }
+        return parsed.get();
+    }
+
+    /** A qdisc from {@code tc -s -j qdisc show} without its counters. */
+    static String qdiscConfig(JsonNode qdisc) {
+        ObjectNode copy = ((ObjectNode) qdisc).deepCopy();
+        copy.remove(COUNTERS);
+        if (copy.get("options") instanceof ObjectNode options) {
+            options.remove("direct_packets_stat");
+        }
+        return copy.toString();
+    }
+}

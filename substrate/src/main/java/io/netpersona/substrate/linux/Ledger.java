@@ -1,0 +1,111 @@
+package io.netpersona.substrate.linux;
+
+import io.netpersona.substrate.Resource;
+import io.netpersona.substrate.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The records one operation works with: the persona's own, and the host's record of the resources its
+ * personas share ({@link ResourceKind#shared}: a host's HTB root, its IFB and the redirect to it). Shared
+ * resources belong to no persona, so no persona's removal can take them from the others; they are counted
+ * by their users instead: one goes, back to its state before the first user came, when no persona's record
+ * holds a resource that it {@linkplain ResourceKind#serves serves} any more.
+ */
+final class Ledger {
+    /** The host's record. Persona names start with a-z or 0-9, so this one cannot be a persona's. */
+    static final String SHARED = "_shared";
+    private final Records records;
+    private final Map<String, ResourceKind> kinds;
+    private final Records.Record own;
+    private final Records.Record shared;
+
+    private Ledger(Records records, Map<String, ResourceKind> kinds, Records.Record own, Records.Record shared) {
+        this.records = records;
+        this.kinds = kinds;
+        this.own = own;
+        this.shared = shared;
+    }
+
+    static Ledger load(Records records, Map<String, ResourceKind> kinds, String persona) {
+        Records.Record own = records.load(persona)
+                .orElseGet(() -> new Records.Record(persona, records.allocate(persona), Map.of(), null));
+        Records.Record shared = records.load(SHARED).orElseGet(() -> new Records.Record(SHARED, 0, Map.of(), null));
+        return new Ledger(records, kinds, own, shared);
+    }
+
+    private boolean isShared(Resource.Key key) {
+        ResourceKind kind = kinds.get(key.kind());
+        return kind != null && kind.shared();
+    }
+
+    Records.Entry entry(Resource.Key key) {
+        return (isShared(key) ? shared : own).entry(key);
+    }
+
+    /** Whether the key is on record: the persona's own keys, and shared keys some persona made. */
+    boolean holds(Resource.Key key) {
+        return (isShared(key) ? shared : own).entries().containsKey(key);
+    }
+
+    /** The persona's own entries (not the shared ones). */
+    Map<Resource.Key, Records.Entry> own() {
+        return own.entries();
+    }
+
+    /** The persona's and the shared entries in one map, for an apply to update. */
+    Map<Resource.Key, Records.Entry> entries() {
+        Map<Resource.Key, Records.Entry> all = new TreeMap<>(shared.entries());
+        all.putAll(own.entries());
+        return all;
+    }
+
+    /** The persona document last applied, as its record keeps it (YAML), or null. */
+    String document() {
+        return own.document();
+    }
+
+    /**
+     * Writes {@code entries} (all of them, as {@link #entries} gave them, changed) back, each to its record,
+     * with the persona document the host now realises (null: none).
+     */
+    void save(Map<Resource.Key, Records.Entry> entries, String document) {
+        Map<Resource.Key, Records.Entry> mine = new TreeMap<>();
+        Map<Resource.Key, Records.Entry> host = new TreeMap<>();
+        entries.forEach((k, e) -> (isShared(k) ? host : mine).put(k, e));
+        records.save(new Records.Record(own.persona(), own.minor(), mine, document));
+        records.save(new Records.Record(SHARED, 0, host, null));
+    }
+
+    /**
+     * The steps that remove the shared resources this persona used and nobody else will once the persona
+     * keeps only {@code kept} (its desired keys; none on removal). {@code now} reads a key's current state.
+     */
+    List<Step> releases(Set<Resource.Key> kept, Function<Resource.Key, Optional<Resource>> now) {
+        List<Resource.Key> others = new ArrayList<>(kept);
+        for (Records.Record r : records.all()) {
+            if (!r.persona().equals(own.persona()) && !r.persona().equals(SHARED)) {
+                r.entries().values().stream().filter(e -> e.applied().isPresent()).map(Records.Entry::key).forEach(others::add);
+            }
+        }
+        List<Step> out = new ArrayList<>();
+        for (Records.Entry e : shared.entries().values()) {
+            if (e.applied().isEmpty() || kept.contains(e.key())) {
+                continue;
+            }
+            ResourceKind kind = kinds.get(e.key().kind());
+            Resource applied = e.applied().get();
+            boolean usedByMe = own.entries().keySet().stream().anyMatch(k -> kind.serves(applied, k));
+            boolean usedByOthers = others.stream().anyMatch(k -> kind.serves(applied, k));
+            if (usedByMe && !usedByOthers) {
+                Reconciler.step(now.apply(e.key()), e.original()).ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+}
