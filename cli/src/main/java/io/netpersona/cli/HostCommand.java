@@ -126,7 +126,7 @@ final class HostCommand implements Runnable {
             Persona persona = loaded.persona();
             LinuxSubstrate substrate = where.substrate();
             try {
-                ChangeSet plan = substrate.plan(substrate.observe(persona), persona);
+                ChangeSet plan = substrate.plan(substrate.observeState(persona), persona);
                 out.println(plan);
                 if (dryRun || plan.isEmpty()) {
                     out.println(dryRun ? "(dry run: nothing applied)" : "");

@@ -34,7 +34,7 @@ final class TreeWriter {
             }
             case Record r when Records.isDocumentRecord(r) -> {
                 ObjectNode o = NODES.objectNode();
-                for (RecordComponent c : r.getClass().getRecordComponents()) {
+                for (RecordComponent c : Records.components(r.getClass())) {
                     Object v = Records.get(c, r);
                     if (v != null) {
                         o.set(c.getName(), write(v));

@@ -39,25 +39,22 @@ final class HostEntriesKind implements ResourceKind {
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
         Optional<Resource> applied = recorded.applied();
-        Optional<String> listing = view.nftTable(key.scope(), HostTable.FAMILY, HostTable.NAME);
+        Optional<Map<String, NftListing.Member>> listing = view.nftMembers(key.scope(), HostTable.FAMILY, HostTable.NAME);
         if (applied.isEmpty() || listing.isEmpty()) {
             return Optional.empty();
         }
         List<String> addresses = List.of(applied.get().attr("addresses").split(","));
         String prefix = applied.get().attr("prefix");
         Map<String, String> a = new TreeMap<>();
-        NftListing.parse(listing.get()).forEach((member, m) -> {
-            String name = member.substring(member.indexOf(' ') + 1);
-            if (name.startsWith(prefix)) {
-                a.put("o:" + member, body(member, m));
-            } else {
-                List<String> mine = m.elements().stream().filter(e -> addresses.stream().anyMatch(
-                        ad -> e.equals(ad) || e.startsWith(ad + " "))).sorted().toList();
-                if (!mine.isEmpty()) {
-                    a.put("e:" + name, String.join(", ", mine));
-                }
-            }
-        });
+        for (String member : view.membersByPrefix(key.scope(), HostTable.FAMILY, HostTable.NAME).getOrDefault(prefix, List.of())) {
+            a.put("o:" + member, body(member, listing.get().get(member)));
+        }
+        Map<String, List<String>> mine = new TreeMap<>();
+        var index = view.elementsByAddress(key.scope(), HostTable.FAMILY, HostTable.NAME);
+        for (String address : addresses) {
+            index.getOrDefault(address, Map.of()).forEach((set, els) -> mine.computeIfAbsent(set, x -> new ArrayList<>()).addAll(els));
+        }
+        mine.forEach((set, els) -> a.put("e:" + set, String.join(", ", els.stream().sorted().toList())));
         if (a.isEmpty()) {
             return Optional.empty();
         }

@@ -20,6 +20,7 @@ import java.util.Optional;
 final class HostTableKind implements ResourceKind {
     static final String KIND = "nft-host";
     private static final String VERSION = version();
+    private static final Map<String, NftListing.Member> EXPECTED = NftListing.parse(HostTable.skeleton());
 
     static Resource of(String scope) {
         return new Resource(KIND, scope, HostTable.TABLE, Map.of("skeleton", VERSION));
@@ -48,10 +49,9 @@ final class HostTableKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        return view.nftTable(key.scope(), HostTable.FAMILY, HostTable.NAME).map(listing -> {
-            var actual = NftListing.parse(listing);
+        return view.nftMembers(key.scope(), HostTable.FAMILY, HostTable.NAME).map(actual -> {
             List<String> damage = new ArrayList<>();
-            NftListing.parse(HostTable.skeleton()).forEach((member, expected) -> {
+            EXPECTED.forEach((member, expected) -> {
                 var found = actual.get(member);
                 if (found == null) {
                     damage.add(member + " missing");

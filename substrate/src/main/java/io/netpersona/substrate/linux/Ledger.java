@@ -79,7 +79,9 @@ final class Ledger {
         Map<Resource.Key, Records.Entry> host = new TreeMap<>();
         entries.forEach((k, e) -> (isShared(k) ? host : mine).put(k, e));
         records.save(new Records.Record(own.persona(), own.minor(), mine, document));
-        records.save(new Records.Record(SHARED, 0, host, null));
+        if (!host.equals(records.load(SHARED).map(Records.Record::entries).orElse(Map.of()))) {
+            records.save(new Records.Record(SHARED, 0, host, null)); // most applies do not change the host's part
+        }
     }
 
     /**

@@ -57,53 +57,72 @@ final class Records {
         this.dir = dir;
     }
 
+    /** Every record, read once from the folder and kept up to date by {@link #save}: one writer per folder. */
+    private Map<String, Record> cache;
+    /** Numbers handed to personas that have no record yet, so that personas planned together never share one. */
+    private final Map<String, Integer> reserved = new java.util.HashMap<>();
+
     Optional<Record> load(String persona) {
-        Path f = file(persona);
-        if (!Files.exists(f)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(parse(JSON.readTree(Files.readString(f))));
-        } catch (IOException | RuntimeException e) {
-            throw new SubstrateException("cannot read the state of persona " + persona + " in " + f + ": " + e.getMessage(), e);
-        }
+        return Optional.ofNullable(cache().get(persona));
     }
 
     List<Record> all() {
-        List<Record> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                String name = f.getFileName().toString();
-                load(name.substring(0, name.length() - 5)).ifPresent(out::add);
-            }
-        } catch (IOException e) {
-            throw new SubstrateException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        return out;
+        return new ArrayList<>(cache().values());
     }
 
-    /** The minor number of a persona: recorded, or the first free one from a hash of its name. */
+    private Map<String, Record> cache() {
+        if (cache != null) {
+            return cache;
+        }
+        Map<String, Record> loaded = new TreeMap<>();
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                    Record r = read(f);
+                    loaded.put(r.persona(), r);
+                }
+            } catch (IOException e) {
+                throw new SubstrateException("cannot list " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        cache = loaded;
+        return cache;
+    }
+
+    private static Record read(Path f) {
+        try {
+            return parse(JSON.readTree(Files.readString(f)));
+        } catch (IOException | RuntimeException e) {
+            throw new SubstrateException("cannot read the state in " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The minor number of a persona: recorded, or reserved, or the first free one from a hash of its name. */
     int allocate(String persona) {
         Optional<Record> existing = load(persona);
         if (existing.isPresent()) {
             return existing.get().minor();
         }
-        Set<Integer> taken = new HashSet<>();
-        all().forEach(r -> taken.add(r.minor()));
+        Integer mine = reserved.get(persona);
+        if (mine != null) {
+            return mine;
+        }
+        Set<Integer> taken = new HashSet<>(reserved.values());
+        cache().values().forEach(r -> taken.add(r.minor()));
         int span = 0xff00 - 0x10;
         int candidate = 0x10 + Math.floorMod(persona.hashCode() * 31 + 7, span);
         while (taken.contains(candidate)) {
             candidate = 0x10 + Math.floorMod(candidate - 0x10 + 1, span);
         }
+        reserved.put(persona, candidate);
         return candidate;
     }
 
     void save(Record r) {
         Path f = file(r.persona());
+        cache();
         if (r.entries().isEmpty()) {
+            cache.remove(r.persona());
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {
@@ -132,7 +151,7 @@ final class Records {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, r.persona(), ".tmp");
-            Files.writeString(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            Files.writeString(tmp, JSON.writeValueAsString(root));
             try {
                 Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -141,6 +160,8 @@ final class Records {
         } catch (IOException e) {
             throw new SubstrateException("cannot write the state of persona " + r.persona() + " to " + f + ": " + e.getMessage(), e);
         }
+        cache.put(r.persona(), r);
+        reserved.remove(r.persona());
     }
 
     private Path file(String persona) {

@@ -1,0 +1,270 @@
+package io.netpersona.bench;
+
+import io.netpersona.model.Persona;
+import io.netpersona.model.PersonaCodec;
+import io.netpersona.model.Rate;
+import io.netpersona.substrate.ChangeSet;
+import io.netpersona.substrate.linux.Commands;
+import io.netpersona.substrate.linux.HostPicture;
+import io.netpersona.substrate.linux.LinuxSubstrate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Applies QoS and firewall personas for many applications behind one host, twice from one run: batched
+ * (one transaction: one {@code tc -batch}, one {@code nft -f}) and one process per command (what a
+ * script of separate {@code tc} and {@code nft} calls does), checks that both leave the same kernel
+ * state, and prints both times and their ratio. Builds its own namespaces (prefix {@code npb-}) and
+ * removes them, also on failure or Ctrl-C.
+ */
+public final class ApplyBenchmark {
+    private static final String PREFIX = "npb-";
+    private static final String HOST = PREFIX + "host";
+    private final Timed commands = new Timed();
+    private final int apps;
+    private final boolean perCommand;
+    private final Path state;
+
+    /** Commands that remember how long each process took, to tell the kernel's share of an apply. */
+    static final class Timed extends Commands {
+        final List<String> log = new ArrayList<>();
+        double processMs;
+
+        @Override
+        public Result run(List<String> argv, String stdin) {
+            long t = System.nanoTime();
+            Result r = super.run(argv, stdin);
+            double ms = (System.nanoTime() - t) / 1e6;
+            processMs += ms;
+            log.add(String.format(Locale.ROOT, "%8.1f ms  %s%s", ms, String.join(" ", argv.subList(0, Math.min(argv.size(), 8))),
+                    stdin == null ? "" : "  (" + stdin.lines().count() + " lines in)"));
+            return r;
+        }
+    }
+
+    private ApplyBenchmark(int apps, boolean perCommand) throws IOException {
+        this.apps = apps;
+        this.perCommand = perCommand;
+        this.state = Files.createTempDirectory("netpersona-bench");
+    }
+
+    public static void main(String[] args) throws Exception {
+        int apps = 1000;
+        boolean perCommand = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--apps" -> apps = Integer.parseInt(args[++i]);
+                case "--batched-only" -> perCommand = false;
+                case "-h", "--help" -> {
+                    System.out.println("""
+                            usage: bench/run [--apps N] [--batched-only]
+                            Applies QoS + firewall personas for N applications (default 1000) behind one host,
+                            batched and then one process per command, and prints both times and their ratio.
+                            Needs root (it builds network namespaces named npb-*, and removes them).""");
+                    return;
+                }
+                default -> {
+                    System.err.println("bench: unknown argument " + args[i] + " (see --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (apps < 1 || apps > 4000) {
+            System.err.println("bench: --apps " + apps + " (expected: 1..4000)");
+            System.exit(2);
+        }
+        ApplyBenchmark b = new ApplyBenchmark(apps, perCommand);
+        Thread hook = new Thread(b::cleanup);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            b.run();
+        } finally {
+            b.cleanup();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private void run() {
+        cleanup();
+        long t = System.nanoTime();
+        build();
+        System.out.printf(Locale.ROOT, "built %d application namespaces behind %s in %.1f s%n", apps, HOST, secs(t));
+        HostPicture picture = new HostPicture(List.of(new HostPicture.Host("bench", HOST, "up0", Rate.parse("10Gbit"),
+                null, names())));
+        LinuxSubstrate substrate = new LinuxSubstrate(commands, state, picture, Clock.systemUTC());
+
+        Result batched = applyAll(substrate, "batched");
+        String batchedState = kernelState();
+        remove(substrate);
+        Result separate = null;
+        boolean same = false;
+        if (perCommand) {
+            substrate.applyOnePerCommand(true);
+            separate = applyAll(substrate, "one process per command");
+            same = kernelState().equals(batchedState);
+            substrate.applyOnePerCommand(false);
+            remove(substrate);
+        }
+        report(batched, separate, same);
+    }
+
+    private record Result(String how, double planMs, double applyMs, double processMs, long processes) {}
+
+    private Result applyAll(LinuxSubstrate substrate, String how) {
+        long t0 = System.nanoTime();
+        List<ChangeSet> plans = new ArrayList<>();
+        for (int i = 0; i < apps; i++) {
+            Persona p = persona(i);
+            plans.add(substrate.plan(substrate.observeState(p), p));
+        }
+        double planMs = ms(t0);
+        long before = commands.started();
+        commands.log.clear();
+        commands.processMs = 0;
+        long t1 = System.nanoTime();
+        substrate.applyAll(plans);
+        double applyMs = ms(t1);
+        long processes = commands.started() - before;
+        System.out.printf(Locale.ROOT, "%-26s plan %8.0f ms   apply %9.1f ms (in processes %9.1f ms)   %6d processes%n",
+                how + ":", planMs, applyMs, commands.processMs, processes);
+        if (processes < 20) {
+            commands.log.forEach(l -> System.out.println("    " + l));
+        }
+        int classes = (int) commands.check(List.of("tc", "-n", HOST, "class", "show", "dev", "up0"), null)
+                .lines().filter(l -> l.startsWith("class htb ")).count();
+        if (classes != apps + 2) {
+            throw new IllegalStateException("expected " + (apps + 2) + " HTB classes on up0 after applying, found " + classes);
+        }
+        return new Result(how, planMs, applyMs, commands.processMs, processes);
+    }
+
+    private void remove(LinuxSubstrate substrate) {
+        List<ChangeSet> removals = new ArrayList<>();
+        for (int i = 0; i < apps; i++) {
+            removals.add(substrate.planRemoval(persona(i).name()));
+        }
+        long t = System.nanoTime();
+        substrate.applyAll(removals);
+        System.out.printf(Locale.ROOT, "%-26s %.1f ms%n", "removal (batched):", ms(t));
+        String nft = commands.run(List.of("ip", "netns", "exec", HOST, "nft", "list", "ruleset"), null).stdout();
+        String qdisc = commands.check(List.of("tc", "-n", HOST, "qdisc", "show", "dev", "up0"), null);
+        if (!nft.isBlank() || qdisc.contains("htb")) {
+            throw new IllegalStateException("the host is not clean after removing every persona:\n" + nft + qdisc);
+        }
+    }
+
+    /** The host's tc classes and qdiscs and its nftables table, as the kernel prints them, without counters. */
+    private String kernelState() {
+        return commands.check(List.of("tc", "-n", HOST, "class", "show", "dev", "up0"), null)
+                + commands.check(List.of("tc", "-n", HOST, "qdisc", "show", "dev", "up0"), null)
+                + commands.check(List.of("ip", "netns", "exec", HOST, "nft", "list", "table", "inet", "netpersona"), null)
+                        .replaceAll("packets \\d+ bytes \\d+", "");
+    }
+
+    private void report(Result batched, Result separate, boolean same) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "QoS + firewall personas for %d applications behind one host (apply only)%n", apps);
+        System.out.printf(Locale.ROOT, "  batched                   %10.1f ms  %6d processes%n", batched.applyMs(), batched.processes());
+        if (separate != null) {
+            double ratio = separate.applyMs() / batched.applyMs();
+            System.out.printf(Locale.ROOT, "  one process per command   %10.1f ms  %6d processes%n", separate.applyMs(),
+                    separate.processes());
+            System.out.printf(Locale.ROOT, "  ratio                     %10.1fx  (target: at least 20x)  %s%n", ratio,
+                    ratio >= 20 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "  same kernel state         %s%n", same ? "yes" : "NO: the two paths differ");
+        }
+        System.out.printf(Locale.ROOT, "  batched under 150 ms      %s%n", batched.applyMs() < 150 ? "met" : "NOT met");
+    }
+
+    /** One application's persona: a QoS class and a firewall with a few allowed flows and a limit. */
+    private Persona persona(int i) {
+        return PersonaCodec.readYaml("""
+                apiVersion: netpersona.io/v1
+                kind: Persona
+                metadata: {name: app-%d}
+                spec:
+                  app: {netns: %s}
+                  qos: {priority: %d, dscp: AF21, guaranteedRate: 1Mbit, ceilRate: 500Mbit}
+                  security:
+                    defaultAction: drop
+                    allow:
+                      - {direction: ingress, proto: tcp, port: 8080}
+                      - {direction: ingress, proto: udp, from: 10.0.0.0/8, port: 5353}
+                      - {direction: egress, proto: tcp, to: 10.201.2.0/24, port: 5432}
+                    limits: {newConnectionsPerSecond: 200}
+                """.formatted(i, appNs(i), i % 8));
+    }
+
+    private static String appNs(int i) {
+        return PREFIX + "a" + i;
+    }
+
+    private List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < apps; i++) {
+            out.add(appNs(i));
+        }
+        return out;
+    }
+
+    /** The host with an uplink and a bridge, and every application in its namespace on that bridge. */
+    private void build() {
+        StringBuilder ns = new StringBuilder("netns add " + HOST + "\nnetns add " + PREFIX + "up\n");
+        names().forEach(n -> ns.append("netns add ").append(n).append('\n'));
+        commands.check(List.of("ip", "-batch", "-"), ns.toString());
+        StringBuilder host = new StringBuilder("""
+                link set lo up
+                link add br0 type bridge
+                link set br0 up
+                addr add 10.128.255.254/16 dev br0
+                link add up0 type veth peer name up1 netns %sup
+                link set up0 up
+                addr add 10.129.0.1/30 dev up0
+                """.formatted(PREFIX));
+        for (int i = 0; i < apps; i++) {
+            host.append("link add v").append(i).append(" type veth peer name eth0 netns ").append(appNs(i)).append('\n');
+            host.append("link set v").append(i).append(" master br0 up\n");
+        }
+        commands.check(List.of("ip", "-n", HOST, "-batch", "-"), host.toString());
+        for (int i = 0; i < apps; i++) {
+            commands.check(List.of("ip", "-n", appNs(i), "-batch", "-"), """
+                    link set lo up
+                    link set eth0 up
+                    addr add 10.128.%d.%d/16 dev eth0
+                    route add default via 10.128.255.254
+                    """.formatted(i / 250, i % 250 + 1));
+        }
+    }
+
+    private void cleanup() {
+        StringBuilder del = new StringBuilder();
+        for (String line : commands.run(List.of("ip", "netns", "list"), null).stdout().lines().toList()) {
+            String name = line.split(" ")[0];
+            if (name.startsWith(PREFIX)) {
+                del.append("netns del ").append(name).append('\n');
+            }
+        }
+        if (!del.isEmpty()) {
+            commands.run(List.of("ip", "-force", "-batch", "-"), del.toString());
+        }
+        try (var files = Files.walk(state)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the machine's cleanup takes what is left
+        }
+    }
+
+    private static double ms(long since) {
+        return (System.nanoTime() - since) / 1e6;
+    }
+
+    private static double secs(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
