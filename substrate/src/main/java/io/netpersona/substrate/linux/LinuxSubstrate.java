@@ -107,7 +107,7 @@ public final class LinuxSubstrate implements Substrate {
                         : "changed " + new Step.Modify(entry.applied().get(), now.get()).toString().substring(2)));
             }
         }
-        Metrics metrics = QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis()), view, actual.keySet());
+        Metrics metrics = QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis(), actual.keySet()), view, actual.keySet());
         return new Observation(persona.name(), actual, drift, metrics);
     }
 
