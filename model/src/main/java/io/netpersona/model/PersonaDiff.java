@@ -63,7 +63,7 @@ public final class PersonaDiff {
             record(path, type, a == null ? empty : a, b == null ? empty : b);
             return;
         }
-        for (RecordComponent c : type.getRecordComponents()) {
+        for (RecordComponent c : Records.components(type)) {
             value(TreeReader.join(path, c.getName()), c.getGenericType(), Records.get(c, a), Records.get(c, b));
         }
     }
@@ -140,7 +140,7 @@ public final class PersonaDiff {
     }
 
     private static Object empty(Class<?> type) {
-        RecordComponent[] cs = type.getRecordComponents();
+        RecordComponent[] cs = Records.components(type);
         Class<?>[] types = new Class<?>[cs.length];
         for (int i = 0; i < cs.length; i++) {
             types[i] = cs[i].getType();

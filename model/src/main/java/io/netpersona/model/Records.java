@@ -44,7 +44,7 @@ final class Records {
     static Object get(RecordComponent c, Object record) {
         RecordComponent[] cs = COMPONENTS.get(record.getClass());
         for (int i = 0; i < cs.length; i++) {
-            if (cs[i].equals(c)) {
+            if (cs[i].getName().equals(c.getName())) { // components have identity equality; names are unique
                 try {
                     return ACCESSORS.get(record.getClass())[i].invoke(record);
                 } catch (Throwable e) {

@@ -3,27 +3,41 @@ package io.netpersona.substrate.linux;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * What one persona keeps in its host's shared table ({@code nft-host-entries}, id = persona): set and map
- * elements keyed by its application's addresses ({@code e:SET} attributes, sorted, as nft prints them) and
- * its own objects ({@code o:TYPE NAME}). Replaced in one nft transaction; read back from the table's listing
- * by the addresses and object prefix recorded when it was applied.
+ * What one persona keeps in its host's shared table ({@code nft-host-entries}, id = persona and object
+ * prefix): set and map elements keyed by its application's addresses ({@code e:SET} attributes, sorted, as
+ * nft prints them) and its own objects ({@code o:TYPE NAME}). Changed in one nft transaction, element by
+ * element: what stays is not touched, so counters keep counting and per-source connection counts stay.
+ *
+ * <p>Read back from the table alone, without the record: the prefix is in the key, and the application's
+ * addresses are those its own {@code rx} counter is mapped from (every address has one), together with the
+ * addresses last recorded. So the elements of an apply that failed before its record was written, or of a
+ * crash, are found and taken out again.
  */
 final class HostEntriesKind implements ResourceKind {
     static final String KIND = "nft-host-entries";
+    /** The burst nft assumes, and leaves out of its listing, for a limit in packets. */
+    private static final String DEFAULT_BURST = " burst 5 packets";
 
     static Resource of(String scope, String persona, List<String> addresses, int minor, HostTable.Entries entries) {
         Map<String, String> a = new TreeMap<>();
-        a.put("addresses", String.join(",", addresses));
-        a.put("prefix", HostTable.prefix(minor));
+        a.put("addresses", String.join(",", addresses.stream().sorted().toList()));
         entries.elements().forEach((set, els) -> a.put("e:" + set, String.join(", ", els.stream().sorted().toList())));
         entries.objects().forEach((obj, body) -> a.put("o:" + obj, body));
-        return new Resource(KIND, scope, persona, a);
+        return new Resource(KIND, scope, persona + " " + HostTable.prefix(minor), a);
+    }
+
+    /** The prefix of the persona's objects, from the key's id ({@code PERSONA PREFIX}). */
+    static String prefix(Resource.Key key) {
+        return key.id().substring(key.id().lastIndexOf(' ') + 1);
     }
 
     @Override
@@ -38,28 +52,37 @@ final class HostEntriesKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        Optional<Resource> applied = recorded.applied();
-        Optional<Map<String, NftListing.Member>> listing = view.nftMembers(key.scope(), HostTable.FAMILY, HostTable.NAME);
-        if (applied.isEmpty() || listing.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> addresses = List.of(applied.get().attr("addresses").split(","));
-        String prefix = applied.get().attr("prefix");
+        return view.nftIndex(key.scope(), HostTable.FAMILY, HostTable.NAME).flatMap(ix -> parse(key, ix, recorded.applied()));
+    }
+
+    static Optional<Resource> parse(Resource.Key key, String listing, Optional<Resource> recorded) {
+        return parse(key, NftIndex.of(NftListing.parse(listing)), recorded);
+    }
+
+    /** The persona's part of the table, found through the index: its objects by prefix, its elements by address. */
+    static Optional<Resource> parse(Resource.Key key, NftIndex ix, Optional<Resource> recorded) {
+        String prefix = prefix(key);
+        Set<String> addresses = new TreeSet<>();
+        recorded.map(r -> r.attr("addresses")).filter(s -> !s.isEmpty()).ifPresent(s -> addresses.addAll(List.of(s.split(","))));
+        addresses.addAll(ix.addressesCounting(prefix + "rx"));
         Map<String, String> a = new TreeMap<>();
-        for (String member : view.membersByPrefix(key.scope(), HostTable.FAMILY, HostTable.NAME).getOrDefault(prefix, List.of())) {
-            a.put("o:" + member, body(member, listing.get().get(member)));
+        for (String member : ix.membersByPrefix().getOrDefault(prefix, List.of())) {
+            a.put("o:" + member, body(member, ix.members().get(member)));
         }
+        Set<String> found = new TreeSet<>();
         Map<String, List<String>> mine = new TreeMap<>();
-        var index = view.elementsByAddress(key.scope(), HostTable.FAMILY, HostTable.NAME);
-        for (String address : addresses) {
-            index.getOrDefault(address, Map.of()).forEach((set, els) -> mine.computeIfAbsent(set, x -> new ArrayList<>()).addAll(els));
+        for (String ad : addresses) {
+            Map<String, List<String>> sets = ix.byAddress().getOrDefault(ad, Map.of());
+            if (!sets.isEmpty()) {
+                found.add(ad);
+            }
+            sets.forEach((set, els) -> mine.computeIfAbsent(set, x -> new ArrayList<>()).addAll(els));
         }
         mine.forEach((set, els) -> a.put("e:" + set, String.join(", ", els.stream().sorted().toList())));
         if (a.isEmpty()) {
             return Optional.empty();
         }
-        a.put("addresses", applied.get().attr("addresses"));
-        a.put("prefix", prefix);
+        a.put("addresses", String.join(",", found));
         return Optional.of(new Resource(KIND, key.scope(), key.id(), a));
     }
 
@@ -68,81 +91,134 @@ final class HostEntriesKind implements ResourceKind {
         if (member.startsWith("counter ")) {
             return "";
         }
-        String joiner = member.startsWith("chain ") ? "; " : " ";
-        String body = String.join(joiner, m.body());
-        return member.startsWith("set ") ? String.join("; ", m.body()) + ";" : body;
+        if (member.startsWith("set ")) {
+            return String.join("; ", m.body()) + ";";
+        }
+        if (member.startsWith("chain ")) {
+            return String.join("; ", m.body());
+        }
+        String body = String.join(" ", m.body());
+        boolean inPackets = member.startsWith("limit ") && !body.contains(" bytes") && !body.contains(" burst ");
+        return inPackets ? body + DEFAULT_BURST : body;
     }
 
     @Override
     public void render(Step step, Batches out) {
         switch (step) {
-            case Step.Create c -> out.nft(c.resource().scope(), String.join("\n", create(c.resource())));
-            case Step.Modify m -> {
-                List<String> lines = delete(m.from());
-                lines.addAll(create(m.to()));
-                out.nft(m.to().scope(), String.join("\n", lines));
-            }
-            case Step.Delete d -> out.nft(d.resource().scope(), String.join("\n", delete(d.resource())));
+            case Step.Create c -> out.nft(c.resource().scope(), String.join("\n", change(Map.of(), c.resource().attributes())));
+            case Step.Modify m -> out.nft(m.to().scope(), String.join("\n", change(m.from().attributes(), m.to().attributes())));
+            case Step.Delete d -> out.nft(d.resource().scope(), String.join("\n", change(d.resource().attributes(), Map.of())));
         }
     }
 
-    private static List<String> create(Resource r) {
+    /**
+     * The commands from one state of a persona's entries to another, in an order nft accepts in one
+     * transaction: elements that go (and those that refer to an object made anew), chains emptied,
+     * objects that go, objects that come, chain rules, elements that come.
+     */
+    static List<String> change(Map<String, String> from, Map<String, String> to) {
+        Set<String> remade = new TreeSet<>(); // objects deleted and added again with a new body
+        from.forEach((k, v) -> {
+            if (k.startsWith("o:") && !k.startsWith("o:chain ") && to.containsKey(k) && !to.get(k).equals(v)) {
+                remade.add(k.substring(2));
+            }
+        });
+        Set<String> keys = new TreeSet<>(from.keySet());
+        keys.addAll(to.keySet());
         List<String> lines = new ArrayList<>();
-        List<String> rules = new ArrayList<>();
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("o:")) {
-                String member = k.substring(2);
-                String t = HostTable.TABLE + " " + member.substring(member.indexOf(' ') + 1);
-                switch (member.substring(0, member.indexOf(' '))) {
-                    case "counter" -> lines.add("add counter " + t);
-                    case "chain" -> {
-                        lines.add("add chain " + t);
-                        for (String rule : v.split("; ")) {
-                            rules.add("add rule " + t + " " + rule);
-                        }
-                    }
-                    default -> lines.add("add " + member.substring(0, member.indexOf(' ')) + " " + t + " { " + v + " }");
-                }
-            }
-        });
+        List<String> elementsToAdd = elements(keys, from, to, remade, lines);
+        List<String> rules = chains(keys, from, to, remade, lines);
+        objects(keys, from, to, remade, lines);
         lines.addAll(rules);
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("e:")) {
-                lines.add("add element " + HostTable.TABLE + " " + k.substring(2) + " { " + v + " }");
-            }
-        });
+        lines.addAll(elementsToAdd);
         return lines;
     }
 
-    private static List<String> delete(Resource r) {
-        List<String> lines = new ArrayList<>();
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("e:")) {
-                List<String> keys = new ArrayList<>();
-                for (String e : v.split(", ")) {
-                    keys.add(e.contains(" : ") ? e.substring(0, e.indexOf(" : ")) : e);
+    /** Adds the deletions of elements to {@code lines}; returns the additions, for the end of the transaction. */
+    private static List<String> elements(Set<String> keys, Map<String, String> from, Map<String, String> to,
+            Set<String> remade, List<String> lines) {
+        List<String> adds = new ArrayList<>();
+        for (String k : keys.stream().filter(k -> k.startsWith("e:")).toList()) {
+            Set<String> was = elements(from.get(k));
+            Set<String> will = elements(to.get(k));
+            List<String> gone = new ArrayList<>();
+            List<String> come = new ArrayList<>();
+            for (String e : was) {
+                if (!will.contains(e) || refersTo(e, remade)) {
+                    gone.add(e.contains(" : ") ? e.substring(0, e.indexOf(" : ")) : e); // a map element goes by its key
                 }
-                lines.add("delete element " + HostTable.TABLE + " " + k.substring(2) + " { " + String.join(", ", keys) + " }");
             }
-        });
-        // objects after the elements that refer to them; chains emptied before they go
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("o:chain ")) {
-                lines.add("flush chain " + HostTable.TABLE + " " + k.substring("o:chain ".length()));
+            for (String e : will) {
+                if (!was.contains(e) || refersTo(e, remade)) {
+                    come.add(e);
+                }
             }
-        });
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("o:chain ")) {
-                lines.add("delete chain " + HostTable.TABLE + " " + k.substring("o:chain ".length()));
+            String set = HostTable.TABLE + " " + k.substring(2);
+            if (!gone.isEmpty()) {
+                lines.add("delete element " + set + " { " + String.join(", ", gone) + " }");
             }
-        });
-        r.attributes().forEach((k, v) -> {
-            if (k.startsWith("o:") && !k.startsWith("o:chain ")) {
-                String member = k.substring(2);
-                lines.add("delete " + member.substring(0, member.indexOf(' ')) + " " + HostTable.TABLE + " "
-                        + member.substring(member.indexOf(' ') + 1));
+            if (!come.isEmpty()) {
+                adds.add("add element " + set + " { " + String.join(", ", come) + " }");
             }
-        });
-        return lines;
+        }
+        return adds;
+    }
+
+    /**
+     * Empties the chains whose rules change (or that use a set made anew) and removes the ones no longer
+     * wanted; adds new chains. Returns the rules to add once the objects they use are there.
+     */
+    private static List<String> chains(Set<String> keys, Map<String, String> from, Map<String, String> to,
+            Set<String> remade, List<String> lines) {
+        List<String> rules = new ArrayList<>();
+        for (String k : keys.stream().filter(k -> k.startsWith("o:chain ")).toList()) {
+            String chain = HostTable.TABLE + " " + k.substring("o:chain ".length());
+            String was = from.get(k);
+            String will = to.get(k);
+            boolean usesRemade = was != null && remade.stream().anyMatch(o -> o.startsWith("set ")
+                    && was.contains("@" + o.substring("set ".length()) + " "));
+            if (was != null && (!was.equals(will) || usesRemade)) {
+                lines.add("flush chain " + chain);
+                if (will == null) {
+                    lines.add("delete chain " + chain);
+                }
+            }
+            if (was == null) {
+                lines.add("add chain " + chain);
+            }
+            if (will != null && (!will.equals(was) || usesRemade)) {
+                for (String rule : will.split("; ")) {
+                    rules.add("add rule " + chain + " " + rule);
+                }
+            }
+        }
+        return rules;
+    }
+
+    /** Counters, limits and sets: deleted when gone or changed, then added when new or changed. */
+    private static void objects(Set<String> keys, Map<String, String> from, Map<String, String> to, Set<String> remade,
+            List<String> lines) {
+        List<String> adds = new ArrayList<>();
+        for (String k : keys.stream().filter(k -> k.startsWith("o:") && !k.startsWith("o:chain ")).toList()) {
+            String member = k.substring(2);
+            String type = member.substring(0, member.indexOf(' '));
+            String object = type + " " + HostTable.TABLE + " " + member.substring(member.indexOf(' ') + 1);
+            if (from.containsKey(k) && (!to.containsKey(k) || remade.contains(member))) {
+                lines.add("delete " + object);
+            }
+            if (to.containsKey(k) && (!from.containsKey(k) || remade.contains(member))) {
+                adds.add("add " + object + (type.equals("counter") ? "" : " { " + to.get(k) + " }"));
+            }
+        }
+        lines.addAll(adds);
+    }
+
+    private static Set<String> elements(String joined) {
+        return joined == null || joined.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(joined.split(", ")));
+    }
+
+    /** Whether a map element's value is one of these objects ({@code "NAME"}, or a jump to chain NAME). */
+    private static boolean refersTo(String element, Set<String> objects) {
+        return objects.stream().anyMatch(o -> element.endsWith(" : \"" + o.substring(o.indexOf(' ') + 1) + "\""));
     }
 }

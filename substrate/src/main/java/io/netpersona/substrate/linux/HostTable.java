@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * The one nftables table a host keeps for all the applications behind it, {@code inet netpersona}: the
  * firewall in the forward path and the QoS steering in postrouting. Its rules are fixed (the skeleton);
  * each persona contributes only set and map elements keyed by its application's addresses, and a few
- * named objects of its own (counters, a limit, a chain for per-source connection counts). Rules cost the
+ * named objects of its own (counters, a limit, a chain for per-source connection counts, a chain that logs
+ * its drops under its name). Rules cost the
  * kernel tens of microseconds each and base chains far more, elements a few: this is what lets a host
  * apply a thousand personas in one transaction of milliseconds (see bench/).
  */
@@ -45,12 +46,12 @@ final class HostTable {
                 }
                 s.append("\tset fw_drop_").append(dir).append(f).append(" {\n\t\ttype ").append(addr).append("\n\t}\n\n");
             }
-            s.append("\tset fw_log").append(f).append(" {\n\t\ttype ").append(addr).append("\n\t}\n\n");
             for (String m : List.of("fw_rx", "fw_tx", "fw_dropped")) {
                 map(s, m + f, addr, "counter");
             }
             map(s, "fw_newconn" + f, addr, "limit");
             map(s, "fw_connlimit" + f, addr, "verdict");
+            map(s, "fw_log" + f, addr, "verdict");
             map(s, "qos_prio" + f, addr, "classid");
             map(s, "qos_dscp" + f, addr, "verdict");
         }
@@ -99,9 +100,10 @@ final class HostTable {
     }
 
     private static List<String> refuse(String app) {
+        // a persona that logs has a chain of its own here, so the log line names it and its flood is its own
         return List.of(
-                "ip " + app + " @fw_log4 " + FirewallScript.LOG_RATE + " log prefix \"netpersona drop \"",
-                "ip6 " + app + " @fw_log6 " + FirewallScript.LOG_RATE + " log prefix \"netpersona drop \"",
+                "ip " + app + " vmap @fw_log4",
+                "ip6 " + app + " vmap @fw_log6",
                 "counter name ip " + app + " map @fw_dropped4",
                 "counter name ip6 " + app + " map @fw_dropped6",
                 "drop");
@@ -171,6 +173,9 @@ final class HostTable {
         objects.put("counter " + p + "tx", "");
         if (sec != null) {
             objects.put("counter " + p + "dropped", "");
+            if (Boolean.TRUE.equals(sec.logDropped())) {
+                objects.put("chain " + p + "log", FirewallScript.LOG_RATE + " log prefix \"netpersona " + persona.name() + " drop \"");
+            }
             Limits limits = sec.limits() == null ? new Limits(null, null) : sec.limits();
             if (limits.newConnectionsPerSecond() != null) {
                 int n = limits.newConnectionsPerSecond();
@@ -197,7 +202,7 @@ final class HostTable {
             put(el, "fw_connlimit" + f, a + " : jump " + p + "conn");
         }
         if (Boolean.TRUE.equals(sec.logDropped())) {
-            put(el, "fw_log" + f, a.toString());
+            put(el, "fw_log" + f, a + " : jump " + p + "log");
         }
         if (sec.defaultAction() == Action.DROP) {
             put(el, "fw_drop_in" + f, a.toString());

@@ -146,51 +146,19 @@ final class HostView {
                 k -> nftTable(scope, family, table).map(NftListing::parse));
     }
 
-    private final Map<String, Map<String, Map<String, List<String>>>> byAddress = new HashMap<>();
+    private final Map<String, Optional<NftIndex>> indexes = new HashMap<>();
 
-    /**
-     * The elements of a table's sets and maps by the address they start with (the application's), then by
-     * set: built once per view, so reading a thousand personas' elements is not a thousand scans of all.
-     */
-    Map<String, Map<String, List<String>>> elementsByAddress(String scope, String family, String table) {
-        return byAddress.computeIfAbsent(scope + " " + family + " " + table, k -> {
-            Map<String, Map<String, List<String>>> index = new HashMap<>();
-            nftMembers(scope, family, table).ifPresent(members -> members.forEach((member, m) -> {
-                String set = member.substring(member.indexOf(' ') + 1);
-                for (String e : m.elements()) {
-                    int sp = e.indexOf(' ');
-                    String address = sp < 0 ? e : e.substring(0, sp);
-                    index.computeIfAbsent(address, a -> new java.util.TreeMap<>())
-                            .computeIfAbsent(set, x -> new java.util.ArrayList<>()).add(e);
-                }
-            }));
-            return index;
-        });
-    }
-
-    private final Map<String, Map<String, List<String>>> byPrefix = new HashMap<>();
-
-    /** A table's members named {@code pXX_...} (a persona's own objects), by that prefix; built once per view. */
-    Map<String, List<String>> membersByPrefix(String scope, String family, String table) {
-        return byPrefix.computeIfAbsent(scope + " " + family + " " + table, k -> {
-            Map<String, List<String>> index = new HashMap<>();
-            nftMembers(scope, family, table).ifPresent(members -> members.keySet().forEach(member -> {
-                String name = member.substring(member.indexOf(' ') + 1);
-                int us = name.indexOf('_');
-                if (us > 0) {
-                    index.computeIfAbsent(name.substring(0, us + 1), x -> new java.util.ArrayList<>()).add(member);
-                }
-            }));
-            return index;
-        });
+    /** One table's members with their lookups ({@link NftIndex}), built once per view. */
+    Optional<NftIndex> nftIndex(String scope, String family, String table) {
+        return indexes.computeIfAbsent(scope + " " + family + " " + table,
+                k -> nftMembers(scope, family, table).map(NftIndex::of));
     }
 
     /** Forgets what was read, after a change. */
     void invalidate() {
         cache.clear();
         listings.clear();
-        byAddress.clear();
-        byPrefix.clear();
+        indexes.clear();
     }
 
     private JsonNode read(String key, Supplier<Commands.Result> run) {

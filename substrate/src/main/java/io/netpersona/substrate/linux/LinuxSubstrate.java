@@ -117,7 +117,7 @@ public final class LinuxSubstrate implements Substrate {
             }
         }
         Metrics metrics = withMetrics
-                ? QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis()), view, actual.keySet())
+                ? QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis(), actual.keySet()), view, actual.keySet())
                 : Metrics.none(clock.millis());
         return new Observation(persona.name(), actual, drift, metrics);
     }

@@ -4,15 +4,19 @@ import io.netpersona.model.Persona;
 import io.netpersona.model.PortSelector;
 import io.netpersona.model.Protocol;
 import io.netpersona.substrate.Metrics;
+import io.netpersona.substrate.Resource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An application's metrics from the kernel, one process per source and namespace per observation: the
- * named counters of the persona's firewall table ({@code nft -j list counters}), its TCP sockets
+ * named counters of the persona's firewall table ({@code nft -j list counters}; for an application behind a
+ * host, its {@code p<minor>_rx/tx/dropped} counters in the host's shared table), its TCP sockets
  * ({@code ss -tinH}) and its devices' counters ({@code ip -s -j link}). Queue figures come from the QoS
  * classes, whose reader fills {@link Metrics#queues()}.
  *
@@ -21,15 +25,20 @@ import tools.jackson.databind.JsonNode;
  * ones on its declared TCP ports.
  */
 final class MetricsReader {
-    Metrics read(Persona persona, HostView view, long now) {
+    /** {@code keys}: the persona's resources that exist now (its entries in a host's table among them). */
+    Metrics read(Persona persona, HostView view, long now, Collection<Resource.Key> keys) {
         String netns = persona.spec().app().netns();
         String scope = netns == null ? "" : netns;
         if (!view.namespaceExists(scope)) {
             return Metrics.none(now);
         }
+        Optional<Resource.Key> hostEntries = keys.stream().filter(k -> k.kind().equals(HostEntriesKind.KIND)).findFirst();
         // without a firewall table there are no counters to read, and no process is spent on asking
-        Metrics.Counters traffic = netns == null || persona.spec().security() == null
-                ? new Metrics.Counters(0, 0, 0, 0) : traffic(persona.name(), scope, view);
+        Metrics.Counters traffic = hostEntries.isPresent()
+                ? traffic(view.nftCounters(hostEntries.get().scope(), HostTable.FAMILY, HostTable.NAME),
+                        HostEntriesKind.prefix(hostEntries.get()))
+                : netns == null || persona.spec().security() == null ? new Metrics.Counters(0, 0, 0, 0)
+                : traffic(view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona.name())), "");
         if (netns == null) {
             return new Metrics(now, traffic, hostSockets(persona, view), List.of(), List.of());
         }
@@ -47,13 +56,18 @@ final class MetricsReader {
                 .filter(s -> ports.stream().anyMatch(s.local()::endsWith)).toList();
     }
 
-    private static Metrics.Counters traffic(String persona, String scope, HostView view) {
+    /** The counters named {@code prefix} + rx, tx, dropped in a listing of a table's counters. */
+    private static Metrics.Counters traffic(JsonNode counters, String prefix) {
         long[] rx = {0, 0};
         long[] tx = {0, 0};
         long[] dropped = {0, 0};
-        for (JsonNode item : view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona)).path("nftables")) {
+        for (JsonNode item : counters.path("nftables")) {
             JsonNode c = item.path("counter");
-            long[] into = switch (c.path("name").asString("")) {
+            String name = c.path("name").asString("");
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            long[] into = switch (name.substring(prefix.length())) {
                 case FirewallScript.RX -> rx;
                 case FirewallScript.TX -> tx;
                 case FirewallScript.DROPPED -> dropped;
