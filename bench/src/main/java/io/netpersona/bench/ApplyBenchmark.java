@@ -145,10 +145,11 @@ public final class ApplyBenchmark {
     }
 
     private void remove(LinuxSubstrate substrate) {
-        List<ChangeSet> removals = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < apps; i++) {
-            removals.add(substrate.planRemoval(persona(i).name()));
+            names.add(persona(i).name());
         }
+        List<ChangeSet> removals = substrate.planRemovals(names);
         long t = System.nanoTime();
         substrate.applyAll(removals);
         System.out.printf(Locale.ROOT, "%-26s %.1f ms%n", "removal (batched):", ms(t));

@@ -65,6 +65,27 @@ final class Ledger {
         return all;
     }
 
+    /** Writes only the persona's own entries (the shared ones are committed once per apply, see {@link #saveShared}). */
+    void saveOwn(Map<Resource.Key, Records.Entry> entries, String document) {
+        Map<Resource.Key, Records.Entry> mine = new TreeMap<>();
+        entries.forEach((k, e) -> {
+            if (!isShared(k)) {
+                mine.put(k, e);
+            }
+        });
+        records.save(new Records.Record(own.persona(), own.minor(), mine, document));
+    }
+
+    /** The host's record as it is now. */
+    static Map<Resource.Key, Records.Entry> shared(Records records) {
+        return records.load(SHARED).map(Records.Record::entries).orElse(Map.of());
+    }
+
+    /** Replaces the host's record of shared resources. */
+    static void saveShared(Records records, Map<Resource.Key, Records.Entry> entries) {
+        records.save(new Records.Record(SHARED, 0, entries, null));
+    }
+
     /** The persona document last applied, as its record keeps it (YAML), or null. */
     String document() {
         return own.document();
@@ -89,11 +110,23 @@ final class Ledger {
      * keeps only {@code kept} (its desired keys; none on removal). {@code now} reads a key's current state.
      */
     List<Step> releases(Set<Resource.Key> kept, Function<Resource.Key, Optional<Resource>> now) {
+        return releases(kept, now, Set.of(own.persona()));
+    }
+
+    /**
+     * The same when several personas leave together ({@code leaving}, this one among them): a shared resource
+     * goes when one of them used it and no persona that stays does.
+     */
+    List<Step> releases(Set<Resource.Key> kept, Function<Resource.Key, Optional<Resource>> now, Set<String> leaving) {
         List<Resource.Key> others = new ArrayList<>(kept);
+        List<Resource.Key> theirs = new ArrayList<>(own.entries().keySet());
         for (Records.Record r : records.all()) {
-            if (!r.persona().equals(own.persona()) && !r.persona().equals(SHARED)) {
-                r.entries().values().stream().filter(e -> e.applied().isPresent()).map(Records.Entry::key).forEach(others::add);
+            if (r.persona().equals(own.persona()) || r.persona().equals(SHARED)) {
+                continue;
             }
+            List<Resource.Key> keys = r.entries().values().stream().filter(e -> e.applied().isPresent())
+                    .map(Records.Entry::key).toList();
+            (leaving.contains(r.persona()) ? theirs : others).addAll(keys);
         }
         List<Step> out = new ArrayList<>();
         for (Records.Entry e : shared.entries().values()) {
@@ -102,9 +135,9 @@ final class Ledger {
             }
             ResourceKind kind = kinds.get(e.key().kind());
             Resource applied = e.applied().get();
-            boolean usedByMe = own.entries().keySet().stream().anyMatch(k -> kind.serves(applied, k));
+            boolean usedByLeaving = theirs.stream().anyMatch(k -> kind.serves(applied, k));
             boolean usedByOthers = others.stream().anyMatch(k -> kind.serves(applied, k));
-            if (usedByMe && !usedByOthers) {
+            if (usedByLeaving && !usedByOthers) {
                 Reconciler.step(now.apply(e.key()), e.original()).ifPresent(out::add);
             }
         }

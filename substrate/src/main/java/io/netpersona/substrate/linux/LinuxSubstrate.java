@@ -154,6 +154,31 @@ public final class LinuxSubstrate implements Substrate {
         return new ChangeSet(personaName, reconciler.ordered(steps));
     }
 
+    /**
+     * Removals of several personas planned together, to apply with {@link #applyAll}: the parts they share
+     * with each other (an HTB root, the host's table) go with them when no other persona uses them.
+     */
+    public List<ChangeSet> planRemovals(List<String> personaNames) {
+        HostView view = new HostView(commands);
+        Set<String> leaving = new HashSet<>(personaNames);
+        Set<Resource.Key> released = new HashSet<>();
+        List<ChangeSet> out = new ArrayList<>();
+        for (String name : personaNames) {
+            Ledger ledger = Ledger.load(records, kinds, name);
+            List<Step> steps = new ArrayList<>();
+            for (Records.Entry e : ledger.own().values()) {
+                putBack(read(e.key(), view, e), e).ifPresent(steps::add);
+            }
+            for (Step s : ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k)), leaving)) {
+                if (released.add(s.key())) {
+                    steps.add(s);
+                }
+            }
+            out.add(new ChangeSet(name, reconciler.ordered(steps)));
+        }
+        return out;
+    }
+
     @Override
     public Applied apply(ChangeSet changes) {
         return applyAll(List.of(changes)).getFirst();
@@ -167,6 +192,7 @@ public final class LinuxSubstrate implements Substrate {
     public List<Applied> applyAll(List<ChangeSet> changeSets) {
         HostView view = new HostView(commands);
         List<Pending> pending = new ArrayList<>();
+        Map<Resource.Key, Records.Entry> sharedBefore = new TreeMap<>(Ledger.shared(records));
         Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
         Map<Resource.Key, Records.Entry> touched = new TreeMap<>();
         for (ChangeSet changes : changeSets) {
@@ -186,12 +212,15 @@ public final class LinuxSubstrate implements Substrate {
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
             List<String> residue = restore(before, touched);
-            pending.forEach(p -> p.ledger().save(prune(p.entries()), p.ledger().document()));
+            pending.forEach(p -> p.ledger().saveOwn(prune(p.entries()), p.ledger().document()));
+            Ledger.saveShared(records, sharedBefore);
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
         HostView after = new HostView(commands);
         List<Applied> applied = new ArrayList<>();
+        // the host's shared resources: one record for all change sets, committed once below
+        Map<Resource.Key, Records.Entry> changedShared = new TreeMap<>();
         for (Pending p : pending) {
             for (Step s : p.changes().steps()) {
                 Optional<Resource> now = target(s);
@@ -202,14 +231,18 @@ public final class LinuxSubstrate implements Substrate {
             // so is a persona of which nothing is left (every key back to its original, or gone with its device)
             Map<Resource.Key, Records.Entry> kept = prune(p.entries());
             if (p.changes().target() == null || nothingLeft(p, after)) {
-                kept.keySet().removeIf(k -> !kinds.get(k.kind()).shared());
-                p.ledger().save(kept, null);
+                p.ledger().saveOwn(Map.of(), null);
             } else {
-                p.ledger().save(kept, PersonaCodec.write(p.changes().target(), PersonaCodec.Format.JSON));
+                p.ledger().saveOwn(kept, PersonaCodec.write(p.changes().target(), PersonaCodec.Format.JSON));
             }
+            p.changes().steps().stream().filter(st -> kinds.get(st.key().kind()).shared())
+                    .forEach(st -> changedShared.put(st.key(), p.entries().get(st.key())));
             String previous = p.ledger().document();
             applied.add(new Applied(p.changes(), p.before(), previous == null ? null : document(previous), clock.millis()));
         }
+        Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
+        shared.putAll(changedShared);
+        Ledger.saveShared(records, prune(shared));
         return applied;
     }
 

@@ -262,6 +262,18 @@ class QosIT {
     }
 
     @Test
+    void personasRemovedTogetherTakeTheHostPartWithThem() {
+        Map<String, String> before = snapshots();
+        LinuxSubstrate s = substrate(net.commands());
+        s.applyAll(List.of(s.plan(s.observeState(probePersona()), probePersona()),
+                s.plan(s.observeState(bulkPersona()), bulkPersona())));
+        assertThat(snapshots()).isNotEqualTo(before);
+        s.applyAll(s.planRemovals(List.of("probe", "bulk")));
+        assertThat(snapshots()).isEqualTo(before);
+        assertThat(net.stateDir()).isEmptyDirectory();
+    }
+
+    @Test
     void aFailureAfterTheTcBatchLeavesTheHostExactlyAsBefore() {
         Map<String, String> before = snapshots();
         Commands failingNft = new Commands() {
