@@ -2,7 +2,6 @@ package io.netpersona.cli;
 
 import io.netpersona.model.Persona;
 import io.netpersona.model.PersonaCodec;
-import io.netpersona.substrate.ApplyFailedException;
 import io.netpersona.substrate.Capabilities;
 import io.netpersona.substrate.ChangeSet;
 import io.netpersona.substrate.InvalidRequestException;
@@ -139,9 +138,7 @@ final class HostCommand implements Runnable {
             } catch (InvalidRequestException e) {
                 e.problems().forEach(p -> err.println(file + ": " + p));
                 err.println("nothing was applied");
-            } catch (ApplyFailedException e) {
-                err.println("persona host apply: " + e.getMessage());
-            } catch (SubstrateException e) {
+            } catch (SubstrateException e) { // an ApplyFailedException says the host was put back
                 err.println("persona host apply: " + e.getMessage());
             }
             err.flush();
