@@ -4,7 +4,6 @@ import io.netpersona.model.Persona;
 import io.netpersona.model.PersonaCodec;
 import io.netpersona.model.Problem;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,9 +86,5 @@ final class Documents {
             return "cannot read: permission denied";
         }
         return "cannot read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -107,12 +107,6 @@ final class HostView {
         return n.isString() ? Optional.of(n.stringValue()) : Optional.empty();
     }
 
-    /** The named counters of a table as JSON (nft -j), or an empty array. */
-    JsonNode nftJson(String scope, String family, String table) {
-        return read("nftj " + scope + " " + family + " " + table,
-                () -> commands.run(Commands.nft(scope, "-j", "list", "table", family, table), null));
-    }
-
     /** The named counter objects of a table ({@code nft -j list counters table}), or an empty array. */
     JsonNode nftCounters(String scope, String family, String table) {
         return read("nftc " + scope + " " + family + " " + table,
@@ -152,13 +146,6 @@ final class HostView {
     Optional<NftIndex> nftIndex(String scope, String family, String table) {
         return indexes.computeIfAbsent(scope + " " + family + " " + table,
                 k -> nftMembers(scope, family, table).map(NftIndex::of));
-    }
-
-    /** Forgets what was read, after a change. */
-    void invalidate() {
-        cache.clear();
-        listings.clear();
-        indexes.clear();
     }
 
     private JsonNode read(String key, Supplier<Commands.Result> run) {
