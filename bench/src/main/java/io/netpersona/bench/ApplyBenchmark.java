@@ -34,6 +34,8 @@ public final class ApplyBenchmark {
     /** Commands that remember how long each process took, to tell the kernel's share of an apply. */
     static final class Timed extends Commands {
         final List<String> log = new ArrayList<>();
+        private static final String DUMP = System.getenv("NETPERSONA_BENCH_DUMP");
+        private int dumped;
         double processMs;
 
         @Override
@@ -41,17 +43,31 @@ public final class ApplyBenchmark {
             long t = System.nanoTime();
             Result r = super.run(argv, stdin);
             double ms = (System.nanoTime() - t) / 1e6;
+            record(ms, argv, stdin);
+            return r;
+        }
+
+        /** Batches of tc and nft run at the same time: the log and the sum are kept under a lock. */
+        private synchronized void record(double ms, List<String> argv, String stdin) {
+            if (DUMP != null && stdin != null) {
+                try {
+                    Files.writeString(Path.of(DUMP, "batch-" + (++dumped) + ".txt"), String.join(" ", argv) + "\n" + stdin);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             processMs += ms;
             log.add(String.format(Locale.ROOT, "%8.1f ms  %s%s", ms, String.join(" ", argv.subList(0, Math.min(argv.size(), 8))),
                     stdin == null ? "" : "  (" + stdin.lines().count() + " lines in)"));
-            return r;
         }
     }
 
     private ApplyBenchmark(int apps, boolean perCommand) throws IOException {
         this.apps = apps;
         this.perCommand = perCommand;
-        this.state = Files.createTempDirectory("netpersona-bench");
+        // records live under /run (a tmpfs) on a real host, as LinuxSubstrate.DEFAULT_STATE does
+        Files.createDirectories(Path.of("/run/netpersona"));
+        this.state = Files.createTempDirectory(Path.of("/run/netpersona"), "bench-");
     }
 
     public static void main(String[] args) throws Exception {
@@ -99,8 +115,12 @@ public final class ApplyBenchmark {
                 null, names())));
         LinuxSubstrate substrate = new LinuxSubstrate(commands, state, picture, Clock.systemUTC());
 
+        // the agent that applies personas runs for long: its JVM is warm. The first round warms this one.
+        Result cold = applyAll(substrate, "batched, cold JVM");
+        remove(substrate);
         Result batched = applyAll(substrate, "batched");
         String batchedState = kernelState();
+        Sampling sampling = sample(substrate);
         remove(substrate);
         Result separate = null;
         boolean same = false;
@@ -111,18 +131,48 @@ public final class ApplyBenchmark {
             substrate.applyOnePerCommand(false);
             remove(substrate);
         }
-        report(batched, separate, same);
+        report(cold, batched, separate, same);
+        System.out.printf(Locale.ROOT, "  metrics of %d applications   %8.1f ms  %6d processes per sample (median of %d; "
+                + "target: well under a second, to sample every second)%n", sampling.apps(), sampling.medianMs(),
+                sampling.processes(), SAMPLES);
+    }
+
+    private static final int SAMPLES = 7;
+
+    private record Sampling(int apps, double medianMs, long processes) {}
+
+    /** What sampling every application's metrics costs: counters, queues, sockets and devices of up to 100. */
+    private Sampling sample(LinuxSubstrate substrate) {
+        List<Persona> some = new ArrayList<>();
+        for (int i = 0; i < Math.min(apps, 100); i++) {
+            some.add(persona(i));
+        }
+        var first = substrate.sample(some); // warms this JVM
+        if (first.size() != some.size() || first.values().stream().anyMatch(m -> m.queues().isEmpty())) {
+            throw new IllegalStateException("a sample without every application's queue: " + first.keySet());
+        }
+        List<Double> ms = new ArrayList<>();
+        long processes = 0;
+        for (int i = 0; i < SAMPLES; i++) {
+            long before = commands.started();
+            long t = System.nanoTime();
+            substrate.sample(some);
+            ms.add(ms(t));
+            processes = commands.started() - before;
+        }
+        ms.sort(null);
+        return new Sampling(some.size(), ms.get(SAMPLES / 2), processes);
     }
 
     private record Result(String how, double planMs, double applyMs, double processMs, long processes) {}
 
     private Result applyAll(LinuxSubstrate substrate, String how) {
-        long t0 = System.nanoTime();
-        List<ChangeSet> plans = new ArrayList<>();
+        List<Persona> personas = new ArrayList<>();
         for (int i = 0; i < apps; i++) {
-            Persona p = persona(i);
-            plans.add(substrate.plan(substrate.observeState(p), p));
+            personas.add(persona(i));
         }
+        long t0 = System.nanoTime();
+        List<ChangeSet> plans = substrate.planAll(personas);
         double planMs = ms(t0);
         long before = commands.started();
         commands.log.clear();
@@ -168,10 +218,12 @@ public final class ApplyBenchmark {
                         .replaceAll("packets \\d+ bytes \\d+", "");
     }
 
-    private void report(Result batched, Result separate, boolean same) {
+    private void report(Result cold, Result batched, Result separate, boolean same) {
         System.out.println();
         System.out.printf(Locale.ROOT, "QoS + firewall personas for %d applications behind one host (apply only)%n", apps);
-        System.out.printf(Locale.ROOT, "  batched                   %10.1f ms  %6d processes%n", batched.applyMs(), batched.processes());
+        System.out.printf(Locale.ROOT, "  batched, first in this JVM %9.1f ms  (plan %.0f ms)%n", cold.applyMs(), cold.planMs());
+        System.out.printf(Locale.ROOT, "  batched                   %10.1f ms  %6d processes  (plan %.0f ms)%n", batched.applyMs(),
+                batched.processes(), batched.planMs());
         if (separate != null) {
             double ratio = separate.applyMs() / batched.applyMs();
             System.out.printf(Locale.ROOT, "  one process per command   %10.1f ms  %6d processes%n", separate.applyMs(),

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,24 +31,95 @@ final class BatchRunner {
         onePerCommand = on;
     }
 
-    /** Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback). */
+    /**
+     * Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback).
+     *
+     * <p>Consecutive tc and nft batches run at the same time, one lane per tool and namespace (each lane
+     * in order): neither tool refers to what the other makes (nft steers to a class by its number, whether
+     * or not the class is there yet), and the kernel takes them under different locks. Batches of ip and
+     * file writes run alone, since the others may need what they make (a device, a namespace's file).
+     */
     Optional<Failure> run(Batches batches, boolean force) {
         Failure first = null;
-        for (Batches.Batch b : batches.all()) {
-            Optional<Failure> f = run(b, force);
-            if (f.isPresent()) {
+        List<Batches.Batch> all = batches.all();
+        for (int i = 0; i < all.size(); ) {
+            int end = i;
+            while (end < all.size() && concurrent(all.get(end))) {
+                end++;
+            }
+            List<Failure> failures = end - i > 1 ? runTogether(all.subList(i, end), force)
+                    : run(all.get(i), force).map(List::of).orElse(List.of());
+            i = Math.max(end, i + 1);
+            if (!failures.isEmpty()) {
                 if (!force) {
-                    return f;
+                    return Optional.of(failures.getFirst());
                 }
-                first = first == null ? f.get() : first;
+                first = first == null ? failures.getFirst() : first;
             }
         }
         return Optional.ofNullable(first);
     }
 
+    private boolean concurrent(Batches.Batch b) {
+        return !onePerCommand && (b.tool() == Batches.Tool.TC || b.tool() == Batches.Tool.NFT);
+    }
+
+    /** Runs the batches in lanes by tool and namespace, the lanes at once; failures in the batches' order. */
+    private List<Failure> runTogether(List<Batches.Batch> batches, boolean force) {
+        Map<String, List<Integer>> lanes = new LinkedHashMap<>();
+        for (int i = 0; i < batches.size(); i++) {
+            lanes.computeIfAbsent(batches.get(i).tool() + " " + batches.get(i).scope(), k -> new ArrayList<>()).add(i);
+        }
+        Failure[] failed = new Failure[batches.size()];
+        Throwable[] thrown = new Throwable[1];
+        List<Thread> threads = new ArrayList<>();
+        for (List<Integer> lane : lanes.values()) {
+            threads.add(Thread.ofVirtual().name("batch-lane").start(() -> {
+                try {
+                    for (int i : lane) {
+                        Optional<Failure> f = run(batches.get(i), force);
+                        if (f.isPresent()) {
+                            failed[i] = f.get();
+                            if (!force) {
+                                return;
+                            }
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    synchronized (thrown) {
+                        thrown[0] = thrown[0] == null ? e : thrown[0];
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.netpersona.substrate.SubstrateException("interrupted while applying batches", e);
+            }
+        }
+        if (thrown[0] instanceof RuntimeException e) {
+            throw e; // what a lane could not even report as a failed step (a tool that cannot start)
+        } else if (thrown[0] instanceof Error e) {
+            throw e;
+        }
+        List<Failure> out = new ArrayList<>();
+        for (Failure f : failed) {
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     private Optional<Failure> run(Batches.Batch b, boolean force) {
         if (onePerCommand && b.tool() != Batches.Tool.FILE) {
             return runEach(b);
+        }
+        if (b.tool() == Batches.Tool.NFT) {
+            return runNft(b);
         }
         String input = String.join("\n", b.lines()) + "\n";
         Commands.Result r = switch (b.tool()) {
@@ -53,13 +127,35 @@ final class BatchRunner {
             case IP6 -> commands.run(force ? Commands.ip(b.scope(), "-6", "-force", "-batch", "-")
                     : Commands.ip(b.scope(), "-6", "-batch", "-"), input);
             case TC -> commands.run(force ? Commands.tc(b.scope(), "-force", "-batch", "-") : Commands.tc(b.scope(), "-batch", "-"), input);
-            case NFT -> commands.run(Commands.nft(b.scope(), "-f", "-"), input);
+            case NFT -> throw new IllegalStateException("nft batches run through runNft");
             case FILE -> writeFile(b);
         };
         if (r.ok()) {
             return Optional.empty();
         }
         return Optional.of(new Failure(failingStep(b, r), r.complaint()));
+    }
+
+    /**
+     * One nft transaction for the batch, with the elements of every step for one set in one command (nft
+     * parses a command with a thousand elements far faster than a thousand commands). When it fails, the
+     * line nft names leads to the step; on a line that holds several steps' elements, the same script
+     * ungrouped is checked ({@code nft -c}, which changes nothing) to find which.
+     */
+    private Optional<Failure> runNft(Batches.Batch b) {
+        NftScript grouped = NftScript.grouped(b);
+        Commands.Result r = commands.run(Commands.nft(b.scope(), "-f", "-"), grouped.text());
+        if (r.ok()) {
+            return Optional.empty();
+        }
+        List<Step> culprits = grouped.origins(r.stderr());
+        if (culprits.size() > 1) {
+            NftScript plain = NftScript.plain(b);
+            Commands.Result check = commands.run(Commands.nft(b.scope(), "-c", "-f", "-"), plain.text());
+            List<Step> found = check.ok() ? List.of() : plain.origins(check.stderr());
+            culprits = found.size() == 1 ? found : culprits;
+        }
+        return Optional.of(new Failure(culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst(), r.complaint()));
     }
 
     private Optional<Failure> runEach(Batches.Batch b) {

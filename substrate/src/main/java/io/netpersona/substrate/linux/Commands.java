@@ -30,7 +30,7 @@ public class Commands {
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private long started;
+    private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
 
     /** Runs {@code argv} with {@code stdin} (may be null); returns whatever the exit code. */
     public Result run(List<String> argv, String stdin) {
@@ -39,7 +39,7 @@ public class Commands {
                 throw new SubstrateException("refusing an argument with a NUL byte: " + argv);
             }
         }
-        started++;
+        started.incrementAndGet();
         try {
             Process p = new ProcessBuilder(argv).redirectInput(stdin == null ? ProcessBuilder.Redirect.from(
                     new java.io.File("/dev/null")) : ProcessBuilder.Redirect.PIPE).start();
@@ -77,7 +77,7 @@ public class Commands {
 
     /** How many processes this runner has started (benchmarks and tests). */
     public long started() {
-        return started;
+        return started.get();
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

@@ -17,10 +17,9 @@ import java.util.TreeSet;
  * nft prints them) and its own objects ({@code o:TYPE NAME}). Changed in one nft transaction, element by
  * element: what stays is not touched, so counters keep counting and per-source connection counts stay.
  *
- * <p>Read back from the table alone, without the record: the prefix is in the key, and the application's
- * addresses are those its own {@code rx} counter is mapped from (every address has one), together with the
- * addresses last recorded. So the elements of an apply that failed before its record was written, or of a
- * crash, are found and taken out again.
+ * <p>Read back by the application's addresses, as recorded with the state the persona left (for an apply
+ * that failed or was cut short, the state it was going to leave: see {@code LinuxSubstrate}), and by the
+ * prefix in the key for its own objects. Counter values are not state: they are read as metrics.
  */
 final class HostEntriesKind implements ResourceKind {
     static final String KIND = "nft-host-entries";
@@ -52,19 +51,24 @@ final class HostEntriesKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        return view.nftIndex(key.scope(), HostTable.FAMILY, HostTable.NAME).flatMap(ix -> parse(key, ix, recorded.applied()));
+        return view.nftIndex(key.scope(), HostTable.FAMILY, HostTable.NAME)
+                .flatMap(ix -> parse(key, ix, List.of(recorded.applied(), recorded.original())));
     }
 
     static Optional<Resource> parse(Resource.Key key, String listing, Optional<Resource> recorded) {
-        return parse(key, NftIndex.of(NftListing.parse(listing)), recorded);
+        return parse(key, NftIndex.of(NftListing.parse(listing)), List.of(recorded));
     }
 
-    /** The persona's part of the table, found through the index: its objects by prefix, its elements by address. */
-    static Optional<Resource> parse(Resource.Key key, NftIndex ix, Optional<Resource> recorded) {
+    /**
+     * The persona's part of the table, found through the index: its objects by prefix, its elements by the
+     * addresses of the recorded states (the one it left, and the one before it).
+     */
+    static Optional<Resource> parse(Resource.Key key, NftIndex ix, List<Optional<Resource>> recorded) {
         String prefix = prefix(key);
         Set<String> addresses = new TreeSet<>();
-        recorded.map(r -> r.attr("addresses")).filter(s -> !s.isEmpty()).ifPresent(s -> addresses.addAll(List.of(s.split(","))));
-        addresses.addAll(ix.addressesCounting(prefix + "rx"));
+        for (Optional<Resource> r : recorded) {
+            r.map(x -> x.attr("addresses")).filter(s -> !s.isEmpty()).ifPresent(s -> addresses.addAll(List.of(s.split(","))));
+        }
         Map<String, String> a = new TreeMap<>();
         for (String member : ix.membersByPrefix().getOrDefault(prefix, List.of())) {
             a.put("o:" + member, body(member, ix.members().get(member)));
@@ -100,6 +104,11 @@ final class HostEntriesKind implements ResourceKind {
         String body = String.join(" ", m.body());
         boolean inPackets = member.startsWith("limit ") && !body.contains(" bytes") && !body.contains(" burst ");
         return inPackets ? body + DEFAULT_BURST : body;
+    }
+
+    @Override
+    public List<HostView.Read> reads(Resource.Key key) {
+        return List.of(new HostView.Read.NftIndexed(key.scope(), HostTable.FAMILY, HostTable.NAME));
     }
 
     @Override
@@ -145,7 +154,7 @@ final class HostEntriesKind implements ResourceKind {
             List<String> come = new ArrayList<>();
             for (String e : was) {
                 if (!will.contains(e) || refersTo(e, remade)) {
-                    gone.add(e.contains(" : ") ? e.substring(0, e.indexOf(" : ")) : e); // a map element goes by its key
+                    gone.add(elementKey(e)); // an element goes by its key, without its value or limit
                 }
             }
             for (String e : will) {
@@ -211,6 +220,14 @@ final class HostEntriesKind implements ResourceKind {
             }
         }
         lines.addAll(adds);
+    }
+
+    /** An element's key: what comes before a map value ({@code " : "}) or a stateful part ({@code " limit "}). */
+    static String elementKey(String element) {
+        int value = element.indexOf(" : ");
+        int limit = element.indexOf(" limit ");
+        int end = value < 0 ? limit : limit < 0 ? value : Math.min(value, limit);
+        return end < 0 ? element : element.substring(0, end);
     }
 
     private static Set<String> elements(String joined) {

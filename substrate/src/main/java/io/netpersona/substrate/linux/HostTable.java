@@ -18,11 +18,15 @@ import java.util.TreeMap;
 /**
  * The one nftables table a host keeps for all the applications behind it, {@code inet netpersona}: the
  * firewall in the forward path and the QoS steering in postrouting. Its rules are fixed (the skeleton);
- * each persona contributes only set and map elements keyed by its application's addresses, and a few
- * named objects of its own (counters, a limit, a chain for per-source connection counts, a chain that logs
- * its drops under its name). Rules cost the
- * kernel tens of microseconds each and base chains far more, elements a few: this is what lets a host
- * apply a thousand personas in one transaction of milliseconds (see bench/).
+ * each persona contributes set and map elements keyed by its application's addresses, and named objects
+ * only for what a set element cannot carry (a chain that logs its drops under its name, a per-source
+ * connection count).
+ *
+ * <p>Counters and rate limits live in the elements themselves: the {@code fw_rx}, {@code fw_tx} and
+ * {@code fw_dropped} sets count per element, and each element of {@code fw_newconn} carries its own
+ * {@code limit rate over}, so a lookup that finds the element is the limit being exceeded. Rules cost the
+ * kernel tens of microseconds each and base chains far more, a named object about ten, an element a few:
+ * this is what lets a host apply a thousand personas in one transaction of tens of milliseconds (bench/).
  */
 final class HostTable {
     static final String FAMILY = "inet";
@@ -30,6 +34,8 @@ final class HostTable {
     static final String TABLE = FAMILY + " " + NAME;
     private static final List<String> FAMILIES = List.of("4", "6");
     private static final List<String> PROTOS = List.of("tcp", "udp", "icmp", "any");
+    /** The sets that count per element (the persona's traffic and what it was spared). */
+    static final List<String> COUNTING = List.of("fw_rx", "fw_tx", "fw_dropped");
 
     private HostTable() {}
 
@@ -41,15 +47,18 @@ final class HostTable {
             for (String dir : List.of("in", "out")) {
                 for (String p : PROTOS) {
                     String type = p.equals("tcp") || p.equals("udp") ? addr + " . " + addr + " . inet_service" : addr + " . " + addr;
-                    s.append("\tset fw_").append(dir).append('_').append(p).append(f).append(" {\n\t\ttype ").append(type)
-                            .append("\n\t\tflags interval\n\t}\n\n");
+                    set(s, "fw_" + dir + "_" + p + f, type, "flags interval");
+                    if (p.equals("tcp") || p.equals("udp")) {
+                        // flows from or to anywhere on one port: a hash lookup, far cheaper to fill than an interval set
+                        set(s, "fw_" + dir + "_" + p + f + "p", addr + " . inet_service", null);
+                    }
                 }
-                s.append("\tset fw_drop_").append(dir).append(f).append(" {\n\t\ttype ").append(addr).append("\n\t}\n\n");
             }
-            for (String m : List.of("fw_rx", "fw_tx", "fw_dropped")) {
-                map(s, m + f, addr, "counter");
+            set(s, "fw_drop" + f, addr, null);
+            for (String c : COUNTING) {
+                set(s, c + f, addr, "counter");
             }
-            map(s, "fw_newconn" + f, addr, "limit");
+            set(s, "fw_newconn" + f, addr, "limit rate over 1/second");
             map(s, "fw_connlimit" + f, addr, "verdict");
             map(s, "fw_log" + f, addr, "verdict");
             map(s, "qos_prio" + f, addr, "classid");
@@ -62,8 +71,7 @@ final class HostTable {
         chain(s, "refuse_in", null, refuse("daddr"));
         chain(s, "refuse_out", null, refuse("saddr"));
         chain(s, "count", "type filter hook forward priority filter + 10; policy accept;", List.of(
-                "counter name ip daddr map @fw_rx4", "counter name ip6 daddr map @fw_rx6",
-                "counter name ip saddr map @fw_tx4", "counter name ip6 saddr map @fw_tx6"));
+                "ip daddr @fw_rx4", "ip6 daddr @fw_rx6", "ip saddr @fw_tx4", "ip6 saddr @fw_tx6"));
         chain(s, "qos", "type filter hook postrouting priority filter; policy accept;", List.of(
                 "meta priority set ip saddr map @qos_prio4", "meta priority set ip6 saddr map @qos_prio6",
                 "ip saddr vmap @qos_dscp4", "ip6 saddr vmap @qos_dscp6"));
@@ -83,30 +91,42 @@ final class HostTable {
         if (dir.equals("in")) {
             rules.add("ip daddr vmap @fw_connlimit4");
             rules.add("ip6 daddr vmap @fw_connlimit6");
-            rules.add("ct state new limit name ip daddr map @fw_newconn4 " + refuse);
-            rules.add("ct state new limit name ip6 daddr map @fw_newconn6 " + refuse);
+            // the element's own limit decides: the lookup matches only while its rate is exceeded
+            rules.add("ct state new ip daddr @fw_newconn4 " + refuse);
+            rules.add("ct state new ip6 daddr @fw_newconn6 " + refuse);
         }
         for (String f : FAMILIES) {
             String ip = f.equals("4") ? "ip" : "ip6";
             String pair = ip + " " + app + " . " + ip + " " + peer;
+            rules.add(ip + " " + app + " . tcp dport @fw_" + dir + "_tcp" + f + "p return");
+            rules.add(ip + " " + app + " . udp dport @fw_" + dir + "_udp" + f + "p return");
             rules.add(pair + " . tcp dport @fw_" + dir + "_tcp" + f + " return");
             rules.add(pair + " . udp dport @fw_" + dir + "_udp" + f + " return");
             rules.add("meta l4proto " + (f.equals("4") ? "icmp " : "ipv6-icmp ") + pair + " @fw_" + dir + "_icmp" + f + " return");
             rules.add(pair + " @fw_" + dir + "_any" + f + " return");
         }
-        rules.add("ip " + app + " @fw_drop_" + dir + "4 " + refuse);
-        rules.add("ip6 " + app + " @fw_drop_" + dir + "6 " + refuse);
+        rules.add("ip " + app + " @fw_drop4 " + refuse);
+        rules.add("ip6 " + app + " @fw_drop6 " + refuse);
         return rules;
     }
 
     private static List<String> refuse(String app) {
-        // a persona that logs has a chain of its own here, so the log line names it and its flood is its own
+        // a persona that logs has a chain of its own here, so the log line names it and its flood is its own;
+        // the lookup in fw_dropped is what counts the drop, in the element's counter
         return List.of(
                 "ip " + app + " vmap @fw_log4",
                 "ip6 " + app + " vmap @fw_log6",
-                "counter name ip " + app + " map @fw_dropped4",
-                "counter name ip6 " + app + " map @fw_dropped6",
+                "ip " + app + " @fw_dropped4",
+                "ip6 " + app + " @fw_dropped6",
                 "drop");
+    }
+
+    private static void set(StringBuilder s, String name, String type, String extra) {
+        s.append("\tset ").append(name).append(" {\n\t\ttype ").append(type).append('\n');
+        if (extra != null) {
+            s.append("\t\t").append(extra).append('\n');
+        }
+        s.append("\t}\n\n");
     }
 
     private static void map(StringBuilder s, String name, String key, String value) {
@@ -120,21 +140,6 @@ final class HostTable {
         }
         rules.forEach(r -> s.append("\t\t").append(r).append('\n'));
         s.append("\t}\n\n");
-    }
-
-    /** The names of the skeleton's sets and maps (where persona elements go). */
-    static List<String> containers() {
-        List<String> out = new ArrayList<>();
-        for (String f : FAMILIES) {
-            for (String dir : List.of("in", "out")) {
-                PROTOS.forEach(p -> out.add("fw_" + dir + "_" + p + f));
-                out.add("fw_drop_" + dir + f);
-            }
-            for (String m : List.of("fw_log", "fw_rx", "fw_tx", "fw_dropped", "fw_newconn", "fw_connlimit", "qos_prio", "qos_dscp")) {
-                out.add(m + f);
-            }
-        }
-        return out;
     }
 
     /** A persona's own named objects start with this: {@code p<minor in hex>_}. */
@@ -157,8 +162,8 @@ final class HostTable {
         Qos qos = persona.spec().qos();
         for (IpAddress a : addresses) {
             String f = a.isIpv4() ? "4" : "6";
-            put(el, "fw_rx" + f, a + " : \"" + p + "rx\"");
-            put(el, "fw_tx" + f, a + " : \"" + p + "tx\"");
+            put(el, "fw_rx" + f, a.toString());
+            put(el, "fw_tx" + f, a.toString());
             if (qos != null) {
                 put(el, "qos_prio" + f, a + " : " + classid);
                 if (qos.dscp() != null) {
@@ -169,18 +174,11 @@ final class HostTable {
                 firewall(el, sec, a, f, p);
             }
         }
-        objects.put("counter " + p + "rx", "");
-        objects.put("counter " + p + "tx", "");
         if (sec != null) {
-            objects.put("counter " + p + "dropped", "");
             if (Boolean.TRUE.equals(sec.logDropped())) {
                 objects.put("chain " + p + "log", FirewallScript.LOG_RATE + " log prefix \"netpersona " + persona.name() + " drop \"");
             }
             Limits limits = sec.limits() == null ? new Limits(null, null) : sec.limits();
-            if (limits.newConnectionsPerSecond() != null) {
-                int n = limits.newConnectionsPerSecond();
-                objects.put("limit " + p + "newconn", "rate over " + n + "/second burst " + n + " packets");
-            }
             if (limits.connectionsPerSource() != null) {
                 int n = limits.connectionsPerSource();
                 objects.put("set " + p + "src4", "type ipv4_addr; size 65535; flags dynamic;");
@@ -193,10 +191,10 @@ final class HostTable {
     }
 
     private static void firewall(Map<String, List<String>> el, Security sec, IpAddress a, String f, String p) {
-        put(el, "fw_dropped" + f, a + " : \"" + p + "dropped\"");
+        put(el, "fw_dropped" + f, a.toString());
         Limits limits = sec.limits() == null ? new Limits(null, null) : sec.limits();
         if (limits.newConnectionsPerSecond() != null) {
-            put(el, "fw_newconn" + f, a + " : \"" + p + "newconn\"");
+            put(el, "fw_newconn" + f, a + " " + newConnLimit(limits.newConnectionsPerSecond()));
         }
         if (limits.connectionsPerSource() != null) {
             put(el, "fw_connlimit" + f, a + " : jump " + p + "conn");
@@ -205,8 +203,7 @@ final class HostTable {
             put(el, "fw_log" + f, a + " : jump " + p + "log");
         }
         if (sec.defaultAction() == Action.DROP) {
-            put(el, "fw_drop_in" + f, a.toString());
-            put(el, "fw_drop_out" + f, a.toString());
+            put(el, "fw_drop" + f, a.toString());
         }
         Cidr any = Cidr.parse(a.isIpv4() ? "0.0.0.0/0" : "::/0");
         // the persona's sets of every family land in one host set per family: regroup, then drop what is covered
@@ -226,10 +223,19 @@ final class HostTable {
         }
         for (FirewallScript.AllowSet set : merged.values()) {
             for (FirewallScript.Element e : set.withoutCovered().elements()) {
-                String port = e.port() == null ? "0-65535" : e.port().toString();
-                put(el, set.name(), set.ports() ? a + " . " + text(e.peer()) + " . " + port : a + " . " + text(e.peer()));
+                if (set.ports() && e.port() != null && e.peer().prefixLength() == 0) {
+                    put(el, set.name() + "p", a + " . " + e.port());
+                } else {
+                    String port = e.port() == null ? "0-65535" : e.port().toString();
+                    put(el, set.name(), set.ports() ? a + " . " + text(e.peer()) + " . " + port : a + " . " + text(e.peer()));
+                }
             }
         }
+    }
+
+    /** An element's limit as nft prints it: it leaves out a burst of 5 packets, its default. */
+    static String newConnLimit(int perSecond) {
+        return "limit rate over " + perSecond + "/second" + (perSecond == 5 ? "" : " burst " + perSecond + " packets");
     }
 
     /** A prefix as nft prints it: a whole address without its /32 or /128. */

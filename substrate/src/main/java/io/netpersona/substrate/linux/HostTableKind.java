@@ -65,6 +65,11 @@ final class HostTableKind implements ResourceKind {
     }
 
     @Override
+    public List<HostView.Read> reads(Resource.Key key) {
+        return List.of(new HostView.Read.NftIndexed(key.scope(), HostTable.FAMILY, HostTable.NAME));
+    }
+
+    @Override
     public void render(Step step, Batches out) {
         switch (step) {
             case Step.Create c -> out.nft(c.resource().scope(), HostTable.skeleton());

@@ -18,10 +18,50 @@ import tools.jackson.databind.node.JsonNodeFactory;
 final class HostView {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Commands commands;
-    private final Map<String, JsonNode> cache = new HashMap<>();
+    private final Map<String, JsonNode> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     HostView(Commands commands) {
         this.commands = commands;
+    }
+
+    /** A read a kind will need, to make ahead of time together with others ({@link #prefetch}). */
+    sealed interface Read {
+        record Qdiscs(String scope, String device) implements Read {}
+
+        record Classes(String scope, String device) implements Read {}
+
+        record NftIndexed(String scope, String family, String table) implements Read {}
+
+        record Sockets(String scope) implements Read {}
+
+        record LinkStats(String scope) implements Read {}
+    }
+
+    /**
+     * Makes these reads at once, each in its own thread: a thousand personas' keys need a handful of
+     * processes, and waiting for them one after the other is most of an apply's reading time.
+     */
+    void prefetch(java.util.Collection<Read> reads) {
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (Read r : new java.util.LinkedHashSet<>(reads)) {
+            threads.add(Thread.ofVirtual().name("read").start(() -> {
+                switch (r) {
+                    case Read.Qdiscs q -> qdiscs(q.scope(), q.device());
+                    case Read.Classes c -> classes(c.scope(), c.device());
+                    case Read.NftIndexed n -> nftIndex(n.scope(), n.family(), n.table());
+                    case Read.Sockets so -> tcpSockets(so.scope());
+                    case Read.LinkStats l -> linkStats(l.scope());
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.netpersona.substrate.SubstrateException("interrupted while reading the host", e);
+            }
+        }
     }
 
     Commands commands() {
@@ -132,7 +172,7 @@ final class HostView {
         return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
     }
 
-    private final Map<String, Optional<Map<String, NftListing.Member>>> listings = new HashMap<>();
+    private final Map<String, Optional<Map<String, NftListing.Member>>> listings = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One table's members, parsed once per view (the host's shared table is read for every persona). */
     Optional<Map<String, NftListing.Member>> nftMembers(String scope, String family, String table) {
@@ -140,7 +180,7 @@ final class HostView {
                 k -> nftTable(scope, family, table).map(NftListing::parse));
     }
 
-    private final Map<String, Optional<NftIndex>> indexes = new HashMap<>();
+    private final Map<String, Optional<NftIndex>> indexes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One table's members with their lookups ({@link NftIndex}), built once per view. */
     Optional<NftIndex> nftIndex(String scope, String family, String table) {
@@ -159,13 +199,23 @@ final class HostView {
         });
     }
 
-    /** The element of a JSON array whose {@code field} equals {@code value}. */
-    static Optional<JsonNode> find(JsonNode array, String field, String value) {
-        for (JsonNode n : array) {
-            if (value.equals(n.path(field).asString(null))) {
-                return Optional.of(n);
+    private final Map<JsonNode, Map<String, Map<String, JsonNode>>> indexes2 = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * The first element of a JSON array this view read whose {@code field} equals {@code value}: through an
+     * index built once per array and field, since a host with a thousand classes is asked for each of them.
+     */
+    Optional<JsonNode> find(JsonNode array, String field, String value) {
+        Map<String, JsonNode> index = indexes2.computeIfAbsent(array, a -> new java.util.concurrent.ConcurrentHashMap<>()).computeIfAbsent(field, f -> {
+            Map<String, JsonNode> m = new HashMap<>();
+            for (JsonNode n : array) {
+                String v = n.path(f).asString(null);
+                if (v != null) {
+                    m.putIfAbsent(v, n);
+                }
             }
-        }
-        return Optional.empty();
+            return m;
+        });
+        return Optional.ofNullable(index.get(value));
     }
 }

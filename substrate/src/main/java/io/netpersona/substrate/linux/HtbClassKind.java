@@ -56,7 +56,7 @@ final class HtbClassKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        Optional<JsonNode> c = TcText.find(view.classes(key.scope(), device(key)), classid(key));
+        Optional<JsonNode> c = view.find(view.classes(key.scope(), device(key)), "handle", classid(key));
         if (c.isEmpty()) {
             return Optional.empty();
         }
@@ -84,13 +84,18 @@ final class HtbClassKind implements ResourceKind {
 
     @Override
     public String fingerprint(Resource.Key key, HostView view) {
-        return classPart(TcText.find(view.classes(key.scope(), device(key)), classid(key))) + Fingerprints.PART
+        return classPart(view.find(view.classes(key.scope(), device(key)), "handle", classid(key))) + Fingerprints.PART
                 + leafPart(leaf(view, key.scope(), device(key), classid(key)));
     }
 
     /** The qdisc attached to a class. */
     static Optional<JsonNode> leaf(HostView view, String scope, String device, String classid) {
-        return HostView.find(view.qdiscs(scope, device), "parent", classid);
+        return view.find(view.qdiscs(scope, device), "parent", classid);
+    }
+
+    @Override
+    public List<HostView.Read> reads(Resource.Key key) {
+        return List.of(new HostView.Read.Classes(key.scope(), device(key)), new HostView.Read.Qdiscs(key.scope(), device(key)));
     }
 
     @Override

@@ -86,8 +86,8 @@ final class HtbRootKind implements ResourceKind {
 
     private static Map<String, String> parse(Resource.Key key, HostView view) {
         JsonNode classes = view.classes(key.scope(), key.id());
-        JsonNode parent = TcText.find(classes, PARENT).orElse(null);
-        JsonNode dflt = TcText.find(classes, DEFAULT).orElse(null);
+        JsonNode parent = view.find(classes, "handle", PARENT).orElse(null);
+        JsonNode dflt = view.find(classes, "handle", DEFAULT).orElse(null);
         return Map.of(
                 "rate", parent == null ? "(none)" : Rate.ofBitsPerSecond(parent.path("rate").asLong()).toString(),
                 "default-rate", dflt == null ? "(none)" : Rate.ofBitsPerSecond(dflt.path("rate").asLong()).toString(),
@@ -100,7 +100,7 @@ final class HtbRootKind implements ResourceKind {
         root(view, key.scope(), key.id()).ifPresent(r -> s.append(Fingerprints.qdiscConfig(r)));
         JsonNode classes = view.classes(key.scope(), key.id());
         for (String handle : List.of(PARENT, DEFAULT)) {
-            TcText.find(classes, handle).ifPresent(c -> s.append('\n').append(c.path("config").asString()));
+            view.find(classes, "handle", handle).ifPresent(c -> s.append('\n').append(c.path("config").asString()));
         }
         return s.toString();
     }
@@ -109,6 +109,11 @@ final class HtbRootKind implements ResourceKind {
     public String fingerprint(Resource.Key key, HostView view) {
         return classesPart(view, key) + Fingerprints.PART
                 + HtbClassKind.leaf(view, key.scope(), key.id(), DEFAULT).map(Fingerprints::qdiscConfig).orElse("");
+    }
+
+    @Override
+    public List<HostView.Read> reads(Resource.Key key) {
+        return List.of(new HostView.Read.Classes(key.scope(), key.id()), new HostView.Read.Qdiscs(key.scope(), key.id()));
     }
 
     @Override

@@ -39,7 +39,7 @@ final class IfbLinkKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        return HostView.find(view.links(key.scope()), "ifname", key.id()).map(link -> new Resource(KIND, key.scope(), key.id(),
+        return view.find(view.links(key.scope()), "ifname", key.id()).map(link -> new Resource(KIND, key.scope(), key.id(),
                 Map.of("type", link.path("linkinfo").path("info_kind").asString("none"), "up", Boolean.toString(isUp(link)))));
     }
 

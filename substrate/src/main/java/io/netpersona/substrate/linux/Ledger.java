@@ -65,25 +65,20 @@ final class Ledger {
         return all;
     }
 
-    /** Writes only the persona's own entries (the shared ones are committed once per apply, see {@link #saveShared}). */
-    void saveOwn(Map<Resource.Key, Records.Entry> entries, String document) {
-        Map<Resource.Key, Records.Entry> mine = new TreeMap<>();
-        entries.forEach((k, e) -> {
-            if (!isShared(k)) {
-                mine.put(k, e);
-            }
-        });
-        records.save(new Records.Record(own.persona(), own.minor(), mine, document));
+    /** The persona's record with these own entries and this document (empty entries: the record goes). */
+    Records.Record record(Map<Resource.Key, Records.Entry> ownEntries, io.netpersona.model.Persona document) {
+        return new Records.Record(own.persona(), own.minor(), ownEntries,
+                document == null ? null : io.netpersona.model.PersonaCodec.write(document, io.netpersona.model.PersonaCodec.Format.JSON));
+    }
+
+    /** The host's record of shared resources with these entries. */
+    static Records.Record sharedRecord(Map<Resource.Key, Records.Entry> entries) {
+        return new Records.Record(SHARED, 0, entries, null);
     }
 
     /** The host's record as it is now. */
     static Map<Resource.Key, Records.Entry> shared(Records records) {
         return records.load(SHARED).map(Records.Record::entries).orElse(Map.of());
-    }
-
-    /** Replaces the host's record of shared resources. */
-    static void saveShared(Records records, Map<Resource.Key, Records.Entry> entries) {
-        records.save(new Records.Record(SHARED, 0, entries, null));
     }
 
     /** The persona document last applied, as its record keeps it (YAML), or null. */

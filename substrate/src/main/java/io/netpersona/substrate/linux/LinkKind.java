@@ -76,7 +76,7 @@ final class LinkKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        Optional<JsonNode> link = HostView.find(view.links(key.scope()), "ifname", key.id());
+        Optional<JsonNode> link = view.find(view.links(key.scope()), "ifname", key.id());
         if (link.isEmpty()) {
             return Optional.empty();
         }
@@ -116,7 +116,7 @@ final class LinkKind implements ResourceKind {
     private static void describe(Map<String, String> a, String prefix, HostView view, String scope, JsonNode link) {
         String dev = link.path("ifname").asString();
         List<String> addresses = new ArrayList<>();
-        HostView.find(view.addresses(scope), "ifname", dev).ifPresent(d -> {
+        view.find(view.addresses(scope), "ifname", dev).ifPresent(d -> {
             for (JsonNode ai : d.path("addr_info")) {
                 String s = ai.path("scope").asString("");
                 if (!s.equals("link") && !s.equals("host")) {

@@ -13,6 +13,7 @@ import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
 import io.netpersona.substrate.Substrate;
+import io.netpersona.substrate.SubstrateException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -100,7 +101,11 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     private Observation observe(Persona persona, boolean withMetrics) {
-        HostView view = new HostView(commands);
+        recover();
+        return observe(persona, withMetrics, new HostView(commands));
+    }
+
+    private Observation observe(Persona persona, boolean withMetrics, HostView view) {
         Ledger ledger = Ledger.load(records, kinds, persona.name());
         Desired desired = compile(persona, view);
         TreeSet<Resource.Key> keys = new TreeSet<>(desired.resources().keySet());
@@ -117,14 +122,82 @@ public final class LinuxSubstrate implements Substrate {
             }
         }
         Metrics metrics = withMetrics
-                ? QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis(), actual.keySet()), view, actual.keySet())
+                ? QueueMetrics.into(new MetricsReader().read(persona, view, clock.millis(), actual.keySet(),
+                        k -> addresses(actual.get(k))), view, actual.keySet())
                 : Metrics.none(clock.millis());
         return new Observation(persona.name(), actual, drift, metrics);
     }
 
+    private static List<String> addresses(Resource r) {
+        String a = r == null ? "" : r.attributes().getOrDefault("addresses", "");
+        return a.isEmpty() ? List.of() : List.of(a.split(","));
+    }
+
+    /**
+     * The metrics of many applied personas from one reading of the host, without their state or drift:
+     * what a sampler asks every second. Each read is made once for all (a host's table with every
+     * element's counters, a device's classes) and the reads are made at once; an application in its own
+     * namespace costs its own two (its sockets and its devices). Personas with no record here are left out.
+     */
+    public Map<String, Metrics> sample(List<Persona> personas) {
+        recover();
+        HostView view = new HostView(commands);
+        Map<String, Map<Resource.Key, Resource>> applied = new LinkedHashMap<>();
+        List<HostView.Read> reads = new ArrayList<>();
+        for (Persona p : personas) {
+            Optional<Records.Record> r = records.load(p.name());
+            if (r.isEmpty()) {
+                continue;
+            }
+            Map<Resource.Key, Resource> keys = new TreeMap<>();
+            r.get().entries().values().forEach(e -> e.applied().ifPresent(a -> keys.put(e.key(), a)));
+            applied.put(p.name(), keys);
+            for (Resource.Key k : keys.keySet()) {
+                if (k.kind().equals(HostEntriesKind.KIND) || k.kind().equals(HtbClassKind.KIND)) {
+                    reads.addAll(kinds.get(k.kind()).reads(k));
+                }
+            }
+            String ns = p.spec().app().netns();
+            if (ns != null) {
+                reads.add(new HostView.Read.Sockets(ns));
+                reads.add(new HostView.Read.LinkStats(ns));
+            }
+        }
+        view.prefetch(reads);
+        Map<String, Metrics> out = new LinkedHashMap<>();
+        long now = clock.millis();
+        for (Persona p : personas) {
+            Map<Resource.Key, Resource> keys = applied.get(p.name());
+            if (keys != null) {
+                out.put(p.name(), QueueMetrics.into(new MetricsReader().read(p, view, now, keys.keySet(),
+                        k -> addresses(keys.get(k))), view, keys.keySet()));
+            }
+        }
+        return out;
+    }
+
     @Override
     public ChangeSet plan(Observation actual, Persona desiredPersona) {
+        recover();
+        return plan(actual, desiredPersona, new HostView(commands));
+    }
+
+    /**
+     * Plans several personas against one reading of the host: what a host starting up, or a benchmark,
+     * applies with {@link #applyAll}. Each persona's plan is the one {@link #plan} would give it alone;
+     * the host's state is read once, not once per persona.
+     */
+    public List<ChangeSet> planAll(List<Persona> personas) {
+        recover();
         HostView view = new HostView(commands);
+        List<ChangeSet> out = new ArrayList<>();
+        for (Persona p : personas) {
+            out.add(plan(observe(p, false, view), p, view));
+        }
+        return out;
+    }
+
+    private ChangeSet plan(Observation actual, Persona desiredPersona, HostView view) {
         Desired desired = compile(desiredPersona, view);
         if (!desired.problems().isEmpty()) {
             throw new InvalidRequestException(desired.problems());
@@ -144,6 +217,7 @@ public final class LinuxSubstrate implements Substrate {
 
     @Override
     public ChangeSet planRemoval(String personaName) {
+        recover();
         HostView view = new HostView(commands);
         List<Step> steps = new ArrayList<>();
         Ledger ledger = Ledger.load(records, kinds, personaName);
@@ -159,6 +233,7 @@ public final class LinuxSubstrate implements Substrate {
      * with each other (an HTB root, the host's table) go with them when no other persona uses them.
      */
     public List<ChangeSet> planRemovals(List<String> personaNames) {
+        recover();
         HostView view = new HostView(commands);
         Set<String> leaving = new HashSet<>(personaNames);
         Set<Resource.Key> released = new HashSet<>();
@@ -187,78 +262,114 @@ public final class LinuxSubstrate implements Substrate {
     /**
      * Applies several personas' change sets as one transaction, in one batch per tool and namespace: the
      * way to realise many personas at once (a host starting up, a benchmark). All or nothing: on failure
-     * every key of every change set is put back.
+     * every key of every change set is put back, and no record changes.
+     *
+     * <p>Before the kernel is touched, a journal records every key's state before and after; the new
+     * records end it. An apply a crash cut short is undone by the next operation on this state folder
+     * ({@link #recover}): its records never changed.
      */
     public List<Applied> applyAll(List<ChangeSet> changeSets) {
+        recover();
         HostView view = new HostView(commands);
+        view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
+                .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
         List<Pending> pending = new ArrayList<>();
-        Map<Resource.Key, Records.Entry> sharedBefore = new TreeMap<>(Ledger.shared(records));
         Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
-        Map<Resource.Key, Records.Entry> touched = new TreeMap<>();
+        Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
         for (ChangeSet changes : changeSets) {
             Ledger ledger = Ledger.load(records, kinds, changes.persona());
             Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
             for (Step s : changes.steps()) {
                 mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, ledger.entry(k))));
+                target.put(s.key(), target(s));
             }
-            // write-ahead: a crash from here on still knows what to put back
-            Map<Resource.Key, Records.Entry> entries = ledger.entries();
-            mine.forEach((k, v) -> entries.putIfAbsent(k, new Records.Entry(k, v, v, null)));
-            entries.forEach(touched::putIfAbsent);
-            ledger.save(entries, ledger.document());
-            pending.add(new Pending(changes, ledger, entries, mine));
+            pending.add(new Pending(changes, ledger, mine));
         }
+        records.begin(new Records.Journal(before, target));
         List<Step> ordered = reconciler.ordered(distinct(changeSets));
         Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
         if (failure.isPresent()) {
-            List<String> residue = restore(before, touched);
-            pending.forEach(p -> p.ledger().saveOwn(prune(p.entries()), p.ledger().document()));
-            Ledger.saveShared(records, sharedBefore);
+            List<String> residue = restore(before, target);
+            records.abort();
             throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                     String.join("; ", residue));
         }
         HostView after = new HostView(commands);
+        after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
+                .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
+                .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
         List<Applied> applied = new ArrayList<>();
-        // the host's shared resources: one record for all change sets, committed once below
-        Map<Resource.Key, Records.Entry> changedShared = new TreeMap<>();
+        List<Records.Record> written = new ArrayList<>();
+        // the host's shared resources: one record for all change sets, written once below
+        Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
         for (Pending p : pending) {
+            Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
             for (Step s : p.changes().steps()) {
                 Optional<Resource> now = target(s);
-                p.entries().put(s.key(), new Records.Entry(s.key(), p.entries().get(s.key()).original(), now,
-                        now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null));
+                Records.Entry was = p.ledger().entry(s.key());
+                Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
+                Records.Entry e = new Records.Entry(s.key(), original, now,
+                        now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null);
+                (kinds.get(s.key().kind()).shared() ? shared : entries).put(s.key(), e);
             }
             // a change set without a target is a removal: the persona is gone from this host, record and all;
             // so is a persona of which nothing is left (every key back to its original, or gone with its device)
-            Map<Resource.Key, Records.Entry> kept = prune(p.entries());
-            if (p.changes().target() == null || nothingLeft(p, after)) {
-                p.ledger().saveOwn(Map.of(), null);
+            Map<Resource.Key, Records.Entry> kept = prune(entries);
+            boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
+            written.add(p.ledger().record(gone ? Map.of() : kept, gone ? null : p.changes().target()));
+            applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
+            if (gone) {
+                lastApplied.remove(p.changes().persona());
             } else {
-                p.ledger().saveOwn(kept, PersonaCodec.write(p.changes().target(), PersonaCodec.Format.JSON));
+                lastApplied.put(p.changes().persona(), p.changes().target());
             }
-            p.changes().steps().stream().filter(st -> kinds.get(st.key().kind()).shared())
-                    .forEach(st -> changedShared.put(st.key(), p.entries().get(st.key())));
-            String previous = p.ledger().document();
-            applied.add(new Applied(p.changes(), p.before(), previous == null ? null : document(previous), clock.millis()));
         }
-        Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
-        shared.putAll(changedShared);
-        Ledger.saveShared(records, prune(shared));
+        written.add(Ledger.sharedRecord(prune(shared)));
+        records.saveAll(written); // ends the journal
         return applied;
     }
 
+    /**
+     * Undoes an apply that a crash cut short, if the records have one: every key back to its state before
+     * (the records never changed). Runs before any other operation on the state folder.
+     */
+    public void recover() {
+        Optional<Records.Journal> journal = records.unfinished();
+        if (journal.isEmpty()) {
+            return;
+        }
+        List<String> residue = restore(journal.get().before(), journal.get().target());
+        records.abort();
+        if (!residue.isEmpty()) {
+            throw new SubstrateException("an apply cut short before was undone, but not all of it: " + String.join("; ", residue)
+                    + " (persona host show NAME shows it as drift; the next apply puts it right)");
+        }
+    }
+
+    /** The documents this object recorded, so that an apply does not parse again what it wrote itself. */
+    private final Map<String, Persona> lastApplied = new java.util.HashMap<>();
+
+    private Persona previousDocument(String persona, Ledger ledger) {
+        Persona mine = lastApplied.get(persona);
+        if (mine != null) {
+            return mine;
+        }
+        String text = ledger.document();
+        return text == null ? null : document(text);
+    }
+
     /** Whether every own key of the persona is at its original or gone; reads only the keys this apply did not set. */
-    private boolean nothingLeft(Pending p, HostView after) {
+    private boolean nothingLeft(ChangeSet changes, Map<Resource.Key, Records.Entry> entries, HostView after) {
         Set<Resource.Key> set = new HashSet<>();
-        p.changes().steps().forEach(s -> set.add(s.key()));
-        return p.entries().values().stream().filter(e -> !kinds.get(e.key().kind()).shared()).allMatch(e -> {
+        changes.steps().forEach(s -> set.add(s.key()));
+        return entries.values().stream().allMatch(e -> {
             Optional<Resource> now = set.contains(e.key()) ? e.applied() : read(e.key(), after, e);
             return now.isEmpty() || now.equals(e.original());
         });
     }
 
     /** One change set of an applyAll, with its records and the state of its keys before. */
-    private record Pending(ChangeSet changes, Ledger ledger, Map<Resource.Key, Records.Entry> entries,
-            Map<Resource.Key, Optional<Resource>> before) {}
+    private record Pending(ChangeSet changes, Ledger ledger, Map<Resource.Key, Optional<Resource>> before) {}
 
     /** The steps of all change sets, each key once; two personas asking different things of one key is a bug. */
     private static List<Step> distinct(List<ChangeSet> changeSets) {
@@ -287,6 +398,7 @@ public final class LinuxSubstrate implements Substrate {
 
     @Override
     public void revert(Applied applied) {
+        recover();
         HostView view = new HostView(commands);
         Ledger ledger = Ledger.load(records, kinds, applied.changes().persona());
         List<Step> steps = new ArrayList<>();
@@ -318,8 +430,14 @@ public final class LinuxSubstrate implements Substrate {
         return kind.read(key, view, entry);
     }
 
-    /** Puts every key back to its state before the failed apply; returns what still differs. */
-    private List<String> restore(Map<Resource.Key, Optional<Resource>> before, Map<Resource.Key, Records.Entry> entries) {
+    /**
+     * Puts every key back to its state before a failed or interrupted apply; returns what still differs.
+     * A key is read as if the apply had left it at its target (or had not touched it), so that what the
+     * apply made is found also where the kernel's form alone does not say whose it is.
+     */
+    private List<String> restore(Map<Resource.Key, Optional<Resource>> before, Map<Resource.Key, Optional<Resource>> target) {
+        Map<Resource.Key, Records.Entry> entries = new TreeMap<>();
+        before.forEach((k, was) -> entries.put(k, new Records.Entry(k, was, target.getOrDefault(k, Optional.empty()), null)));
         HostView view = new HostView(commands);
         List<Step> back = new ArrayList<>();
         before.forEach((k, was) -> Reconciler.step(read(k, view, entries.get(k)), was).ifPresent(back::add));

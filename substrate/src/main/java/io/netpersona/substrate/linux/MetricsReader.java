@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class MetricsReader {
     /** {@code keys}: the persona's resources that exist now (its entries in a host's table among them). */
-    Metrics read(Persona persona, HostView view, long now, Collection<Resource.Key> keys) {
+    Metrics read(Persona persona, HostView view, long now, Collection<Resource.Key> keys,
+            java.util.function.Function<Resource.Key, List<String>> addresses) {
         String netns = persona.spec().app().netns();
         String scope = netns == null ? "" : netns;
         if (!view.namespaceExists(scope)) {
@@ -35,8 +36,7 @@ final class MetricsReader {
         Optional<Resource.Key> hostEntries = keys.stream().filter(k -> k.kind().equals(HostEntriesKind.KIND)).findFirst();
         // without a firewall table there are no counters to read, and no process is spent on asking
         Metrics.Counters traffic = hostEntries.isPresent()
-                ? traffic(view.nftCounters(hostEntries.get().scope(), HostTable.FAMILY, HostTable.NAME),
-                        HostEntriesKind.prefix(hostEntries.get()))
+                ? hostTraffic(view, hostEntries.get(), addresses.apply(hostEntries.get()))
                 : netns == null || persona.spec().security() == null ? new Metrics.Counters(0, 0, 0, 0)
                 : traffic(view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona.name())), "");
         if (netns == null) {
@@ -54,6 +54,24 @@ final class MetricsReader {
         }
         return TcpInfoParser.parse(view.tcpSockets("")).stream()
                 .filter(s -> ports.stream().anyMatch(s.local()::endsWith)).toList();
+    }
+
+    /** The counters of the application's addresses in the host table's counting sets. */
+    static Metrics.Counters hostTraffic(HostView view, Resource.Key entries, List<String> addresses) {
+        Optional<NftIndex> ix = view.nftIndex(entries.scope(), HostTable.FAMILY, HostTable.NAME);
+        if (ix.isEmpty()) {
+            return new Metrics.Counters(0, 0, 0, 0);
+        }
+        long[] sums = new long[6];
+        for (String a : addresses) {
+            String f = a.contains(":") ? "6" : "4";
+            for (int i = 0; i < HostTable.COUNTING.size(); i++) {
+                NftIndex.Counter c = ix.get().counter(HostTable.COUNTING.get(i) + f, a);
+                sums[2 * i] += c.bytes();
+                sums[2 * i + 1] += c.packets();
+            }
+        }
+        return new Metrics.Counters(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]);
     }
 
     /** The counters named {@code prefix} + rx, tx, dropped in a listing of a table's counters. */

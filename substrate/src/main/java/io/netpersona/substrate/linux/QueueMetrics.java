@@ -29,7 +29,7 @@ final class QueueMetrics {
     }
 
     static Optional<Metrics.Queue> read(HostView view, String scope, String device, String classid) {
-        Optional<JsonNode> cls = TcText.find(view.classes(scope, device), classid);
+        Optional<JsonNode> cls = view.find(view.classes(scope, device), "handle", classid);
         if (cls.isEmpty()) {
             return Optional.empty();
         }

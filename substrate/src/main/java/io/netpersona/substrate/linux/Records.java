@@ -21,14 +21,24 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What each persona did to this machine, one JSON file per persona in a state folder (by default under
+ * What each persona did to this machine, kept in one append-only log in a state folder (by default under
  * /run, which is emptied on reboot together with the kernel state it describes). For every key a persona
  * touched: the state before it first touched it (to put back on removal), the state it left, and a
- * fingerprint to tell later changes by hand. Written before an apply starts (so a crash mid-apply still
- * knows what to put back) and again when it ends; each write replaces the file atomically.
+ * fingerprint to tell later changes by hand.
+ *
+ * <p>The log ({@value #LOG}) has one JSON object per line: {@code begin} (an apply is about to touch the
+ * kernel: every key's state before and after), {@code commit} (the records that apply replaced, a null
+ * for a record that went; it ends the apply) and {@code abort} (the apply was undone; no record changed).
+ * Read back, the last word on each persona wins, and a {@code begin} with no end is an apply that was cut
+ * short. One line per apply, whatever the number of personas: a host applying a thousand personas writes
+ * one line, not a thousand files. When the log grows to several times what it holds, it is written anew
+ * (to a new file, renamed over the old one). A line half written by a crash is cut off when read.
  */
 final class Records {
+    static final String LOG = "records.log";
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Below this the log is never compacted: rewriting costs more than reading a few extra lines. */
+    private static final long COMPACT_FLOOR = 1 << 20;
     private final Path dir;
 
     /** One touched key. {@code original} empty: the persona created it; {@code applied} empty: it deleted it. */
@@ -57,8 +67,12 @@ final class Records {
         this.dir = dir;
     }
 
-    /** Every record, read once from the folder and kept up to date by {@link #save}: one writer per folder. */
+    /** Every record, read once from the log and kept up to date by {@link #saveAll}: one writer per folder. */
     private Map<String, Record> cache;
+    /** The apply the log says was begun and never ended, if any. */
+    private Journal pending;
+    private long logBytes;
+    private long liveBytes;
     /** Numbers handed to personas that have no record yet, so that personas planned together never share one. */
     private final Map<String, Integer> reserved = new java.util.HashMap<>();
 
@@ -70,30 +84,67 @@ final class Records {
         return new ArrayList<>(cache().values());
     }
 
+    private Path log() {
+        return dir.resolve(LOG);
+    }
+
     private Map<String, Record> cache() {
         if (cache != null) {
             return cache;
         }
         Map<String, Record> loaded = new TreeMap<>();
-        if (Files.isDirectory(dir)) {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                    Record r = read(f);
-                    loaded.put(r.persona(), r);
+        Path f = log();
+        if (Files.exists(f)) {
+            try {
+                byte[] bytes = Files.readAllBytes(f);
+                int end = bytes.length;
+                while (end > 0 && bytes[end - 1] != '\n') {
+                    end--; // a line a crash left half written: never acknowledged, so never applied
                 }
+                if (end < bytes.length) {
+                    try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.truncate(end);
+                    }
+                }
+                String text = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+                int lineNo = 0;
+                for (String line : text.split("\n")) {
+                    lineNo++;
+                    if (!line.isBlank()) {
+                        replay(line, loaded, f, lineNo);
+                    }
+                }
+                logBytes = end;
             } catch (IOException e) {
-                throw new SubstrateException("cannot list " + dir + ": " + e.getMessage(), e);
+                throw new SubstrateException("cannot read the state in " + f + ": " + e.getMessage(), e);
             }
         }
         cache = loaded;
+        liveBytes = logBytes;
         return cache;
     }
 
-    private static Record read(Path f) {
+    private void replay(String line, Map<String, Record> into, Path f, int lineNo) {
         try {
-            return parse(JSON.readTree(Files.readString(f)));
-        } catch (IOException | RuntimeException e) {
-            throw new SubstrateException("cannot read the state in " + f + ": " + e.getMessage(), e);
+            JsonNode n = JSON.readTree(line);
+            if (n.has("begin")) {
+                pending = journal(n.get("begin"));
+            } else if (n.has("commit")) {
+                n.get("commit").properties().forEach(e -> {
+                    if (e.getValue().isNull()) {
+                        into.remove(e.getKey());
+                    } else {
+                        into.put(e.getKey(), parse(e.getValue()));
+                    }
+                });
+                pending = null;
+            } else if (n.has("abort")) {
+                pending = null;
+            } else {
+                throw new IllegalArgumentException("a line that is neither begin, commit nor abort");
+            }
+        } catch (RuntimeException e) {
+            throw new SubstrateException("cannot read the state in " + f + ", line " + lineNo + ": " + e.getMessage(), e);
         }
     }
 
@@ -119,17 +170,73 @@ final class Records {
     }
 
     void save(Record r) {
-        Path f = file(r.persona());
+        saveAll(List.of(r));
+    }
+
+    /**
+     * Replaces these records (one without entries goes) in one line of the log; ends the apply begun with
+     * {@link #begin}, if any.
+     */
+    void saveAll(List<Record> all) {
         cache();
-        if (r.entries().isEmpty()) {
-            cache.remove(r.persona());
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException e) {
-                throw new SubstrateException("cannot remove " + f + ": " + e.getMessage(), e);
+        ObjectNode commit = JSON.createObjectNode();
+        ObjectNode recs = commit.putObject("commit");
+        for (Record r : all) {
+            if (r.entries().isEmpty()) {
+                recs.putNull(r.persona());
+            } else {
+                recs.set(r.persona(), node(r));
             }
+        }
+        append(commit);
+        for (Record r : all) {
+            if (r.entries().isEmpty()) {
+                cache.remove(r.persona());
+            } else {
+                cache.put(r.persona(), r);
+            }
+            reserved.remove(r.persona());
+        }
+        pending = null;
+        compactIfLarge();
+    }
+
+    private void append(ObjectNode line) {
+        byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(dir);
+            Files.write(log(), bytes, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new SubstrateException("cannot write the state to " + log() + ": " + e.getMessage(), e);
+        }
+        logBytes += bytes.length;
+    }
+
+    /** Writes the log anew, one commit of what it holds, once it is several times that size. */
+    private void compactIfLarge() {
+        if (logBytes < COMPACT_FLOOR || logBytes < 4 * liveBytes) {
             return;
         }
+        ObjectNode commit = JSON.createObjectNode();
+        ObjectNode recs = commit.putObject("commit");
+        cache.values().forEach(r -> recs.set(r.persona(), node(r)));
+        byte[] bytes = (JSON.writeValueAsString(commit) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            Path tmp = Files.createTempFile(dir, LOG, ".tmp");
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, log(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, log(), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new SubstrateException("cannot write the state to " + log() + ": " + e.getMessage(), e);
+        }
+        logBytes = bytes.length;
+        liveBytes = bytes.length;
+    }
+
+    static ObjectNode node(Record r) {
         ObjectNode root = JSON.createObjectNode();
         root.put("persona", r.persona());
         root.put("minor", r.minor());
@@ -142,30 +249,67 @@ final class Records {
             o.put("kind", e.key().kind());
             o.put("scope", e.key().scope());
             o.put("id", e.key().id());
-            e.original().ifPresent(res -> o.set("original", JSON.valueToTree(res.attributes())));
-            e.applied().ifPresent(res -> o.set("applied", JSON.valueToTree(res.attributes())));
+            e.original().ifPresent(res -> o.set("original", attributes(res)));
+            e.applied().ifPresent(res -> o.set("applied", attributes(res)));
             if (e.fingerprint() != null) {
                 o.put("fingerprint", e.fingerprint());
             }
         }
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, r.persona(), ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(root));
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new SubstrateException("cannot write the state of persona " + r.persona() + " to " + f + ": " + e.getMessage(), e);
-        }
-        cache.put(r.persona(), r);
-        reserved.remove(r.persona());
+        return root;
     }
 
-    private Path file(String persona) {
-        return dir.resolve(persona + ".json");
+    private static ObjectNode attributes(Resource r) {
+        ObjectNode o = JSON.createObjectNode();
+        r.attributes().forEach(o::put);
+        return o;
+    }
+
+    /**
+     * An apply about to touch the kernel: for every key the state before and the state the apply is going
+     * to leave. Found in the log with no end, it is an apply that was cut short (a crash, a kill -9).
+     */
+    record Journal(Map<Resource.Key, Optional<Resource>> before, Map<Resource.Key, Optional<Resource>> target) {}
+
+    /** Writes the journal of an apply before it touches the kernel. */
+    void begin(Journal j) {
+        cache();
+        ObjectNode line = JSON.createObjectNode();
+        var keys = line.putObject("begin").putArray("keys");
+        for (Resource.Key k : j.before().keySet()) {
+            ObjectNode o = keys.addObject();
+            o.put("kind", k.kind());
+            o.put("scope", k.scope());
+            o.put("id", k.id());
+            j.before().get(k).ifPresent(res -> o.set("before", attributes(res)));
+            j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> o.set("target", attributes(res)));
+        }
+        append(line);
+        pending = j;
+    }
+
+    /** The apply begun and never ended, if the log has one. */
+    Optional<Journal> unfinished() {
+        cache();
+        return Optional.ofNullable(pending);
+    }
+
+    /** Ends the apply begun with {@link #begin} without changing any record: it was undone. */
+    void abort() {
+        ObjectNode line = JSON.createObjectNode();
+        line.put("abort", true);
+        append(line);
+        pending = null;
+    }
+
+    private static Journal journal(JsonNode begin) {
+        Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
+        Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
+        for (JsonNode o : begin.path("keys")) {
+            Resource.Key key = new Resource.Key(o.path("kind").asString(), o.path("scope").asString(), o.path("id").asString());
+            before.put(key, resource(key, o.get("before")));
+            target.put(key, resource(key, o.get("target")));
+        }
+        return new Journal(before, target);
     }
 
     private static Record parse(JsonNode root) {

@@ -17,6 +17,11 @@ interface ResourceKind {
     /** The resource as it is now, or empty when it does not exist. */
     Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded);
 
+    /** The reads {@link #read} makes for this key, to make ahead of time with others ({@link HostView#prefetch}). */
+    default java.util.List<HostView.Read> reads(Resource.Key key) {
+        return java.util.List.of();
+    }
+
     /** Adds the commands for {@code step} to the batches. */
     void render(Step step, Batches out);
 

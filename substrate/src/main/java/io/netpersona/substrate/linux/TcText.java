@@ -114,9 +114,4 @@ final class TcText {
         };
         return Math.round(Double.parseDouble(m.group(1)) * scale);
     }
-
-    /** The class of {@code handle} in a parsed class list. */
-    static java.util.Optional<JsonNode> find(JsonNode classes, String handle) {
-        return HostView.find(classes, "handle", handle);
-    }
 }

@@ -159,7 +159,7 @@ class FirewallIT {
         substrate.apply(substrate.planRemoval(p.name()));
         assertThat(net.snapshot(app)).isEqualTo(before);
         assertThat(toApp("tcp", "9090")).isEqualTo("connected");
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
     }
 
     @Test

@@ -113,7 +113,7 @@ class LinuxSubstrateIT {
         substrate.apply(removal);
         assertThat(net.snapshot(a)).isEqualTo(nsBefore);
         assertThat(Path.of("/etc/netns", a)).doesNotExist();
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
         assertThat(substrate.planRemoval(p.name()).isEmpty()).isTrue();
     }
 
@@ -147,7 +147,7 @@ class LinuxSubstrateIT {
                     .hasMessageContaining("the host was put back as it was");
             Files.delete(blocker);
             assertThat(net.snapshot(a)).isEqualTo(before);
-            assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+            assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
         } finally {
             Files.deleteIfExists(blocker);
         }
@@ -231,7 +231,7 @@ class LinuxSubstrateIT {
         assertThatThrownBy(() -> substrate.plan(substrate.observe(p), p))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("spec.app.netns: " + net.prefix() + "nope (expected: an existing network namespace");
-        assertThat(net.stateDir().resolve("ghost.json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load("ghost")).as("no record left").isEmpty();
     }
 
     @Test

@@ -139,7 +139,7 @@ class PolicyRoutingIT {
         substrate.apply(substrate.planRemoval(p.name()));
         assertThat(net.snapshot(app)).isEqualTo(before);
         assertThat(path(app)).isEqualTo("b");
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
     }
 
     @Test

@@ -257,7 +257,7 @@ class QosIT {
                 .anyMatch(st -> st.startsWith("- nft-host " + host));
         s.apply(last);
         assertThat(snapshots()).isEqualTo(before);
-        assertThat(net.stateDir()).isEmptyDirectory();
+        assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
         assertThat(s.planRemoval("bulk").isEmpty()).isTrue();
     }
 
@@ -270,7 +270,7 @@ class QosIT {
         assertThat(snapshots()).isNotEqualTo(before);
         s.applyAll(s.planRemovals(List.of("probe", "bulk")));
         assertThat(snapshots()).isEqualTo(before);
-        assertThat(net.stateDir()).isEmptyDirectory();
+        assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
     }
 
     @Test
@@ -294,7 +294,43 @@ class QosIT {
                 .hasMessageContaining("injected")
                 .hasMessageContaining("the host was put back as it was");
         assertThat(snapshots()).isEqualTo(before);
-        assertThat(net.stateDir()).isEmptyDirectory();
+        assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
+    }
+
+    /** What a kill -9 does to an apply: the kernel changed, the process gone before its records were written. */
+    static final class Crash extends Error {
+        Crash() {
+            super("simulated crash");
+        }
+    }
+
+    @Test
+    void anApplyCutShortByACrashIsUndoneByTheNextOperationOnTheStateFolder() {
+        Map<String, String> before = snapshots();
+        Commands dyingAfterNft = new Commands() {
+            @Override
+            public Result run(List<String> argv, String stdin) {
+                Result r = super.run(argv, stdin);
+                if (argv.contains("nft") && argv.contains("-f")) {
+                    throw new Crash();
+                }
+                return r;
+            }
+        };
+        LinuxSubstrate dying = substrate(dyingAfterNft);
+        Persona p = probePersona();
+        ChangeSet cs = dying.plan(dying.observe(p), p);
+        assertThatThrownBy(() -> dying.apply(cs)).isInstanceOf(Crash.class);
+        assertThat(snapshots()).as("the crash left the apply's work in the kernel").isNotEqualTo(before);
+
+        LinuxSubstrate next = substrate(net.commands());
+        assertThat(next.personas()).as("the records never changed").isEmpty();
+        Observation o = next.observe(p);
+        assertThat(snapshots()).as("undone before the observation").isEqualTo(before);
+        assertThat(o.actual()).doesNotContainKey(cs.steps().getFirst().key());
+        assertThat(new Records(net.stateDir()).unfinished()).isEmpty();
+        apply(next, p);
+        assertThat(next.personas()).containsExactly("probe");
     }
 
     @Test
@@ -332,7 +368,7 @@ class QosIT {
         assertThatThrownBy(() -> s.plan(s.observe(probePersona()), probePersona()))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("spec.qos: host h: up0 has a root qdisc tbf 5: that netpersona did not make");
-        assertThat(net.stateDir()).isEmptyDirectory();
+        assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
     }
 
     @Test

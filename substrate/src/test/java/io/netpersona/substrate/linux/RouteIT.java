@@ -120,6 +120,6 @@ class RouteIT {
         ChangeSet removal = substrate.planRemoval(p.name());
         assertThat(removal.steps()).isEmpty();
         substrate.apply(removal);
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
     }
 }

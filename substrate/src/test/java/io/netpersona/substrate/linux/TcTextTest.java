@@ -32,15 +32,15 @@ class TcTextTest {
     void readsClassesWithTheirNumbersAndConfigLine() {
         JsonNode classes = TcText.classes(CLASSES);
         assertThat(classes).hasSize(3);
-        JsonNode root = TcText.find(classes, "1:1").orElseThrow();
+        JsonNode root = new HostView(new Commands()).find(classes, "handle", "1:1").orElseThrow();
         assertThat(root.path("root").asBoolean()).isTrue();
         assertThat(root.path("rate").asLong()).isEqualTo(19_000_000L);
         assertThat(root.path("overlimits").asLong()).isEqualTo(406);
-        JsonNode dflt = TcText.find(classes, "1:2").orElseThrow();
+        JsonNode dflt = new HostView(new Commands()).find(classes, "handle", "1:2").orElseThrow();
         assertThat(dflt.path("parent").asString()).isEqualTo("1:1");
         assertThat(dflt.path("prio").asLong()).isEqualTo(4);
         assertThat(dflt.path("rate").asLong()).isEqualTo(1_900_000L);
-        JsonNode leaf = TcText.find(classes, "1:1a").orElseThrow();
+        JsonNode leaf = new HostView(new Commands()).find(classes, "handle", "1:1a").orElseThrow();
         assertThat(leaf.path("leaf").asString()).isEqualTo("1a:");
         assertThat(leaf.path("burst").asLong()).isEqualTo(32768);
         assertThat(leaf.path("bytes").asLong()).isEqualTo(1226340);

@@ -70,7 +70,7 @@ class TopologyIT {
     void removeAndCompare(Persona p, Map<String, String> before) {
         substrate.apply(substrate.planRemoval(p.name()));
         before.forEach((ns, snapshot) -> assertThat(net.snapshot(ns)).as("no trace in " + ns).isEqualTo(snapshot));
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
     }
 
     /** The TTL of the reply to one ping, or -1 when none came; {@code ttl} bounds the request's. */
@@ -203,7 +203,7 @@ class TopologyIT {
                 .hasMessageContaining("link-veth " + ns.get(0)).hasMessageContaining("-p3")
                 .hasMessageContaining("the host was put back as it was");
         before.forEach((n, snapshot) -> assertThat(net.snapshot(n)).as("as before in " + n).isEqualTo(snapshot));
-        assertThat(net.stateDir().resolve(p.name() + ".json")).doesNotExist();
+        assertThat(new Records(net.stateDir()).load(p.name())).as("no record left").isEmpty();
     }
 
     @Test

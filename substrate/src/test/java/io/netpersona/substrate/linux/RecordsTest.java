@@ -1,0 +1,90 @@
+package io.netpersona.substrate.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netpersona.substrate.Resource;
+import io.netpersona.substrate.SubstrateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The records' log: what a reader finds after commits, an apply cut short, a torn line, and compaction. */
+class RecordsTest {
+    @TempDir
+    Path dir;
+
+    static Resource res(String id, String value) {
+        return new Resource("sysctl", "ns", id, Map.of("value", value));
+    }
+
+    static Records.Record record(String persona, String value) {
+        Resource r = res("net.x", value);
+        return new Records.Record(persona, 0x10, Map.of(r.key(), new Records.Entry(r.key(), Optional.empty(), Optional.of(r), null)),
+                "{\"doc\":\"" + value + "\"}");
+    }
+
+    @Test
+    void theLastCommitOfEachPersonaWinsAndAnEmptyRecordRemovesIt() {
+        Records w = new Records(dir);
+        w.saveAll(List.of(record("a", "1"), record("b", "1")));
+        w.saveAll(List.of(record("a", "2"), new Records.Record("b", 0, Map.of(), null)));
+        Records r = new Records(dir);
+        assertThat(r.all()).extracting(Records.Record::persona).containsExactly("a");
+        assertThat(r.load("a").orElseThrow().document()).isEqualTo("{\"doc\":\"2\"}");
+        assertThat(r.load("a").orElseThrow().entries().values()).singleElement()
+                .satisfies(e -> assertThat(e.applied()).contains(res("net.x", "2")));
+        assertThat(r.unfinished()).isEmpty();
+    }
+
+    @Test
+    void anApplyBegunAndNeverEndedIsFoundWithItsStatesAndAnAbortEndsIt() {
+        Records w = new Records(dir);
+        w.saveAll(List.of(record("a", "1")));
+        Resource.Key k = res("net.x", "1").key();
+        w.begin(new Records.Journal(Map.of(k, Optional.of(res("net.x", "1"))), Map.of(k, Optional.of(res("net.x", "2")))));
+        Records r = new Records(dir);
+        Records.Journal j = r.unfinished().orElseThrow();
+        assertThat(j.before()).containsEntry(k, Optional.of(res("net.x", "1")));
+        assertThat(j.target()).containsEntry(k, Optional.of(res("net.x", "2")));
+        assertThat(r.load("a").orElseThrow().document()).as("records never changed").isEqualTo("{\"doc\":\"1\"}");
+        r.abort();
+        assertThat(new Records(dir).unfinished()).isEmpty();
+    }
+
+    @Test
+    void aLineHalfWrittenByACrashIsCutOffAndWritingGoesOn() throws Exception {
+        Records w = new Records(dir);
+        w.saveAll(List.of(record("a", "1")));
+        Files.writeString(dir.resolve(Records.LOG), "{\"commit\":{\"a\":{\"pers", StandardOpenOption.APPEND);
+        Records r = new Records(dir);
+        assertThat(r.load("a").orElseThrow().document()).isEqualTo("{\"doc\":\"1\"}");
+        r.saveAll(List.of(record("b", "1")));
+        assertThat(new Records(dir).all()).extracting(Records.Record::persona).containsExactly("a", "b");
+    }
+
+    @Test
+    void aDamagedLineIsAnErrorNamingTheFileAndLine() throws Exception {
+        new Records(dir).saveAll(List.of(record("a", "1")));
+        Files.writeString(dir.resolve(Records.LOG), "{\"what\":1}\n", StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> new Records(dir).all()).isInstanceOf(SubstrateException.class)
+                .hasMessageContaining(Records.LOG + ", line 2");
+    }
+
+    @Test
+    void aLogManyTimesLargerThanWhatItHoldsIsWrittenAnew() throws Exception {
+        Records w = new Records(dir);
+        String big = "x".repeat(4000);
+        for (int i = 0; i < 400; i++) {
+            w.saveAll(List.of(record("a", big + i)));
+        }
+        long size = Files.size(dir.resolve(Records.LOG));
+        assertThat(size).as("400 commits of 4 KB would be 1.6 MB").isLessThan(1_200_000);
+        assertThat(new Records(dir).load("a").orElseThrow().document()).endsWith("399\"}");
+    }
+}
