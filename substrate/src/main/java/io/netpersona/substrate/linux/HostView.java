@@ -35,6 +35,8 @@ final class HostView {
         record Sockets(String scope) implements Read {}
 
         record LinkStats(String scope) implements Read {}
+
+        record Addresses(String scope) implements Read {}
     }
 
     /**
@@ -51,6 +53,7 @@ final class HostView {
                     case Read.NftIndexed n -> nftIndex(n.scope(), n.family(), n.table());
                     case Read.Sockets so -> tcpSockets(so.scope());
                     case Read.LinkStats l -> linkStats(l.scope());
+                    case Read.Addresses a -> addresses(a.scope());
                 }
             }));
         }
