@@ -25,11 +25,13 @@ final class ChunkedInput implements AutoCloseable {
     private int limit;
     private boolean eof;
 
+    /** @param capacity the largest buffer; a smaller file gets a buffer of its own size */
     ChunkedInput(Path file, int capacity) throws IOException {
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.size = channel.size();
-        this.buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.BIG_ENDIAN);
+        int needed = (int) Math.min(capacity, Math.max(64 * 1024, size));
+        this.buf = ByteBuffer.allocateDirect(needed).order(ByteOrder.BIG_ENDIAN);
     }
 
     int capacity() {
@@ -55,6 +57,9 @@ final class ChunkedInput implements AutoCloseable {
             return true;
         }
         if (n > buf.capacity()) {
+            if (base + pos + n > size) {
+                return false;
+            }
             throw new IllegalArgumentException("request of " + n + " bytes (expected: at most " + buf.capacity() + ")");
         }
         if (pos > 0) {

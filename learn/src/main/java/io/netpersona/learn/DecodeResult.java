@@ -11,6 +11,11 @@ public enum DecodeResult {
     FRAGMENT("ip-fragment"),
     /** A frame of a link protocol other than IP (ARP, LLDP, spanning tree, ...): not a problem, not a flow. */
     NOT_IP("not-ip"),
+    /**
+     * A record whose length on the wire is below its captured length or above 262,144 bytes (libpcap's
+     * ceiling): its header is damaged, so its bytes are not trusted (tcpdump skips such records too).
+     */
+    BAD_FRAME_LENGTH("bad-frame-length"),
     /** A link type the decoder does not know. */
     UNSUPPORTED_LINK_TYPE("unsupported-link-type"),
     /** A pcapng packet of an interface its section never described. */

@@ -90,7 +90,7 @@ public final class FlowMeter {
     private final DnsNames dns = new DnsNames();
     private final long idleNanos, closedNanos;
     private final long[] results = new long[DecodeResult.values().length];
-    private long frames, bytes, flows, evicted;
+    private long frames, bytes, flows, evicted, cut;
     private long now = Long.MIN_VALUE, lastScan, sinceScan;
 
     /**
@@ -116,6 +116,9 @@ public final class FlowMeter {
             return;
         }
         Packet p = packet;
+        if (p.cut) {
+            cut++;
+        }
         long t = p.timestampNanos;
         if (t > now) {
             if (now == Long.MIN_VALUE) {
@@ -256,7 +259,7 @@ public final class FlowMeter {
                 byResult.put(r, results[r.ordinal()]);
             }
         }
-        return new Stats(frames, bytes, flows, table.size(), evicted, dns.size(), byResult);
+        return new Stats(frames, bytes, flows, table.size(), evicted, cut, dns.size(), byResult);
     }
 
     /**
@@ -267,10 +270,11 @@ public final class FlowMeter {
      * @param flows flows handed to the sink
      * @param openFlows flows still in the table
      * @param evicted flows ended early because the table was full
+     * @param cutShort IP packets of flows that the capture did not keep whole (counted with the bytes it kept)
      * @param dnsNames addresses with a name from a DNS answer
      * @param results frames by what the decoder made of them (only non-zero counts)
      */
-    public record Stats(long frames, long bytes, long flows, long openFlows, long evicted, long dnsNames,
+    public record Stats(long frames, long bytes, long flows, long openFlows, long evicted, long cutShort, long dnsNames,
             Map<DecodeResult, Long> results) {
         public Stats {
             results = Map.copyOf(results);

@@ -47,7 +47,7 @@ public final class Frame {
         return capturedLength;
     }
 
-    /** The frame's length on the wire, link header included. */
+    /** The frame's length on the wire, link header included, as the record states it (a damaged record may lie). */
     public int originalLength() {
         return originalLength;
     }

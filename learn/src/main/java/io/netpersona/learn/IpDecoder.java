@@ -42,10 +42,13 @@ final class IpDecoder {
         int total = u16(b, off + 2);
         // a total length of 0 (segmentation offload) or past the capture: the capture decides
         int ipEnd = total >= headerLength && total < end - off ? off + total : end;
-        if (link.wholePacketsOnly && total > end - off) {
-            return DecodeResult.TRUNCATED_IP;
-        }
         Packet p = link.p;
+        if (total > end - off) {
+            if (link.wholePacketsOnly) {
+                return DecodeResult.TRUNCATED_IP;
+            }
+            p.cut = true;
+        }
         p.ipEnd = total >= headerLength ? off + total : end;
         p.ipVersion = 4;
         p.protocol = b.get(off + 9) & 0xff;
@@ -69,10 +72,13 @@ final class IpDecoder {
         }
         int payload = u16(b, off + 4);
         int ipEnd = payload != 0 && payload < end - off - 40 ? off + 40 + payload : end;
-        if (link.wholePacketsOnly && payload > end - off - 40) {
-            return DecodeResult.TRUNCATED_IP;
-        }
         Packet p = link.p;
+        if (payload > end - off - 40) {
+            if (link.wholePacketsOnly) {
+                return DecodeResult.TRUNCATED_IP;
+            }
+            p.cut = true;
+        }
         p.ipEnd = payload != 0 ? off + 40 + payload : end;
         p.ipVersion = 6;
         p.srcHi = b.getLong(off + 8);

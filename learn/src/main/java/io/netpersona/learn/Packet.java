@@ -24,6 +24,8 @@ public final class Packet {
     int srcPort, dstPort;
     boolean fragment;
     boolean tunnelled;
+    /** The IP packet is longer than what the capture kept of it. */
+    boolean cut;
     int tcpFlags;
     int seq, ack;
     boolean hasTcpTimestamps;
@@ -48,6 +50,7 @@ public final class Packet {
         srcPort = dstPort = 0;
         fragment = false;
         tunnelled = false;
+        cut = false;
         tcpFlags = 0;
         seq = ack = 0;
         hasTcpTimestamps = false;
@@ -120,6 +123,11 @@ public final class Packet {
     /** A later fragment: no transport header. */
     public boolean fragment() {
         return fragment;
+    }
+
+    /** Whether the IP packet is longer than the bytes the capture kept of it (a short snapshot length). */
+    public boolean cut() {
+        return cut;
     }
 
     /** Whether the addresses are of an inner packet (IP in IP, GTP-U, VXLAN, TZSP). */

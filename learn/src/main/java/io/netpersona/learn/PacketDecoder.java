@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
  */
 public final class PacketDecoder {
     private static final int MAX_VLAN_TAGS = 4, MAX_MPLS_LABELS = 8;
+    /** libpcap's largest snapshot length, and so the largest frame a sound record describes. */
+    static final int MAX_WIRE_LENGTH = 262_144;
     final boolean tunnels;
     final boolean wholePacketsOnly;
     private final IpDecoder ip;
@@ -35,6 +37,9 @@ public final class PacketDecoder {
     public DecodeResult decode(Frame frame, Packet packet) {
         packet.reset(frame);
         p = packet;
+        if (frame.originalLength < frame.capturedLength || frame.originalLength > MAX_WIRE_LENGTH) {
+            return DecodeResult.BAD_FRAME_LENGTH;
+        }
         ByteBuffer b = frame.buffer;
         int off = frame.offset;
         return link(b, frame.linkType, off, off + frame.capturedLength, true);

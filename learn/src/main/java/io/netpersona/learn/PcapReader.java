@@ -76,7 +76,7 @@ final class PcapReader implements CaptureReader {
             frame.buffer = in.buf;
             frame.offset = p + RECORD_HEADER;
             frame.capturedLength = (int) captured;
-            frame.originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(original, captured));
+            frame.originalLength = (int) Math.min(Integer.MAX_VALUE, original);
             frame.timestampNanos = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000);
             frame.linkType = linkType;
             frame.interfaceId = 0;

@@ -80,9 +80,9 @@ final class PcapngReader implements CaptureReader {
                     }
                     continue;
                 }
-                if (length > in.capacity()) {
+                if (length > CaptureReader.BUFFER_BYTES) {
                     throw broken(start, "block of type " + type + ": length " + length + " (expected: at most "
-                            + in.capacity() + ")");
+                            + CaptureReader.BUFFER_BYTES + ")");
                 }
                 if (!in.request((int) length)) {
                     throw broken(start, "block of type " + Integer.toUnsignedString(type) + " cut short by the end of the file ("
@@ -132,8 +132,9 @@ final class PcapngReader implements CaptureReader {
         if (major != 1) {
             throw broken(start + 12, "section header: pcapng version " + major + "." + u16(p + 14) + " (expected: 1.x)");
         }
-        if (length < 28 || (length & 3) != 0 || length > in.capacity()) {
-            throw broken(start, "section header: length " + length + " (expected: a multiple of 4, 28.." + in.capacity() + ")");
+        if (length < 28 || (length & 3) != 0 || length > CaptureReader.BUFFER_BYTES) {
+            throw broken(start, "section header: length " + length + " (expected: a multiple of 4, 28.."
+                    + CaptureReader.BUFFER_BYTES + ")");
         }
         if (!in.request((int) length)) {
             throw broken(start, "section header cut short by the end of the file");
@@ -224,7 +225,7 @@ final class PcapngReader implements CaptureReader {
         frame.buffer = in.buf;
         frame.offset = data;
         frame.capturedLength = captured;
-        frame.originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(original, captured));
+        frame.originalLength = (int) Math.min(Integer.MAX_VALUE, original);
         frame.linkType = id >= 0 && id < interfaces ? linkTypes[id] : LinkType.NO_INTERFACE;
         frame.interfaceId = id;
         frame.fileOffset = start;
