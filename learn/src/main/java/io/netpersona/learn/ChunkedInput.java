@@ -1,0 +1,107 @@
+package io.netpersona.learn;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A window over a file in one large direct buffer: records are decoded where they lie, and the window
+ * slides (compact, then one big read) only when a record crosses its end. Memory is the buffer, whatever
+ * the size of the file.
+ */
+final class ChunkedInput implements AutoCloseable {
+    final Path file;
+    final ByteBuffer buf;
+    private final FileChannel channel;
+    private final long size;
+    /** File offset of buf[0]. */
+    private long base;
+    /** The next unread byte in buf. */
+    int pos;
+    /** The end of the valid bytes in buf. */
+    private int limit;
+    private boolean eof;
+
+    /** @param capacity the largest buffer; a smaller file gets a buffer of its own size */
+    ChunkedInput(Path file, int capacity) throws IOException {
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this.size = channel.size();
+        int needed = (int) Math.min(capacity, Math.max(64 * 1024, size));
+        this.buf = ByteBuffer.allocateDirect(needed).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    int capacity() {
+        return buf.capacity();
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** The file offset of the next unread byte. */
+    long offset() {
+        return base + pos;
+    }
+
+    int available() {
+        return limit - pos;
+    }
+
+    /** Makes {@code n} bytes readable from {@link #pos}; false when the file ends first. */
+    boolean request(int n) throws IOException {
+        if (limit - pos >= n) {
+            return true;
+        }
+        if (n > buf.capacity()) {
+            if (base + pos + n > size) {
+                return false;
+            }
+            throw new IllegalArgumentException("request of " + n + " bytes (expected: at most " + buf.capacity() + ")");
+        }
+        if (pos > 0) {
+            buf.limit(limit).position(pos);
+            buf.compact();
+            base += pos;
+            limit -= pos;
+            pos = 0;
+        }
+        while (limit - pos < n && !eof) {
+            buf.limit(buf.capacity()).position(limit);
+            int read = channel.read(buf);
+            if (read < 0) {
+                eof = true;
+            } else {
+                limit += read;
+            }
+        }
+        return limit - pos >= n;
+    }
+
+    /** Skips {@code n} bytes, reading none of those past the window; false when the file ends first. */
+    boolean skip(long n) throws IOException {
+        if (n <= limit - pos) {
+            pos += (int) n;
+            return true;
+        }
+        long target = base + pos + n;
+        if (target > size) {
+            pos = limit;
+            return false;
+        }
+        channel.position(target);
+        base = target;
+        pos = 0;
+        limit = 0;
+        eof = false;
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,126 @@
+package io.netpersona.learn;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Names from DNS answers seen in the capture: every A and AAAA record of a response maps its address to
+ * the question's name (the name the client asked for, whatever CNAME chain led to the address), so flows
+ * that later go to that address carry the name. Bounded: the least recently used addresses go first.
+ */
+final class DnsNames {
+    static final int CAPACITY = 1 << 16;
+    private static final int MAX_POINTERS = 16, MAX_RECORDS = 64;
+
+    private record Address(long hi, long lo) {
+    }
+
+    private final Map<Address, String> names = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Address, String> eldest) {
+            return size() > CAPACITY;
+        }
+    };
+
+    /** The name last resolved to this address, or "" . */
+    String name(long hi, long lo) {
+        if (names.isEmpty()) {
+            return "";
+        }
+        String n = names.get(new Address(hi, lo));
+        return n == null ? "" : n;
+    }
+
+    int size() {
+        return names.size();
+    }
+
+    /**
+     * Reads a DNS message; for a response, remembers its addresses. Returns the question's name, or null
+     * when the message is not one that can be read.
+     */
+    String read(ByteBuffer b, int off, int len) {
+        if (len < 12) {
+            return null;
+        }
+        int end = off + len;
+        int flags = PacketDecoder.u16(b, off + 2);
+        int questions = PacketDecoder.u16(b, off + 4);
+        int answers = PacketDecoder.u16(b, off + 6);
+        if (questions != 1) {
+            return null;
+        }
+        StringBuilder question = new StringBuilder();
+        int o = name(b, off, off + 12, end, question);
+        if (o < 0 || o + 4 > end || question.isEmpty()) {
+            return null;
+        }
+        o += 4;
+        String asked = question.toString();
+        boolean response = (flags & 0x8000) != 0;
+        if (!response || (flags & 0x000f) != 0) {
+            return asked;
+        }
+        for (int i = 0; i < Math.min(answers, MAX_RECORDS); i++) {
+            o = name(b, off, o, end, null);
+            if (o < 0 || o + 10 > end) {
+                break;
+            }
+            int type = PacketDecoder.u16(b, o);
+            int length = PacketDecoder.u16(b, o + 8);
+            o += 10;
+            if (o + length > end) {
+                break;
+            }
+            if (type == 1 && length == 4) {
+                names.put(new Address(0, 0xffff_0000_0000L | (b.getInt(o) & 0xffffffffL)), asked);
+            } else if (type == 28 && length == 16) {
+                names.put(new Address(b.getLong(o), b.getLong(o + 8)), asked);
+            }
+            o += length;
+        }
+        return asked;
+    }
+
+    /**
+     * Reads (into {@code out}, unless null) or skips the name at {@code o}; returns the offset after it in the
+     * record, or -1 when the name is malformed. Compression pointers are followed a bounded number of times.
+     */
+    private static int name(ByteBuffer b, int message, int o, int end, StringBuilder out) {
+        int after = -1;
+        for (int pointers = 0; o < end; ) {
+            int length = b.get(o) & 0xff;
+            if (length == 0) {
+                return after >= 0 ? after : o + 1;
+            }
+            if ((length & 0xc0) == 0xc0) {
+                if (o + 1 >= end || ++pointers > MAX_POINTERS) {
+                    return -1;
+                }
+                if (after < 0) {
+                    after = o + 2;
+                }
+                o = message + ((length & 0x3f) << 8 | (b.get(o + 1) & 0xff));
+                continue;
+            }
+            if ((length & 0xc0) != 0 || o + 1 + length > end) {
+                return -1;
+            }
+            if (out != null) {
+                if (out.length() + length + 1 > 255) {
+                    return -1;
+                }
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                for (int i = 1; i <= length; i++) {
+                    int c = b.get(o + i) & 0xff;
+                    out.append(c > 0x20 && c < 0x7f ? (char) c : '?');
+                }
+            }
+            o += 1 + length;
+        }
+        return -1;
+    }
+}

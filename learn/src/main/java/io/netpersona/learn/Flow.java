@@ -1,0 +1,144 @@
+package io.netpersona.learn;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * One bidirectional flow: the packets of one transport conversation (protocol, two addresses, two ports,
+ * VLAN) in both directions. {@code src} is the side that sent the flow's first packet in the capture, so
+ * a capture that starts in the middle of a conversation may make the server the source.
+ *
+ * <p>Ports are 0 for protocols without them (ICMP, ICMPv6, ESP, ...), and later IP fragments (which carry
+ * no transport header) form flows of their own with ports 0.
+ *
+ * @param capture the capture's file name (or whatever name the {@link FlowMeter} was given)
+ * @param ipVersion 4 or 6
+ * @param protocol the IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...)
+ * @param vlan the innermost VLAN id, -1 when untagged
+ * @param tunnelled whether the flow was found inside a tunnel (IP in IP, GTP-U, VXLAN, TZSP, CAPWAP)
+ * @param firstNanos the first packet's timestamp, nanoseconds since the epoch
+ * @param lastNanos the last packet's timestamp
+ * @param forward what {@code src} sent
+ * @param backward what {@code dst} sent
+ * @param handshake the TCP three-way handshake's timing, {@link Handshake#NONE} when it was not seen whole
+ * @param names names for the flow's server
+ * @param firstPackets the first packets of the flow in order (at most {@link FlowMeter.Options#firstPackets()})
+ * @param end why the flow was reported
+ */
+public record Flow(String capture, int ipVersion, int protocol, InetAddress srcAddress, int srcPort,
+        InetAddress dstAddress, int dstPort, int vlan, boolean tunnelled, long firstNanos, long lastNanos,
+        Side forward, Side backward, Handshake handshake, Names names, List<FirstPacket> firstPackets, End end) {
+
+    public Flow {
+        firstPackets = List.copyOf(firstPackets);
+    }
+
+    public long packets() {
+        return forward.packets() + backward.packets();
+    }
+
+    public long bytes() {
+        return forward.bytes() + backward.bytes();
+    }
+
+    public long durationNanos() {
+        return lastNanos - firstNanos;
+    }
+
+    /** Whether both sides sent something. */
+    public boolean bidirectional() {
+        return forward.packets() > 0 && backward.packets() > 0;
+    }
+
+    /** TCP, UDP, ICMP, ICMPv6, SCTP, or the protocol number. */
+    public String protocolName() {
+        return Protocols.name(protocol);
+    }
+
+    /**
+     * The round trip between the two ends: the sum of both sides' mean timestamp-echo RTT when both were
+     * measured, else the handshake's, else -1.
+     */
+    public long rttNanos() {
+        if (forward.echoRtt().measured() && backward.echoRtt().measured()) {
+            return forward.echoRtt().meanNanos() + backward.echoRtt().meanNanos();
+        }
+        return handshake.measured() ? handshake.rttNanos() : -1;
+    }
+
+    /**
+     * What one side of a flow sent.
+     *
+     * @param packets frames
+     * @param bytes whole frames as captured, link header included (what nDPI counts)
+     * @param payloadBytes transport payload as captured
+     * @param sizes frame sizes (captured bytes, link header included)
+     * @param gaps time between this side's consecutive packets
+     * @param retransmissions TCP segments whose sequence range had been sent before (whole or in part,
+     *     keep-alives included)
+     * @param tcpFlags every TCP flag this side set (bits as in {@link Packet#SYN} etc.)
+     * @param echoRtt from this side's packets to the other side's echo of their TCP timestamp, as seen at
+     *     the capture point: the round trip from the capture point to the other side and back
+     */
+    public record Side(long packets, long bytes, long payloadBytes, Distribution sizes, Distribution gaps,
+            long retransmissions, int tcpFlags, Rtt echoRtt) {
+    }
+
+    /**
+     * The TCP handshake as seen at the capture point, in nanoseconds: SYN to SYN/ACK (the round trip to the
+     * server) and SYN/ACK to ACK (the round trip to the client); -1 when not seen.
+     */
+    public record Handshake(long synToSynAckNanos, long synAckToAckNanos) {
+        public static final Handshake NONE = new Handshake(-1, -1);
+
+        public boolean measured() {
+            return synToSynAckNanos >= 0 && synAckToAckNanos >= 0;
+        }
+
+        /** The whole round trip between client and server, or -1. */
+        public long rttNanos() {
+            return measured() ? synToSynAckNanos + synAckToAckNanos : -1;
+        }
+    }
+
+    /**
+     * Names of the server (each empty when not seen).
+     *
+     * @param tlsServerName the SNI of the client's TLS ClientHello
+     * @param httpHost the Host header of the client's first HTTP request
+     * @param dnsName the name an earlier DNS answer in the capture resolved to the server's address (the
+     *     name the client asked for, at the head of any CNAME chain)
+     * @param dnsQuery for DNS flows, the name asked about
+     */
+    public record Names(String tlsServerName, String httpHost, String dnsName, String dnsQuery) {
+        public static final Names NONE = new Names("", "", "", "");
+
+        /** The best name for the server: SNI, else HTTP Host, else the DNS name; empty when none. */
+        public String serverName() {
+            return !tlsServerName.isEmpty() ? tlsServerName : !httpHost.isEmpty() ? httpHost : dnsName;
+        }
+    }
+
+    /**
+     * One of a flow's first packets.
+     *
+     * @param forward sent by {@code src}
+     * @param bytes the frame's captured length
+     * @param payloadBytes its transport payload
+     * @param offsetNanos time since the flow's first packet
+     */
+    public record FirstPacket(boolean forward, int bytes, int payloadBytes, long offsetNanos) {
+    }
+
+    /** Why a flow was reported. */
+    public enum End {
+        /** The capture ended. */
+        CAPTURE_END,
+        /** No packet for longer than the idle timeout (a shorter one after FIN from both sides or RST). */
+        IDLE,
+        /** The flow table was full and this flow had been quiet longest. */
+        EVICTED,
+        /** TCP had closed, and a new connection began with the same addresses and ports. */
+        NEW_CONNECTION
+    }
+}

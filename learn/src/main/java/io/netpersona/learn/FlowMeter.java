@@ -1,0 +1,318 @@
+package io.netpersona.learn;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Turns frames into bidirectional {@link Flow}s, handed to a sink as each flow ends: when it has been idle
+ * longer than {@link Options#idleTimeout()} (or {@link Options#closedTimeout()} after TCP closed), when the
+ * table is full and it is among the quietest quarter, or at {@link #finish()}. Memory is bounded by
+ * {@link Options#maxFlows()} flows plus a bounded cache of DNS answers, whatever the length of the capture.
+ *
+ * <p>Idle flows are looked for at most every {@link Options#closedTimeout()} of capture time (and no more
+ * often than the table's size in packets), so a flow can outlive its timeout by that much. Time is the
+ * capture's: the latest timestamp seen, so frames slightly out of order do not move it back.
+ *
+ * <p>Not thread-safe: one meter per capture and thread. Per packet nothing is allocated; names (DNS, TLS
+ * SNI, HTTP Host) are parsed only from DNS messages and the first few payload packets of a flow.
+ */
+public final class FlowMeter {
+    /**
+     * How flows are kept.
+     *
+     * @param idleTimeout a flow without packets for this long ends
+     * @param closedTimeout the same, for TCP flows that saw FIN from both sides or an RST
+     * @param maxFlows flows kept at once; when full, the quietest quarter ends ({@link Flow.End#EVICTED})
+     * @param firstPackets how many first packets each flow records
+     * @param tunnels whether tunnelled packets count as their inner flows (IP in IP, GRE, GTP-U, VXLAN, TZSP,
+     *     CAPWAP), as nDPI counts them
+     * @param wholePacketsOnly whether IP packets the capture cut short (snapshot length) are left out of flows,
+     *     as nDPI leaves them out; by default they count with the bytes that were captured
+     */
+    public record Options(Duration idleTimeout, Duration closedTimeout, int maxFlows, int firstPackets, boolean tunnels,
+            boolean wholePacketsOnly) {
+        /**
+         * An idle timeout of a day, so that a capture's conversation stays one flow (as nDPI counts it) even
+         * when the capture is not in time order (merged captures) or the conversation pauses for hours;
+         * memory is bounded by the 262,144 flows kept at once (some 150 MB at most), not by the timeout.
+         */
+        public static final Options DEFAULTS = new Options(Duration.ofHours(24), Duration.ofMinutes(5), 1 << 18, 8,
+                true, false);
+
+        public Options {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(closedTimeout, "closedTimeout");
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
+            }
+            if (closedTimeout.isNegative() || closedTimeout.isZero()) {
+                throw new IllegalArgumentException("closedTimeout: " + closedTimeout + " (expected: positive)");
+            }
+            if (maxFlows < 16 || maxFlows > 1 << 26) {
+                throw new IllegalArgumentException("maxFlows: " + maxFlows + " (expected: 16..67108864)");
+            }
+            if (firstPackets < 0 || firstPackets > 64) {
+                throw new IllegalArgumentException("firstPackets: " + firstPackets + " (expected: 0..64)");
+            }
+        }
+
+        public Options withTimeouts(Duration idle, Duration closed) {
+            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly);
+        }
+
+        public Options withMaxFlows(int flows) {
+            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly);
+        }
+
+        public Options withWholePacketsOnly(boolean whole) {
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole);
+        }
+    }
+
+    /** The names looked for in the first payload packets of each side of a TCP flow. */
+    private static final int NAME_LOOKS = 3;
+
+    private final String capture;
+    private final Options options;
+    private final Consumer<Flow> sink;
+    private final PacketDecoder decoder;
+    private final Packet packet = new Packet();
+    private final FlowTable table = new FlowTable();
+    private final DnsNames dns = new DnsNames();
+    private final long idleNanos, closedNanos;
+    private final long[] results = new long[DecodeResult.values().length];
+    private long frames, bytes, flows, evicted, cut;
+    private long now = Long.MIN_VALUE, lastScan, sinceScan;
+
+    /**
+     * @param capture the name flows carry as {@link Flow#capture()}
+     * @param sink receives each flow once, when it ends
+     */
+    public FlowMeter(String capture, Options options, Consumer<Flow> sink) {
+        this.capture = Objects.requireNonNull(capture, "capture");
+        this.options = Objects.requireNonNull(options, "options");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.decoder = new PacketDecoder(options.tunnels(), options.wholePacketsOnly());
+        this.idleNanos = options.idleTimeout().toNanos();
+        this.closedNanos = options.closedTimeout().toNanos();
+    }
+
+    /** Counts, decodes and meters one frame. */
+    public void accept(Frame frame) {
+        DecodeResult r = decoder.decode(frame, packet);
+        frames++;
+        bytes += frame.capturedLength;
+        results[r.ordinal()]++;
+        if (!r.inFlow()) {
+            return;
+        }
+        Packet p = packet;
+        if (p.cut) {
+            cut++;
+        }
+        long t = p.timestampNanos;
+        if (t > now) {
+            if (now == Long.MIN_VALUE) {
+                lastScan = t;
+            }
+            now = t;
+        }
+        if (++sinceScan >= table.capacity() / 8 && now - lastScan >= closedNanos) {
+            expire();
+        }
+        long hash = FlowTable.hash(p);
+        FlowState f = table.find(p, hash);
+        int side = table.side;
+        if (f != null && f.tcp != null && f.tcp.finished() && (p.tcpFlags & (Packet.SYN | Packet.ACK)) == Packet.SYN) {
+            // the addresses and ports are used again, by a new connection
+            table.remove(f);
+            flows++;
+            sink.accept(toFlow(f, Flow.End.NEW_CONNECTION));
+            f = null;
+        }
+        if (f == null) {
+            if (table.size() >= options.maxFlows()) {
+                evictQuietest();
+            }
+            f = new FlowState(p, hash, options.firstPackets());
+            f.dnsName = dns.name(p.dstHi, p.dstLo);
+            if (f.dnsName.isEmpty()) {
+                f.dnsName = dns.name(p.srcHi, p.srcLo);
+            }
+            table.insert(f);
+            side = 0;
+        }
+        f.count(p, side);
+        if (f.tcp != null && !p.fragment) {
+            f.tcp.update(p, side, p.segmentLength);
+        }
+        if (p.payloadLength > 0 && !p.fragment) {
+            names(f, p, side);
+        }
+    }
+
+    private void names(FlowState f, Packet p, int side) {
+        ByteBuffer b = p.buffer;
+        if (p.protocol == Packet.UDP) {
+            if (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353) {
+                String asked = dns.read(b, p.payloadOffset, p.payloadLength);
+                if (asked != null && f.dnsQuery.isEmpty()) {
+                    f.dnsQuery = asked;
+                }
+            }
+            return;
+        }
+        if (p.protocol != Packet.TCP) {
+            return;
+        }
+        if (f.hello != null) {
+            helloContinued(f, p, side);
+            return;
+        }
+        if (f.nameLooks[side] >= NAME_LOOKS || !f.tlsServerName.isEmpty() || !f.httpHost.isEmpty()) {
+            return;
+        }
+        f.nameLooks[side]++;
+        int off = p.payloadOffset, len = p.payloadLength;
+        if (ServerNames.looksLikeClientHello(b, off, len)) {
+            String sni = ServerNames.tlsServerName(b, off, len);
+            if (sni == ServerNames.INCOMPLETE) {
+                f.hello = new HelloBuffer(b, off, len, p.seq);
+                f.helloSide = side;
+            } else if (sni != null) {
+                f.tlsServerName = sni;
+            }
+            return;
+        }
+        String host = ServerNames.httpHost(b, off, len);
+        if (host != null) {
+            f.httpHost = host;
+        }
+    }
+
+    private void helloContinued(FlowState f, Packet p, int side) {
+        HelloBuffer h = f.hello;
+        if (side != f.helloSide || h.isRetransmission(p.seq)) {
+            return;
+        }
+        if (!h.append(p.buffer, p.payloadOffset, p.payloadLength, p.seq)) {
+            f.hello = null;
+            return;
+        }
+        String sni = h.serverName();
+        if (sni != ServerNames.INCOMPLETE) {
+            f.hello = null;
+            if (sni != null) {
+                f.tlsServerName = sni;
+            }
+        }
+    }
+
+    private void expire() {
+        lastScan = now;
+        sinceScan = 0;
+        long t = now;
+        emit(table.removeIf(f -> t - f.last > (f.closed() ? closedNanos : idleNanos)), Flow.End.IDLE);
+    }
+
+    private void evictQuietest() {
+        List<FlowState> all = table.all();
+        long[] last = new long[all.size()];
+        for (int i = 0; i < last.length; i++) {
+            last[i] = all.get(i).last;
+        }
+        Arrays.sort(last);
+        long threshold = last[last.length / 4];
+        List<FlowState> gone = table.removeIf(f -> f.last <= threshold);
+        evicted += gone.size();
+        emit(gone, Flow.End.EVICTED);
+    }
+
+    private void emit(List<FlowState> ended, Flow.End end) {
+        ended.sort(Comparator.comparingLong((FlowState f) -> f.first));
+        for (FlowState f : ended) {
+            flows++;
+            sink.accept(toFlow(f, end));
+        }
+    }
+
+    /** Ends every flow still open ({@link Flow.End#CAPTURE_END}) and returns what was counted. */
+    public Stats finish() {
+        emit(table.removeIf(f -> true), Flow.End.CAPTURE_END);
+        return stats();
+    }
+
+    /** What has been counted so far. */
+    public Stats stats() {
+        Map<DecodeResult, Long> byResult = new EnumMap<>(DecodeResult.class);
+        for (DecodeResult r : DecodeResult.values()) {
+            if (results[r.ordinal()] > 0) {
+                byResult.put(r, results[r.ordinal()]);
+            }
+        }
+        return new Stats(frames, bytes, flows, table.size(), evicted, cut, dns.size(), byResult);
+    }
+
+    /**
+     * Counts of a meter.
+     *
+     * @param frames frames seen
+     * @param bytes their captured bytes
+     * @param flows flows handed to the sink
+     * @param openFlows flows still in the table
+     * @param evicted flows ended early because the table was full
+     * @param cutShort IP packets of flows that the capture did not keep whole (counted with the bytes it kept)
+     * @param dnsNames addresses with a name from a DNS answer
+     * @param results frames by what the decoder made of them (only non-zero counts)
+     */
+    public record Stats(long frames, long bytes, long flows, long openFlows, long evicted, long cutShort, long dnsNames,
+            Map<DecodeResult, Long> results) {
+        public Stats {
+            results = Map.copyOf(results);
+        }
+
+        /** Frames that were not IP packets a flow could take, by reason (not-ip included). */
+        public long notDecoded() {
+            return results.entrySet().stream().filter(e -> !e.getKey().inFlow()).mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    private Flow toFlow(FlowState f, Flow.End end) {
+        TcpState tcp = f.tcp;
+        Flow.Side forward = new Flow.Side(f.packets[0], f.bytes[0], f.payload[0], f.sizes(0), f.gaps(0),
+                tcp == null ? 0 : tcp.retransmissions[0], tcp == null ? 0 : tcp.flags[0], tcp == null ? Rtt.NONE : tcp.rtt(0));
+        Flow.Side backward = new Flow.Side(f.packets[1], f.bytes[1], f.payload[1], f.sizes(1), f.gaps(1),
+                tcp == null ? 0 : tcp.retransmissions[1], tcp == null ? 0 : tcp.flags[1], tcp == null ? Rtt.NONE : tcp.rtt(1));
+        return new Flow(capture, f.ipVersion, f.protocol, address(f.aHi, f.aLo, f.ipVersion), f.aPort,
+                address(f.bHi, f.bLo, f.ipVersion), f.bPort, f.vlan, f.tunnelled, f.first, f.last, forward, backward,
+                tcp == null ? Flow.Handshake.NONE : tcp.handshake(),
+                new Flow.Names(f.tlsServerName, f.httpHost, f.dnsName, f.dnsQuery), f.firstPackets(), end);
+    }
+
+    static InetAddress address(long hi, long lo, int version) {
+        byte[] a;
+        if (version == 4) {
+            a = new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};
+        } else {
+            a = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                a[i] = (byte) (hi >>> (56 - 8 * i));
+                a[8 + i] = (byte) (lo >>> (56 - 8 * i));
+            }
+        }
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of " + a.length + " bytes", e);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.netpersona.learn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The mutable state of one flow while it is in the {@link FlowTable}; side 0 is the first sender. */
+final class FlowState {
+    private static final int SIZE = 0, GAP = 1;
+
+    // the key: side a sent the first packet
+    final long hash;
+    final int protocol, vlan, ipVersion;
+    final long aHi, aLo, bHi, bLo;
+    final int aPort, bPort;
+    final boolean tunnelled;
+
+    long first, last;
+    final long[] packets = new long[2];
+    final long[] bytes = new long[2];
+    final long[] payload = new long[2];
+    final long[] lastSeen = new long[2];
+    /** Per side and kind (size, gap): min, max, sum, sum of squares. */
+    private final double[] moments = new double[16];
+    private final int[] histogram = new int[2 * 2 * Distribution.BUCKETS];
+
+    /** TCP only. */
+    TcpState tcp;
+
+    String tlsServerName = "", httpHost = "", dnsName = "", dnsQuery = "";
+    /** Payload packets looked at for names, per side; only the first few are. */
+    final byte[] nameLooks = new byte[2];
+    /** A ClientHello cut at a segment's end, waiting for the next segment. */
+    HelloBuffer hello;
+    int helloSide;
+
+    private final int[] firstBytes, firstPayload;
+    private final long[] firstOffset;
+    private int firstCount;
+
+    FlowState(Packet p, long hash, int firstPackets) {
+        this.hash = hash;
+        this.protocol = p.protocol;
+        this.vlan = p.vlan;
+        this.ipVersion = p.ipVersion;
+        this.aHi = p.srcHi;
+        this.aLo = p.srcLo;
+        this.bHi = p.dstHi;
+        this.bLo = p.dstLo;
+        this.aPort = p.srcPort;
+        this.bPort = p.dstPort;
+        this.tunnelled = p.tunnelled;
+        this.first = p.timestampNanos;
+        this.last = p.timestampNanos;
+        firstBytes = new int[firstPackets];
+        firstPayload = new int[firstPackets];
+        firstOffset = new long[firstPackets];
+        if (protocol == Packet.TCP) {
+            tcp = new TcpState();
+        }
+    }
+
+    /** 0 when the packet goes from a to b, 1 from b to a, -1 when it is not of this flow. */
+    int side(Packet p) {
+        if (protocol != p.protocol || vlan != p.vlan) {
+            return -1;
+        }
+        if (aLo == p.srcLo && bLo == p.dstLo && aPort == p.srcPort && bPort == p.dstPort && aHi == p.srcHi && bHi == p.dstHi) {
+            return 0;
+        }
+        if (aLo == p.dstLo && bLo == p.srcLo && aPort == p.dstPort && bPort == p.srcPort && aHi == p.dstHi && bHi == p.srcHi) {
+            return 1;
+        }
+        return -1;
+    }
+
+    void count(Packet p, int side) {
+        long t = p.timestampNanos;
+        int size = p.capturedLength;
+        long n = ++packets[side];
+        bytes[side] += size;
+        payload[side] += p.payloadLength;
+        add(side, SIZE, size, sizeBucket(size), n == 1);
+        if (n > 1) {
+            long gap = Math.max(0, t - lastSeen[side]);
+            add(side, GAP, gap, gapBucket(gap), n == 2);
+        }
+        lastSeen[side] = t;
+        if (t > last) {
+            last = t;
+        }
+        if (firstCount < firstBytes.length) {
+            // the complement keeps the side even for an empty frame
+            firstBytes[firstCount] = side == 0 ? size : ~size;
+            firstPayload[firstCount] = p.payloadLength;
+            firstOffset[firstCount] = Math.max(0, t - first);
+            firstCount++;
+        }
+    }
+
+    private void add(int side, int kind, double v, int bucket, boolean firstValue) {
+        int m = (side * 2 + kind) * 4;
+        if (firstValue) {
+            moments[m] = v;
+            moments[m + 1] = v;
+        } else {
+            if (v < moments[m]) {
+                moments[m] = v;
+            }
+            if (v > moments[m + 1]) {
+                moments[m + 1] = v;
+            }
+        }
+        moments[m + 2] += v;
+        moments[m + 3] += v * v;
+        histogram[(side * 2 + kind) * Distribution.BUCKETS + bucket]++;
+    }
+
+    static int sizeBucket(int size) {
+        if (size <= 256) {
+            return size <= 64 ? 0 : size <= 128 ? 1 : 2;
+        }
+        return size <= 512 ? 3 : size <= 1024 ? 4 : size <= 1518 ? 5 : 6;
+    }
+
+    static int gapBucket(long gap) {
+        if (gap <= 10_000_000L) {
+            return gap <= 100_000L ? 0 : gap <= 1_000_000L ? 1 : 2;
+        }
+        return gap <= 100_000_000L ? 3 : gap <= 1_000_000_000L ? 4 : gap <= 10_000_000_000L ? 5 : 6;
+    }
+
+    Distribution distribution(int side, int kind) {
+        long n = kind == SIZE ? packets[side] : Math.max(0, packets[side] - 1);
+        if (n == 0) {
+            return Distribution.EMPTY;
+        }
+        int m = (side * 2 + kind) * 4;
+        double mean = moments[m + 2] / n;
+        double variance = Math.max(0, moments[m + 3] / n - mean * mean);
+        List<Long> buckets = new ArrayList<>(Distribution.BUCKETS);
+        int h = (side * 2 + kind) * Distribution.BUCKETS;
+        for (int i = 0; i < Distribution.BUCKETS; i++) {
+            buckets.add((long) histogram[h + i]);
+        }
+        return new Distribution(n, moments[m], moments[m + 1], mean, Math.sqrt(variance), buckets);
+    }
+
+    Distribution sizes(int side) {
+        return distribution(side, SIZE);
+    }
+
+    Distribution gaps(int side) {
+        return distribution(side, GAP);
+    }
+
+    List<Flow.FirstPacket> firstPackets() {
+        Flow.FirstPacket[] out = new Flow.FirstPacket[firstCount];
+        for (int i = 0; i < firstCount; i++) {
+            int b = firstBytes[i];
+            out[i] = new Flow.FirstPacket(b >= 0, b >= 0 ? b : ~b, firstPayload[i], firstOffset[i]);
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Whether TCP has closed (FIN from both sides, or RST): a shorter idle timeout applies. */
+    boolean closed() {
+        return tcp != null && tcp.closed();
+    }
+}

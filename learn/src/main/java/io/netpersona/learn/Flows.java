@@ -1,0 +1,61 @@
+package io.netpersona.learn;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** Reads captures into flows: the whole pipeline (reader, decoder, meter) for one file at a time. */
+public final class Flows {
+    /** How often, in frames, a {@link Progress} hears from a reading. */
+    public static final int PROGRESS_FRAMES = 1 << 16;
+
+    private Flows() {
+    }
+
+    /** Hears how far a reading has come, every {@link #PROGRESS_FRAMES} frames and at its end. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (file, read, size, frames) -> { };
+
+        void update(Path file, long bytesRead, long fileBytes, long frames);
+    }
+
+    /**
+     * Reads one capture and hands every flow to {@code sink} as it ends (see {@link FlowMeter}); the
+     * flows carry the file's name as their capture.
+     *
+     * @return what was read; a file broken in the middle still gives the flows before the break, and
+     *     says where it broke in {@link CaptureSummary#problem()}
+     * @throws CaptureException when the file cannot be opened or is not a capture
+     */
+    public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, Progress progress) {
+        Path name = file.getFileName();
+        FlowMeter meter = new FlowMeter(name == null ? file.toString() : name.toString(), options, sink);
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            Frame frame = new Frame();
+            Optional<String> problem = Optional.empty();
+            long frames = 0;
+            try {
+                while (reader.next(frame)) {
+                    meter.accept(frame);
+                    if ((++frames & (PROGRESS_FRAMES - 1)) == 0) {
+                        progress.update(file, reader.position(), reader.size(), frames);
+                    }
+                }
+            } catch (CaptureException e) {
+                problem = Optional.of(e.getMessage());
+            } catch (RuntimeException e) {
+                // a decoder bug must not cost the flows read so far; the message says where it struck
+                problem = Optional.of(file + ": offset " + frame.fileOffset + ": frame " + frame.number
+                        + ": internal error: " + e);
+            }
+            progress.update(file, reader.position(), reader.size(), frames);
+            return new CaptureSummary(file, reader.format(), reader.size(), meter.finish(), problem);
+        }
+    }
+
+    /** {@link #read(Path, FlowMeter.Options, Consumer, Progress)} with the default options and no progress. */
+    public static CaptureSummary read(Path file, Consumer<Flow> sink) {
+        return read(file, FlowMeter.Options.DEFAULTS, sink, Progress.NONE);
+    }
+}
