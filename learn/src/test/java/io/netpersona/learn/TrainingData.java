@@ -15,9 +15,14 @@ final class TrainingData {
     private TrainingData() {
     }
 
+    private static final Path WORKPLACE = Path.of("/work/shared/data/ndpi-train");
+
     static Path folder() {
         String p = System.getProperty("ndpi.train", "../../shared/data/ndpi-train");
         Path dir = Path.of(p).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir.resolve("pcap")) && Files.isDirectory(WORKPLACE.resolve("pcap"))) {
+            dir = WORKPLACE; // a clone made away from the work tree, on a machine of this workplace
+        }
         if (!Files.isDirectory(dir.resolve("pcap"))) {
             throw new IllegalStateException("the labelled captures are not at " + dir
                     + " (expected: shared/data/ndpi-train beside the work tree, or -Dndpi.train=DIR)");
