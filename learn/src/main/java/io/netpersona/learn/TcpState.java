@@ -35,7 +35,7 @@ final class TcpState {
             reset = true;
         }
         if (p.hasTcpTimestamps) {
-            echo(p.tsVal, p.tsEcr, side, t);
+            echo(p.tsVal, p.tsEcr, side, t, segmentLength > 0 || (f & (Packet.SYN | Packet.FIN)) != 0);
         }
     }
 
@@ -76,7 +76,12 @@ final class TcpState {
         }
     }
 
-    private void echo(int val, int ecr, int side, long t) {
+    /**
+     * Times the first sighting of each new TSval against the first echo of it from the other side. Only
+     * segments the other side must acknowledge start a timing: a pure ACK is not answered at once, and its
+     * echo would measure the other side's silence instead of the path.
+     */
+    private void echo(int val, int ecr, int side, long t, boolean answered) {
         int other = 1 - side;
         if (tsPending[other] && ecr == tsVal[other]) {
             long sample = Math.max(0, t - tsValTime[other]);
@@ -90,8 +95,7 @@ final class TcpState {
             }
             tsPending[other] = false;
         }
-        if (!tsSeen[side] || val != tsVal[side]) {
-            // a new value: its first sighting is what the echo is timed against
+        if (answered && (!tsSeen[side] || val != tsVal[side])) {
             tsSeen[side] = true;
             tsVal[side] = val;
             tsValTime[side] = t;
