@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * {@link Options#maxFlows()} flows plus a bounded cache of DNS answers, whatever the length of the capture.
  *
  * <p>Idle flows are looked for at most every {@link Options#closedTimeout()} of capture time (and no more
- * often than the table's size in packets), so a flow can outlive its timeout by that much. Time is the
+ * often than once per table capacity in packets), so a flow can outlive its timeout by that much. Time is the
  * capture's: the latest timestamp seen, so frames slightly out of order do not move it back.
  *
  * <p>Not thread-safe: one meter per capture and thread. Per packet nothing is allocated; names (DNS, TLS
@@ -126,7 +126,8 @@ public final class FlowMeter {
             }
             now = t;
         }
-        if (++sinceScan >= table.capacity() / 8 && now - lastScan >= closedNanos) {
+        // a scan visits every slot: at most one per slot's worth of packets keeps it to one visit a packet
+        if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
             expire();
         }
         long hash = FlowTable.hash(p);
