@@ -49,8 +49,14 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
         return a instanceof java.net.Inet6Address ? "[" + text + "]:" + port : text + ":" + port;
     }
 
+    /** Milliseconds with three decimals, without a formatter (there is a number like this in every row). */
     static String millis(long nanos) {
-        return nanos < 0 ? "" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+        if (nanos < 0) {
+            return "";
+        }
+        long micros = (nanos + 500) / 1000;
+        long fraction = micros % 1000;
+        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
     }
 
     /** For people: one line per flow under a header, then a line per capture with its counts. */

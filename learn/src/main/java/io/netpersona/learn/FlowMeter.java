@@ -116,6 +116,7 @@ public final class FlowMeter {
             return;
         }
         Packet p = packet;
+        long hash = FlowTable.hash(p);
         if (p.cut) {
             cut++;
         }
@@ -130,15 +131,23 @@ public final class FlowMeter {
         if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
             expire();
         }
-        long hash = FlowTable.hash(p);
         FlowState f = table.find(p, hash);
         int side = table.side;
-        if (f != null && f.tcp != null && f.tcp.finished() && (p.tcpFlags & (Packet.SYN | Packet.ACK)) == Packet.SYN) {
-            // the addresses and ports are used again, by a new connection
-            table.remove(f);
-            flows++;
-            sink.accept(toFlow(f, Flow.End.NEW_CONNECTION));
-            f = null;
+        if (f != null) {
+            Flow.End end = null;
+            if (t - f.last > (f.closed() ? closedNanos : idleNanos)) {
+                // timed out before a scan found it: the flow ends where it would have, and this packet starts anew
+                end = Flow.End.IDLE;
+            } else if (f.tcp != null && f.tcp.finished() && (p.tcpFlags & (Packet.SYN | Packet.ACK)) == Packet.SYN) {
+                // the addresses and ports are used again, by a new connection
+                end = Flow.End.NEW_CONNECTION;
+            }
+            if (end != null) {
+                table.remove(f);
+                flows++;
+                sink.accept(toFlow(f, end));
+                f = null;
+            }
         }
         if (f == null) {
             if (table.size() >= options.maxFlows()) {
@@ -164,7 +173,7 @@ public final class FlowMeter {
     private void names(FlowState f, Packet p, int side) {
         ByteBuffer b = p.buffer;
         if (p.protocol == Packet.UDP) {
-            if (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353) {
+            if (isDns(p)) {
                 String asked = dns.read(b, p.payloadOffset, p.payloadLength);
                 if (asked != null && f.dnsQuery.isEmpty()) {
                     f.dnsQuery = asked;
@@ -198,6 +207,11 @@ public final class FlowMeter {
         if (host != null) {
             f.httpHost = host;
         }
+    }
+
+    private static boolean isDns(Packet p) {
+        return p.protocol == Packet.UDP && p.payloadLength > 0 && !p.fragment
+                && (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353);
     }
 
     private void helloContinued(FlowState f, Packet p, int side) {
@@ -289,10 +303,10 @@ public final class FlowMeter {
 
     private Flow toFlow(FlowState f, Flow.End end) {
         TcpState tcp = f.tcp;
-        Flow.Side forward = new Flow.Side(f.packets[0], f.bytes[0], f.payload[0], f.sizes(0), f.gaps(0),
-                tcp == null ? 0 : tcp.retransmissions[0], tcp == null ? 0 : tcp.flags[0], tcp == null ? Rtt.NONE : tcp.rtt(0));
-        Flow.Side backward = new Flow.Side(f.packets[1], f.bytes[1], f.payload[1], f.sizes(1), f.gaps(1),
-                tcp == null ? 0 : tcp.retransmissions[1], tcp == null ? 0 : tcp.flags[1], tcp == null ? Rtt.NONE : tcp.rtt(1));
+        Flow.Side forward = new Flow.Side(f.packets(0), f.bytes(0), f.payload(0), f.sizes(0), f.gaps(0),
+                tcp == null ? 0 : tcp.retransmissions(0), tcp == null ? 0 : tcp.flags(0), tcp == null ? Rtt.NONE : tcp.rtt(0));
+        Flow.Side backward = new Flow.Side(f.packets(1), f.bytes(1), f.payload(1), f.sizes(1), f.gaps(1),
+                tcp == null ? 0 : tcp.retransmissions(1), tcp == null ? 0 : tcp.flags(1), tcp == null ? Rtt.NONE : tcp.rtt(1));
         return new Flow(capture, f.ipVersion, f.protocol, address(f.aHi, f.aLo, f.ipVersion), f.aPort,
                 address(f.bHi, f.bLo, f.ipVersion), f.bPort, f.vlan, f.tunnelled, f.first, f.last, forward, backward,
                 tcp == null ? Flow.Handshake.NONE : tcp.handshake(),
