@@ -31,7 +31,8 @@ public final class FlowsBenchmark {
         Path jar = root.resolve("cli/target/persona.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String ndpi = "ndpiReader";
-        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        // the options the ./persona launcher gives the JVM by default
+        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m"));
         int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

@@ -78,8 +78,8 @@ public final class FlowMeter {
         }
     }
 
-    /** The names looked for in the first payload packets of each side of a TCP flow. */
-    private static final int NAME_LOOKS = 3;
+    /** Names are looked for in the first payload packets of a TCP flow, this many of them (both sides together). */
+    private static final int NAME_LOOKS = 4;
 
     private final String capture;
     private final Options options;
@@ -174,7 +174,7 @@ public final class FlowMeter {
         ByteBuffer b = p.buffer;
         if (p.protocol == Packet.UDP) {
             if (isDns(p)) {
-                String asked = dns.read(b, p.payloadOffset, p.payloadLength);
+                String asked = dns.read(b, p.payloadOffset, p.payloadLength, f.dnsQuery.isEmpty());
                 if (asked != null && f.dnsQuery.isEmpty()) {
                     f.dnsQuery = asked;
                 }
@@ -188,10 +188,10 @@ public final class FlowMeter {
             helloContinued(f, p, side);
             return;
         }
-        if (f.nameLooks[side] >= NAME_LOOKS || !f.tlsServerName.isEmpty() || !f.httpHost.isEmpty()) {
+        if (f.nameLooks >= NAME_LOOKS) {
             return;
         }
-        f.nameLooks[side]++;
+        f.nameLooks++;
         int off = p.payloadOffset, len = p.payloadLength;
         if (ServerNames.looksLikeClientHello(b, off, len)) {
             String sni = ServerNames.tlsServerName(b, off, len);
@@ -200,12 +200,14 @@ public final class FlowMeter {
                 f.helloSide = side;
             } else if (sni != null) {
                 f.tlsServerName = sni;
+                f.nameLooks = NAME_LOOKS;
             }
             return;
         }
         String host = ServerNames.httpHost(b, off, len);
         if (host != null) {
             f.httpHost = host;
+            f.nameLooks = NAME_LOOKS;
         }
     }
 
@@ -228,6 +230,7 @@ public final class FlowMeter {
             f.hello = null;
             if (sni != null) {
                 f.tlsServerName = sni;
+                f.nameLooks = NAME_LOOKS;
             }
         }
     }

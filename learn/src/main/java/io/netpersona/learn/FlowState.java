@@ -26,8 +26,8 @@ final class FlowState {
     TcpState tcp;
 
     String tlsServerName = "", httpHost = "", dnsName = "", dnsQuery = "";
-    /** Payload packets looked at for names, per side; only the first few are. */
-    final byte[] nameLooks = new byte[2];
+    /** Payload packets looked at for names (both sides); only the first few are, and none once a name is found. */
+    int nameLooks;
     /** A ClientHello cut at a segment's end, waiting for the next segment. */
     HelloBuffer hello;
     int helloSide;
