@@ -63,6 +63,14 @@ public final class FlowsBenchmark {
             System.err.println("bench: " + jar + " is missing (build it: ./mvnw -pl cli -am package)");
             System.exit(1);
         }
+        if (!onPath(ndpi)) {
+            System.err.println("bench: " + ndpi + " is not installed (Debian: apt-get install libndpi-bin)");
+            System.exit(1);
+        }
+        if (!Files.isDirectory(data.resolve("pcap"))) {
+            System.err.println("bench: the shared captures are not at " + data + " (give --data DIR)");
+            System.exit(1);
+        }
         BigCapture.Built capture = BigCapture.obtain(data, cache, size);
         System.out.printf(Locale.ROOT, "capture: %,d packets, %.2f GB, from %d captures%n", capture.packets(),
                 capture.bytes() / 1e9, capture.sourceFiles());
@@ -97,6 +105,18 @@ public final class FlowsBenchmark {
         if (r.exit() != 0) {
             System.out.println("  stderr: " + r.err().strip());
         }
+    }
+
+    private static boolean onPath(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads the file once, so that neither tool pays for the disk. */
