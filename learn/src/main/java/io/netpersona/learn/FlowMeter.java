@@ -92,6 +92,8 @@ public final class FlowMeter {
     private final long[] results = new long[DecodeResult.values().length];
     private long frames, bytes, flows, evicted, cut;
     private long now = Long.MIN_VALUE, lastScan, sinceScan;
+    /** The side of the packet in the flow {@link #flowOf} returned last: 0 from its first sender, 1 back. */
+    private int side;
 
     /**
      * @param capture the name flows carry as {@link Flow#capture()}
@@ -131,8 +133,21 @@ public final class FlowMeter {
         if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
             expire();
         }
+        FlowState f = flowOf(p, hash, t);
+        int side = this.side;
+        f.count(p, side);
+        if (f.tcp != null && !p.fragment) {
+            f.tcp.update(p, side, p.segmentLength);
+        }
+        if (p.payloadLength > 0 && !p.fragment) {
+            names(f, p, side);
+        }
+    }
+
+    /** The packet's flow, ending an old one that timed out or whose connection was reopened; sets {@link #side}. */
+    private FlowState flowOf(Packet p, long hash, long t) {
         FlowState f = table.find(p, hash);
-        int side = table.side;
+        side = table.side;
         if (f != null) {
             Flow.End end = null;
             if (t - f.last > (f.closed() ? closedNanos : idleNanos)) {
@@ -142,32 +157,24 @@ public final class FlowMeter {
                 // the addresses and ports are used again, by a new connection
                 end = Flow.End.NEW_CONNECTION;
             }
-            if (end != null) {
-                table.remove(f);
-                flows++;
-                sink.accept(toFlow(f, end));
-                f = null;
+            if (end == null) {
+                return f;
             }
+            table.remove(f);
+            flows++;
+            sink.accept(toFlow(f, end));
         }
-        if (f == null) {
-            if (table.size() >= options.maxFlows()) {
-                evictQuietest();
-            }
-            f = new FlowState(p, hash, options.firstPackets());
-            f.dnsName = dns.name(p.dstHi, p.dstLo);
-            if (f.dnsName.isEmpty()) {
-                f.dnsName = dns.name(p.srcHi, p.srcLo);
-            }
-            table.insert(f);
-            side = 0;
+        if (table.size() >= options.maxFlows()) {
+            evictQuietest();
         }
-        f.count(p, side);
-        if (f.tcp != null && !p.fragment) {
-            f.tcp.update(p, side, p.segmentLength);
+        f = new FlowState(p, hash, options.firstPackets());
+        f.dnsName = dns.name(p.dstHi, p.dstLo);
+        if (f.dnsName.isEmpty()) {
+            f.dnsName = dns.name(p.srcHi, p.srcLo);
         }
-        if (p.payloadLength > 0 && !p.fragment) {
-            names(f, p, side);
-        }
+        table.insert(f);
+        side = 0;
+        return f;
     }
 
     private void names(FlowState f, Packet p, int side) {
