@@ -51,12 +51,33 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
 
     /** Milliseconds with three decimals, without a formatter (there is a number like this in every row). */
     static String millis(long nanos) {
-        if (nanos < 0) {
-            return "";
+        return nanos < 0 ? "" : thousandths((nanos + 500) / 1000);
+    }
+
+    /** {@code v} with three decimals; a formatter per number would cost more than the flows themselves. */
+    static String decimal(double v) {
+        if (!Double.isFinite(v)) {
+            return "0";
         }
-        long micros = (nanos + 500) / 1000;
-        long fraction = micros % 1000;
-        return (micros / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+        long scaled = Math.round(Math.abs(v) * 1000);
+        return (v < 0 && scaled != 0 ? "-" : "") + thousandths(scaled);
+    }
+
+    private static String thousandths(long scaled) {
+        long fraction = scaled % 1000;
+        return (scaled / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction;
+    }
+
+    /** {@code text} padded with spaces to {@code width}, on the right ({@code left} aligned) or the left. */
+    static StringBuilder pad(StringBuilder b, String text, int width, boolean left) {
+        if (!left) {
+            b.repeat(' ', Math.max(0, width - text.length()));
+        }
+        b.append(text);
+        if (left) {
+            b.repeat(' ', Math.max(0, width - text.length()));
+        }
+        return b.append(' ');
     }
 
     /** For people: one line per flow under a header, then a line per capture with its counts. */
@@ -75,15 +96,31 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                 }
                 capture = f.capture();
                 b.append(f.capture()).append('\n');
-                b.append(String.format(Locale.ROOT, "%-6s %-30s %-30s %15s %17s %9s %9s  %s%n", "L4", "SOURCE", "DESTINATION",
-                        "PACKETS", "BYTES", "DURATION", "RTT", "NAME"));
+                row("L4", "SOURCE", "DESTINATION", "PACKETS", "BYTES", "DURATION", "RTT", "NAME");
             }
             long rtt = f.rttNanos();
-            b.append(String.format(Locale.ROOT, "%-6s %-30s %-30s %15s %17s %9s %9s  %s%n", f.protocolName(),
-                    endpoint(f.srcAddress(), f.srcPort()), endpoint(f.dstAddress(), f.dstPort()),
+            row(f.protocolName(), endpoint(f.srcAddress(), f.srcPort()), endpoint(f.dstAddress(), f.dstPort()),
                     f.forward().packets() + "/" + f.backward().packets(),
                     size(f.forward().bytes()) + "/" + size(f.backward().bytes()), seconds(f.durationNanos()),
-                    rtt < 0 ? "-" : String.format(Locale.ROOT, "%.1fms", rtt / 1e6), f.names().serverName()));
+                    rtt < 0 ? "-" : millis(rtt) + "ms", name(f.names()));
+        }
+
+        /** The server's name; for a DNS flow without one, what it asked about. */
+        private static String name(Flow.Names n) {
+            String server = n.serverName();
+            return server.isEmpty() && !n.dnsQuery().isEmpty() ? "(dns: " + n.dnsQuery() + ")" : server;
+        }
+
+        private void row(String l4, String src, String dst, String packets, String bytes, String duration, String rtt,
+                String name) {
+            pad(b, l4, 6, true);
+            pad(b, src, 30, true);
+            pad(b, dst, 30, true);
+            pad(b, packets, 15, false);
+            pad(b, bytes, 17, false);
+            pad(b, duration, 9, false);
+            pad(b, rtt, 11, false);
+            b.append(' ').append(name).append('\n');
         }
 
         private static String size(long bytes) {
@@ -91,14 +128,18 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                 return Long.toString(bytes);
             }
             if (bytes < 10_000_000) {
-                return String.format(Locale.ROOT, "%.1fK", bytes / 1e3);
+                return tenths(bytes, 100) + "K";
             }
-            return bytes < 10_000_000_000L ? String.format(Locale.ROOT, "%.1fM", bytes / 1e6)
-                    : String.format(Locale.ROOT, "%.1fG", bytes / 1e9);
+            return bytes < 10_000_000_000L ? tenths(bytes, 100_000) + "M" : tenths(bytes, 100_000_000) + "G";
+        }
+
+        private static String tenths(long value, long unit) {
+            long t = (value + unit / 2) / unit;
+            return (t / 10) + "." + (t % 10);
         }
 
         private static String seconds(long nanos) {
-            return String.format(Locale.ROOT, "%.3fs", nanos / 1e9);
+            return thousandths((Math.max(0, nanos) + 500_000) / 1_000_000) + "s";
         }
 
         @Override
@@ -245,7 +286,7 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
         }
 
         private StringBuilder dec(String name, double v) {
-            return b.append('"').append(name).append("\":").append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "0");
+            return b.append('"').append(name).append("\":").append(decimal(v));
         }
 
         private StringBuilder str(String name, String v) {
@@ -255,7 +296,7 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                 if (c == '"' || c == '\\') {
                     b.append('\\').append(c);
                 } else if (c < 0x20) {
-                    b.append(String.format("\\u%04x", (int) c));
+                    b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
                 } else {
                     b.append(c);
                 }
