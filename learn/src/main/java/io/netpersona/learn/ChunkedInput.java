@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
  * whatever the size of the file.
  */
 final class ChunkedInput implements AutoCloseable {
-    static final int READ_BYTES = Integer.getInteger("netpersona.readBytes", 256 * 1024);
+    static final int READ_BYTES = 256 * 1024;
     final Path file;
     final ByteBuffer buf;
     private final FileChannel channel;
