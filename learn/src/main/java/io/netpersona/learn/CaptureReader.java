@@ -39,7 +39,7 @@ public sealed interface CaptureReader extends AutoCloseable permits PcapReader, 
                 throw new CaptureException(file, -1, "not a capture: " + in.available()
                         + " bytes (expected: a pcap or pcapng file)");
             }
-            int magic = in.buf.getInt(0);
+            int magic = in.buf.getInt(in.pos);
             return switch (magic) {
                 case PcapngReader.SECTION_HEADER -> new PcapngReader(in);
                 case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1 -> new PcapReader(in);

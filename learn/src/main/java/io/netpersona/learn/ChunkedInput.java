@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A window over a file in one large direct buffer: records are decoded where they lie, and the window
- * slides (compact, then one big read) only when a record crosses its end. Memory is the buffer, whatever
- * the size of the file.
+ * A window over a file in one direct buffer: records are decoded where they lie, and the window slides
+ * (compact, then a read of {@link #READ_BYTES}) when a record crosses its end. Memory is the buffer,
+ * whatever the size of the file.
  */
 final class ChunkedInput implements AutoCloseable {
+    static final int READ_BYTES = 256 * 1024;
     final Path file;
     final ByteBuffer buf;
     private final FileChannel channel;
@@ -70,7 +71,9 @@ final class ChunkedInput implements AutoCloseable {
             pos = 0;
         }
         while (limit - pos < n && !eof) {
-            buf.limit(buf.capacity()).position(limit);
+            // small reads keep the bytes being decoded in the core's own cache; the buffer's size only
+            // bounds the largest record
+            buf.limit((int) Math.min(buf.capacity(), Math.max(limit + READ_BYTES, pos + (long) n))).position(limit);
             int read = channel.read(buf);
             if (read < 0) {
                 eof = true;

@@ -38,9 +38,9 @@ final class DnsNames {
 
     /**
      * Reads a DNS message; for a response, remembers its addresses. Returns the question's name, or null
-     * when the message is not one that can be read.
+     * when the message is not one that can be read, or (unless {@code wantQuestion}) has no addresses.
      */
-    String read(ByteBuffer b, int off, int len) {
+    String read(ByteBuffer b, int off, int len, boolean wantQuestion) {
         if (len < 12) {
             return null;
         }
@@ -48,7 +48,10 @@ final class DnsNames {
         int flags = PacketDecoder.u16(b, off + 2);
         int questions = PacketDecoder.u16(b, off + 4);
         int answers = PacketDecoder.u16(b, off + 6);
-        if (questions != 1) {
+        boolean response = (flags & 0x8000) != 0;
+        boolean addresses = response && (flags & 0x000f) == 0 && answers > 0;
+        if (questions != 1 || !wantQuestion && !addresses) {
+            // nothing to learn: the name is only read when it is needed
             return null;
         }
         StringBuilder question = new StringBuilder();
@@ -58,8 +61,7 @@ final class DnsNames {
         }
         o += 4;
         String asked = question.toString();
-        boolean response = (flags & 0x8000) != 0;
-        if (!response || (flags & 0x000f) != 0) {
+        if (!addresses) {
             return asked;
         }
         for (int i = 0; i < Math.min(answers, MAX_RECORDS); i++) {

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * {@link Options#maxFlows()} flows plus a bounded cache of DNS answers, whatever the length of the capture.
  *
  * <p>Idle flows are looked for at most every {@link Options#closedTimeout()} of capture time (and no more
- * often than the table's size in packets), so a flow can outlive its timeout by that much. Time is the
+ * often than once per table capacity in packets), so a flow can outlive its timeout by that much. Time is the
  * capture's: the latest timestamp seen, so frames slightly out of order do not move it back.
  *
  * <p>Not thread-safe: one meter per capture and thread. Per packet nothing is allocated; names (DNS, TLS
@@ -78,8 +78,8 @@ public final class FlowMeter {
         }
     }
 
-    /** The names looked for in the first payload packets of each side of a TCP flow. */
-    private static final int NAME_LOOKS = 3;
+    /** Names are looked for in the first payload packets of a TCP flow, this many of them (both sides together). */
+    private static final int NAME_LOOKS = 4;
 
     private final String capture;
     private final Options options;
@@ -92,6 +92,8 @@ public final class FlowMeter {
     private final long[] results = new long[DecodeResult.values().length];
     private long frames, bytes, flows, evicted, cut;
     private long now = Long.MIN_VALUE, lastScan, sinceScan;
+    /** The side of the packet in the flow {@link #flowOf} returned last: 0 from its first sender, 1 back. */
+    private int side;
 
     /**
      * @param capture the name flows carry as {@link Flow#capture()}
@@ -116,6 +118,7 @@ public final class FlowMeter {
             return;
         }
         Packet p = packet;
+        long hash = FlowTable.hash(p);
         if (p.cut) {
             cut++;
         }
@@ -126,31 +129,12 @@ public final class FlowMeter {
             }
             now = t;
         }
-        if (++sinceScan >= table.capacity() / 8 && now - lastScan >= closedNanos) {
+        // a scan visits every slot: at most one per slot's worth of packets keeps it to one visit a packet
+        if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
             expire();
         }
-        long hash = FlowTable.hash(p);
-        FlowState f = table.find(p, hash);
-        int side = table.side;
-        if (f != null && f.tcp != null && f.tcp.finished() && (p.tcpFlags & (Packet.SYN | Packet.ACK)) == Packet.SYN) {
-            // the addresses and ports are used again, by a new connection
-            table.remove(f);
-            flows++;
-            sink.accept(toFlow(f, Flow.End.NEW_CONNECTION));
-            f = null;
-        }
-        if (f == null) {
-            if (table.size() >= options.maxFlows()) {
-                evictQuietest();
-            }
-            f = new FlowState(p, hash, options.firstPackets());
-            f.dnsName = dns.name(p.dstHi, p.dstLo);
-            if (f.dnsName.isEmpty()) {
-                f.dnsName = dns.name(p.srcHi, p.srcLo);
-            }
-            table.insert(f);
-            side = 0;
-        }
+        FlowState f = flowOf(p, hash, t);
+        int side = this.side;
         f.count(p, side);
         if (f.tcp != null && !p.fragment) {
             f.tcp.update(p, side, p.segmentLength);
@@ -160,11 +144,44 @@ public final class FlowMeter {
         }
     }
 
+    /** The packet's flow, ending an old one that timed out or whose connection was reopened; sets {@link #side}. */
+    private FlowState flowOf(Packet p, long hash, long t) {
+        FlowState f = table.find(p, hash);
+        side = table.side;
+        if (f != null) {
+            Flow.End end = null;
+            if (t - f.last > (f.closed() ? closedNanos : idleNanos)) {
+                // timed out before a scan found it: the flow ends where it would have, and this packet starts anew
+                end = Flow.End.IDLE;
+            } else if (f.tcp != null && f.tcp.finished() && (p.tcpFlags & (Packet.SYN | Packet.ACK)) == Packet.SYN) {
+                // the addresses and ports are used again, by a new connection
+                end = Flow.End.NEW_CONNECTION;
+            }
+            if (end == null) {
+                return f;
+            }
+            table.remove(f);
+            flows++;
+            sink.accept(toFlow(f, end));
+        }
+        if (table.size() >= options.maxFlows()) {
+            evictQuietest();
+        }
+        f = new FlowState(p, hash, options.firstPackets());
+        f.dnsName = dns.name(p.dstHi, p.dstLo);
+        if (f.dnsName.isEmpty()) {
+            f.dnsName = dns.name(p.srcHi, p.srcLo);
+        }
+        table.insert(f);
+        side = 0;
+        return f;
+    }
+
     private void names(FlowState f, Packet p, int side) {
         ByteBuffer b = p.buffer;
         if (p.protocol == Packet.UDP) {
-            if (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353) {
-                String asked = dns.read(b, p.payloadOffset, p.payloadLength);
+            if (isDns(p)) {
+                String asked = dns.read(b, p.payloadOffset, p.payloadLength, f.dnsQuery.isEmpty());
                 if (asked != null && f.dnsQuery.isEmpty()) {
                     f.dnsQuery = asked;
                 }
@@ -178,10 +195,10 @@ public final class FlowMeter {
             helloContinued(f, p, side);
             return;
         }
-        if (f.nameLooks[side] >= NAME_LOOKS || !f.tlsServerName.isEmpty() || !f.httpHost.isEmpty()) {
+        if (f.nameLooks >= NAME_LOOKS) {
             return;
         }
-        f.nameLooks[side]++;
+        f.nameLooks++;
         int off = p.payloadOffset, len = p.payloadLength;
         if (ServerNames.looksLikeClientHello(b, off, len)) {
             String sni = ServerNames.tlsServerName(b, off, len);
@@ -190,13 +207,20 @@ public final class FlowMeter {
                 f.helloSide = side;
             } else if (sni != null) {
                 f.tlsServerName = sni;
+                f.nameLooks = NAME_LOOKS;
             }
             return;
         }
         String host = ServerNames.httpHost(b, off, len);
         if (host != null) {
             f.httpHost = host;
+            f.nameLooks = NAME_LOOKS;
         }
+    }
+
+    private static boolean isDns(Packet p) {
+        return p.protocol == Packet.UDP && p.payloadLength > 0 && !p.fragment
+                && (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353);
     }
 
     private void helloContinued(FlowState f, Packet p, int side) {
@@ -213,6 +237,7 @@ public final class FlowMeter {
             f.hello = null;
             if (sni != null) {
                 f.tlsServerName = sni;
+                f.nameLooks = NAME_LOOKS;
             }
         }
     }
@@ -288,10 +313,10 @@ public final class FlowMeter {
 
     private Flow toFlow(FlowState f, Flow.End end) {
         TcpState tcp = f.tcp;
-        Flow.Side forward = new Flow.Side(f.packets[0], f.bytes[0], f.payload[0], f.sizes(0), f.gaps(0),
-                tcp == null ? 0 : tcp.retransmissions[0], tcp == null ? 0 : tcp.flags[0], tcp == null ? Rtt.NONE : tcp.rtt(0));
-        Flow.Side backward = new Flow.Side(f.packets[1], f.bytes[1], f.payload[1], f.sizes(1), f.gaps(1),
-                tcp == null ? 0 : tcp.retransmissions[1], tcp == null ? 0 : tcp.flags[1], tcp == null ? Rtt.NONE : tcp.rtt(1));
+        Flow.Side forward = new Flow.Side(f.packets(0), f.bytes(0), f.payload(0), f.sizes(0), f.gaps(0),
+                tcp == null ? 0 : tcp.retransmissions(0), tcp == null ? 0 : tcp.flags(0), tcp == null ? Rtt.NONE : tcp.rtt(0));
+        Flow.Side backward = new Flow.Side(f.packets(1), f.bytes(1), f.payload(1), f.sizes(1), f.gaps(1),
+                tcp == null ? 0 : tcp.retransmissions(1), tcp == null ? 0 : tcp.flags(1), tcp == null ? Rtt.NONE : tcp.rtt(1));
         return new Flow(capture, f.ipVersion, f.protocol, address(f.aHi, f.aLo, f.ipVersion), f.aPort,
                 address(f.bHi, f.bLo, f.ipVersion), f.bPort, f.vlan, f.tunnelled, f.first, f.last, forward, backward,
                 tcp == null ? Flow.Handshake.NONE : tcp.handshake(),

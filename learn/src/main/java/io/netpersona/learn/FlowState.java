@@ -1,6 +1,5 @@
 package io.netpersona.learn;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,20 +15,19 @@ final class FlowState {
     final boolean tunnelled;
 
     long first, last;
-    final long[] packets = new long[2];
-    final long[] bytes = new long[2];
-    final long[] payload = new long[2];
-    final long[] lastSeen = new long[2];
+    /** Per side, at side * SIDE: packets, bytes, payload bytes, last timestamp, then the size and gap histograms. */
+    private final long[] n = new long[2 * SIDE];
     /** Per side and kind (size, gap): min, max, sum, sum of squares. */
     private final double[] moments = new double[16];
-    private final int[] histogram = new int[2 * 2 * Distribution.BUCKETS];
+    private static final int PACKETS = 0, BYTES = 1, PAYLOAD = 2, LAST_SEEN = 3, HISTOGRAMS = 4,
+            SIDE = HISTOGRAMS + 2 * Distribution.BUCKETS;
 
     /** TCP only. */
     TcpState tcp;
 
     String tlsServerName = "", httpHost = "", dnsName = "", dnsQuery = "";
-    /** Payload packets looked at for names, per side; only the first few are. */
-    final byte[] nameLooks = new byte[2];
+    /** Payload packets looked at for names (both sides); only the first few are, and none once a name is found. */
+    int nameLooks;
     /** A ClientHello cut at a segment's end, waiting for the next segment. */
     HelloBuffer hello;
     int helloSide;
@@ -74,18 +72,33 @@ final class FlowState {
         return -1;
     }
 
+    long packets(int side) {
+        return n[side * SIDE + PACKETS];
+    }
+
+    long bytes(int side) {
+        return n[side * SIDE + BYTES];
+    }
+
+    long payload(int side) {
+        return n[side * SIDE + PAYLOAD];
+    }
+
     void count(Packet p, int side) {
         long t = p.timestampNanos;
         int size = p.capturedLength;
-        long n = ++packets[side];
-        bytes[side] += size;
-        payload[side] += p.payloadLength;
-        add(side, SIZE, size, sizeBucket(size), n == 1);
-        if (n > 1) {
-            long gap = Math.max(0, t - lastSeen[side]);
-            add(side, GAP, gap, gapBucket(gap), n == 2);
+        int at = side * SIDE;
+        long count = ++n[at + PACKETS];
+        n[at + BYTES] += size;
+        n[at + PAYLOAD] += p.payloadLength;
+        n[at + HISTOGRAMS + sizeBucket(size)]++;
+        add(side, SIZE, size, count == 1);
+        if (count > 1) {
+            long gap = Math.max(0, t - n[at + LAST_SEEN]);
+            n[at + HISTOGRAMS + Distribution.BUCKETS + gapBucket(gap)]++;
+            add(side, GAP, gap, count == 2);
         }
-        lastSeen[side] = t;
+        n[at + LAST_SEEN] = t;
         if (t > last) {
             last = t;
         }
@@ -98,7 +111,7 @@ final class FlowState {
         }
     }
 
-    private void add(int side, int kind, double v, int bucket, boolean firstValue) {
+    private void add(int side, int kind, double v, boolean firstValue) {
         int m = (side * 2 + kind) * 4;
         if (firstValue) {
             moments[m] = v;
@@ -113,7 +126,6 @@ final class FlowState {
         }
         moments[m + 2] += v;
         moments[m + 3] += v * v;
-        histogram[(side * 2 + kind) * Distribution.BUCKETS + bucket]++;
     }
 
     static int sizeBucket(int size) {
@@ -131,19 +143,20 @@ final class FlowState {
     }
 
     Distribution distribution(int side, int kind) {
-        long n = kind == SIZE ? packets[side] : Math.max(0, packets[side] - 1);
-        if (n == 0) {
+        long packets = packets(side);
+        long count = kind == SIZE ? packets : Math.max(0, packets - 1);
+        if (count == 0) {
             return Distribution.EMPTY;
         }
         int m = (side * 2 + kind) * 4;
-        double mean = moments[m + 2] / n;
-        double variance = Math.max(0, moments[m + 3] / n - mean * mean);
-        List<Long> buckets = new ArrayList<>(Distribution.BUCKETS);
-        int h = (side * 2 + kind) * Distribution.BUCKETS;
+        double mean = moments[m + 2] / count;
+        double variance = Math.max(0, moments[m + 3] / count - mean * mean);
+        Long[] buckets = new Long[Distribution.BUCKETS];
+        int h = side * SIDE + HISTOGRAMS + kind * Distribution.BUCKETS;
         for (int i = 0; i < Distribution.BUCKETS; i++) {
-            buckets.add((long) histogram[h + i]);
+            buckets[i] = n[h + i];
         }
-        return new Distribution(n, moments[m], moments[m + 1], mean, Math.sqrt(variance), buckets);
+        return new Distribution(count, moments[m], moments[m + 1], mean, Math.sqrt(variance), List.of(buckets));
     }
 
     Distribution sizes(int side) {

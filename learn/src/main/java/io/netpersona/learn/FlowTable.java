@@ -99,8 +99,17 @@ final class FlowTable {
 
     /** Removes the flows {@code remove} accepts and returns them. */
     List<FlowState> removeIf(Predicate<FlowState> remove) {
+        boolean any = false;
+        for (FlowState f : slots) {
+            if (f != null && remove.test(f)) {
+                any = true;
+                break;
+            }
+        }
         List<FlowState> removed = new ArrayList<>();
-        rebuild(slots.length, remove, removed);
+        if (any) {
+            rebuild(slots.length, remove, removed);
+        }
         return removed;
     }
 

@@ -23,18 +23,19 @@ final class PcapReader implements CaptureReader {
             throw new CaptureException(in.file, 0, "pcap file header cut short: " + in.available()
                     + " bytes (expected: 24)");
         }
-        int magic = in.buf.getInt(0);
+        int p = in.pos;
+        int magic = in.buf.getInt(p);
         swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
         nanos = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
-        int major = u16(4);
+        int major = u16(p + 4);
         if (major != 2) {
-            throw new CaptureException(in.file, 4, "pcap version " + major + "." + u16(6) + " (expected: 2.x)");
+            throw new CaptureException(in.file, 4, "pcap version " + major + "." + u16(p + 6) + " (expected: 2.x)");
         }
-        long snaplen = u32(16) & 0xffffffffL;
+        long snaplen = u32(p + 16) & 0xffffffffL;
         // the upper bits carry FCS length and reserved flags, not the link type
-        linkType = u32(20) & 0xffff;
+        linkType = u32(p + 20) & 0xffff;
         maxCaptured = (int) Math.min(CaptureReader.BUFFER_BYTES - RECORD_HEADER, Math.max(LIBPCAP_MAX_SNAPLEN, snaplen));
-        in.pos = 24;
+        in.pos = p + 24;
     }
 
     private int u16(int at) {

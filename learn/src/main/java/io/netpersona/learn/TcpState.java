@@ -2,60 +2,66 @@ package io.netpersona.learn;
 
 /**
  * What a flow remembers of TCP: flags, the highest sequence number each side has sent (a segment at or
- * below it is a retransmission), the handshake's times, and the timestamp echoes for passive RTT.
+ * below it is a retransmission), the handshake's times, and the timestamp echoes for passive RTT. Each
+ * side's numbers lie together in one array, so that a packet touches few cache lines.
  */
 final class TcpState {
-    final int[] flags = new int[2];
-    final long[] retransmissions = new long[2];
-    private final int[] highestSeq = new int[2];
-    private final boolean[] seqKnown = new boolean[2];
-    private final boolean[] fin = new boolean[2];
+    // per side, at side * SIDE + ...
+    private static final int FLAGS = 0, RETRANSMISSIONS = 1, HIGHEST_SEQ = 2, SEQ_KNOWN = 3, FIN = 4, TS_VAL = 5,
+            TS_TIME = 6, TS_PENDING = 7, TS_SEEN = 8, RTT_SAMPLES = 9, RTT_MIN = 10, RTT_MAX = 11, RTT_SUM = 12, SIDE = 13;
+    private final long[] s = new long[2 * SIDE];
     private boolean reset;
 
     /** Side that sent the SYN, and the handshake's times (-1 until seen). */
     private int synSide = -1;
     private long synTime = -1, synAckTime = -1, ackTime = -1;
 
-    private final int[] tsVal = new int[2];
-    private final long[] tsValTime = new long[2];
-    private final boolean[] tsPending = new boolean[2], tsSeen = new boolean[2];
-    final long[] rttSamples = new long[2], rttMin = new long[2], rttMax = new long[2], rttSum = new long[2];
-
     void update(Packet p, int side, int segmentLength) {
         int f = p.tcpFlags;
         long t = p.timestampNanos;
-        flags[side] |= f;
-        sequence(p.seq, side, segmentLength + ((f & Packet.SYN) != 0 ? 1 : 0) + ((f & Packet.FIN) != 0 ? 1 : 0),
+        int at = side * SIDE;
+        s[at + FLAGS] |= f;
+        sequence(p.seq, at, segmentLength + ((f & Packet.SYN) != 0 ? 1 : 0) + ((f & Packet.FIN) != 0 ? 1 : 0),
                 segmentLength > 0);
-        handshake(f, side, t);
-        if ((f & Packet.FIN) != 0) {
-            fin[side] = true;
-        }
-        if ((f & Packet.RST) != 0) {
-            reset = true;
+        if ((f & (Packet.SYN | Packet.FIN | Packet.RST)) != 0 || ackTime < 0) {
+            handshake(f, side, t);
+            if ((f & Packet.FIN) != 0) {
+                s[at + FIN] = 1;
+            }
+            if ((f & Packet.RST) != 0) {
+                reset = true;
+            }
         }
         if (p.hasTcpTimestamps) {
-            echo(p.tsVal, p.tsEcr, side, t);
+            echo(p.tsVal, p.tsEcr, side, t, segmentLength > 0 || (f & (Packet.SYN | Packet.FIN)) != 0);
         }
     }
 
-    private void sequence(int seq, int side, int length, boolean data) {
+    int flags(int side) {
+        return (int) s[side * SIDE + FLAGS];
+    }
+
+    long retransmissions(int side) {
+        return s[side * SIDE + RETRANSMISSIONS];
+    }
+
+    private void sequence(int seq, int at, int length, boolean data) {
         if (length == 0) {
             return;
         }
         int end = seq + length;
-        if (!seqKnown[side]) {
-            seqKnown[side] = true;
-            highestSeq[side] = end;
+        if (s[at + SEQ_KNOWN] == 0) {
+            s[at + SEQ_KNOWN] = 1;
+            s[at + HIGHEST_SEQ] = end;
             return;
         }
-        int high = highestSeq[side];
+        int high = (int) s[at + HIGHEST_SEQ];
         // sequence numbers wrap: compare by signed difference
         if (data && seq - high < 0) {
-            retransmissions[side]++;
+            s[at + RETRANSMISSIONS]++;
         }
         if (end - high > 0) {
-            highestSeq[side] = end;
+            s[at + HIGHEST_SEQ] = end;
         }
     }
 
@@ -76,26 +82,30 @@ final class TcpState {
         }
     }
 
-    private void echo(int val, int ecr, int side, long t) {
-        int other = 1 - side;
-        if (tsPending[other] && ecr == tsVal[other]) {
-            long sample = Math.max(0, t - tsValTime[other]);
-            long n = ++rttSamples[other];
-            rttSum[other] += sample;
-            if (n == 1 || sample < rttMin[other]) {
-                rttMin[other] = sample;
+    /**
+     * Times the first sighting of each new TSval against the first echo of it from the other side. Only
+     * segments the other side must acknowledge start a timing: a pure ACK is not answered at once, and its
+     * echo would measure the other side's silence instead of the path.
+     */
+    private void echo(int val, int ecr, int side, long t, boolean answered) {
+        int at = side * SIDE, other = (1 - side) * SIDE;
+        if (s[other + TS_PENDING] != 0 && ecr == (int) s[other + TS_VAL]) {
+            long sample = Math.max(0, t - s[other + TS_TIME]);
+            long n = ++s[other + RTT_SAMPLES];
+            s[other + RTT_SUM] += sample;
+            if (n == 1 || sample < s[other + RTT_MIN]) {
+                s[other + RTT_MIN] = sample;
             }
-            if (sample > rttMax[other]) {
-                rttMax[other] = sample;
+            if (sample > s[other + RTT_MAX]) {
+                s[other + RTT_MAX] = sample;
             }
-            tsPending[other] = false;
+            s[other + TS_PENDING] = 0;
         }
-        if (!tsSeen[side] || val != tsVal[side]) {
-            // a new value: its first sighting is what the echo is timed against
-            tsSeen[side] = true;
-            tsVal[side] = val;
-            tsValTime[side] = t;
-            tsPending[side] = true;
+        if (answered && (s[at + TS_SEEN] == 0 || val != (int) s[at + TS_VAL])) {
+            s[at + TS_SEEN] = 1;
+            s[at + TS_VAL] = val;
+            s[at + TS_TIME] = t;
+            s[at + TS_PENDING] = 1;
         }
     }
 
@@ -105,7 +115,7 @@ final class TcpState {
 
     /** FIN from both sides: a SYN after it starts a new connection (after an RST, it is the same one retried). */
     boolean finished() {
-        return fin[0] && fin[1];
+        return s[FIN] != 0 && s[SIDE + FIN] != 0;
     }
 
     Flow.Handshake handshake() {
@@ -116,7 +126,8 @@ final class TcpState {
     }
 
     Rtt rtt(int side) {
-        long n = rttSamples[side];
-        return n == 0 ? Rtt.NONE : new Rtt(n, rttMin[side], rttSum[side] / n, rttMax[side]);
+        int at = side * SIDE;
+        long n = s[at + RTT_SAMPLES];
+        return n == 0 ? Rtt.NONE : new Rtt(n, s[at + RTT_MIN], s[at + RTT_SUM] / n, s[at + RTT_MAX]);
     }
 }

@@ -191,7 +191,8 @@ class FlowMeterTest {
         meter = new FlowMeter("test", FlowMeter.Options.DEFAULTS.withTimeouts(Duration.ofMinutes(1), Duration.ofSeconds(10)),
                 flows::add);
         send(0, ipv4(CLIENT, SERVER, 17, udp(1000, 2000, new byte[8])));
-        for (int i = 0; i < 300; i++) {
+        // a scan comes at most once per table capacity in packets (1024 at first)
+        for (int i = 0; i < 2000; i++) {
             send(Duration.ofMinutes(5).toNanos() + i * MS, ipv4(CLIENT, SERVER, 17, udp(1001, 2000, new byte[8])));
         }
         assertThat(flows).hasSize(1);
@@ -199,7 +200,20 @@ class FlowMeterTest {
         assertThat(flows.getFirst().end()).isEqualTo(Flow.End.IDLE);
         meter.finish();
         assertThat(flows).hasSize(2);
-        assertThat(flows.get(1).packets()).isEqualTo(300);
+        assertThat(flows.get(1).packets()).isEqualTo(2000);
+    }
+
+    @Test
+    void aPacketAfterTheIdleTimeoutStartsANewFlowEvenBeforeAScan() {
+        meter = new FlowMeter("test", FlowMeter.Options.DEFAULTS.withTimeouts(Duration.ofMinutes(1), Duration.ofSeconds(10)),
+                flows::add);
+        send(0, ipv4(CLIENT, SERVER, 17, udp(1000, 2000, new byte[8])));
+        send(Duration.ofSeconds(30).toNanos(), ipv4(SERVER, CLIENT, 17, udp(2000, 1000, new byte[8])));
+        send(Duration.ofMinutes(2).toNanos(), ipv4(SERVER, CLIENT, 17, udp(2000, 1000, new byte[8])));
+        meter.finish();
+        assertThat(flows).extracting(Flow::packets).containsExactly(2L, 1L);
+        assertThat(flows).extracting(Flow::end).containsExactly(Flow.End.IDLE, Flow.End.CAPTURE_END);
+        assertThat(flows.get(1).srcPort()).as("the new flow's first sender").isEqualTo(2000);
     }
 
     @Test

@@ -1,0 +1,145 @@
+package io.netpersona.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code persona flows} against Debian's {@code ndpiReader} on the same large capture, from one run: each
+ * as a separate process, timed whole (a JVM's start included), with its peak resident memory, and the
+ * ratio of packets per second. The capture (see {@link BigCapture}) is read once beforehand so that both
+ * find it in the page cache.
+ */
+public final class FlowsBenchmark {
+    private FlowsBenchmark() {
+    }
+
+    record Result(String name, double seconds, long peakRssKiB, int exit, String err) {
+        double pps(long packets) {
+            return packets / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("netpersona.root", ".")).toAbsolutePath().normalize();
+        long size = 2L << 30;
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "netpersona", "bench");
+        Path data = root.resolveSibling("shared").resolve("data").resolve("ndpi-train");
+        Path jar = root.resolve("cli/target/persona.jar");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String ndpi = "ndpiReader";
+        // the options the ./persona launcher gives the JVM by default
+        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m"));
+        int repeat = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--size" -> size = bytes(args[++i]);
+                case "--cache" -> cache = Path.of(args[++i]);
+                case "--data" -> data = Path.of(args[++i]);
+                case "--jar" -> jar = Path.of(args[++i]);
+                case "--ndpi" -> ndpi = args[++i];
+                case "--java-opts" -> javaOpts = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
+                case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "-h", "--help" -> {
+                    System.out.println("""
+                            usage: bench/run flows [--size 2G] [--cache DIR] [--data DIR] [--repeat N]
+                                                   [--java-opts "..."] [--ndpi PATH]
+                            Builds (once, into DIR, default ~/.cache/netpersona/bench) an Ethernet pcap of SIZE from
+                            the shared captures, then runs 'persona flows -o csv' (the shaded jar, a JVM of its own)
+                            and 'ndpiReader -q -i' on it, and prints packets per second of each, their ratio, and
+                            the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).""");
+                    return;
+                }
+                default -> {
+                    System.err.println("bench: unknown argument " + args[i] + " (see --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("bench: " + jar + " is missing (build it: ./mvnw -pl cli -am package)");
+            System.exit(1);
+        }
+        if (!onPath(ndpi)) {
+            System.err.println("bench: " + ndpi + " is not installed (Debian: apt-get install libndpi-bin)");
+            System.exit(1);
+        }
+        if (!Files.isDirectory(data.resolve("pcap"))) {
+            System.err.println("bench: the shared captures are not at " + data + " (give --data DIR)");
+            System.exit(1);
+        }
+        BigCapture.Built capture = BigCapture.obtain(data, cache, size);
+        System.out.printf(Locale.ROOT, "capture: %,d packets, %.2f GB, from %d captures%n", capture.packets(),
+                capture.bytes() / 1e9, capture.sourceFiles());
+        warm(capture.file());
+
+        List<String> persona = new ArrayList<>(List.of(java));
+        persona.addAll(javaOpts);
+        persona.addAll(List.of("-jar", jar.toString(), "flows", "-o", "csv", capture.file().toString()));
+        List<String> ndpiReader = List.of(ndpi, "-q", "-i", capture.file().toString());
+        System.out.println("persona:    " + String.join(" ", persona) + " > /dev/null");
+        System.out.println("ndpiReader: " + String.join(" ", ndpiReader) + " > /dev/null");
+        Result best = null, bestNdpi = null;
+        for (int r = 0; r < repeat; r++) {
+            Result p = Measured.run("persona flows", persona);
+            Result n = Measured.run("ndpiReader", ndpiReader);
+            report(p, capture.packets());
+            report(n, capture.packets());
+            best = best == null || p.seconds() < best.seconds() ? p : best;
+            bestNdpi = bestNdpi == null || n.seconds() < bestNdpi.seconds() ? n : bestNdpi;
+        }
+        System.out.printf(Locale.ROOT, "%nratio: persona flows reads %.2fx the packets per second of ndpiReader "
+                + "(target: 3x); peak RSS %,d KiB against %,d KiB%n", best.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
+                best.peakRssKiB(), bestNdpi.peakRssKiB());
+        if (best.exit() != 0 || bestNdpi.exit() != 0) {
+            System.exit(1);
+        }
+    }
+
+    private static void report(Result r, long packets) {
+        System.out.printf(Locale.ROOT, "%-14s %7.2f s  %6.2f M packets/s  peak RSS %,9d KiB  exit %d%n", r.name(),
+                r.seconds(), r.pps(packets) / 1e6, r.peakRssKiB(), r.exit());
+        if (r.exit() != 0) {
+            System.out.println("  stderr: " + r.err().strip());
+        }
+    }
+
+    private static boolean onPath(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads the file once, so that neither tool pays for the disk. */
+    private static void warm(Path file) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8 << 20);
+            while (ch.read(b) >= 0) {
+                b.clear();
+            }
+        }
+    }
+
+    static long bytes(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("G")) {
+            unit = 1L << 30;
+        } else if (t.endsWith("M")) {
+            unit = 1L << 20;
+        }
+        if (unit > 1) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return (long) (Double.parseDouble(t) * unit);
+    }
+}

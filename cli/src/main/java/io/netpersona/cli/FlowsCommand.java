@@ -1,0 +1,131 @@
+package io.netpersona.cli;
+
+import io.netpersona.learn.CaptureException;
+import io.netpersona.learn.CaptureSummary;
+import io.netpersona.learn.DecodeResult;
+import io.netpersona.learn.Flow;
+import io.netpersona.learn.FlowMeter;
+import io.netpersona.learn.Flows;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "flows",
+        description = {"The bidirectional flows of pcap or pcapng captures (any link type the decoder knows; the format "
+                + "is found from the file's content): per direction packets and bytes, duration, RTT, retransmissions, "
+                + "and the server's name (TLS SNI, HTTP Host, or an earlier DNS answer). Flows are printed as they end, "
+                + "so a capture of any size streams through in constant memory.", ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  persona flows capture.pcapng                 a table",
+            "  persona flows -o csv a.pcap b.pcap > f.csv   one row per flow, with a header",
+            "  persona flows -o json capture.pcap            flows and per-file counts as JSON",
+            "",
+            "Exit 0 when every file was read (a file broken in the middle gives its flows up to the break and a",
+            "warning on stderr), 1 when a file is missing or not a capture."
+        },
+        mixinStandardHelpOptions = true)
+final class FlowsCommand implements Callable<Integer> {
+    enum Format { table, csv, json }
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng captures.")
+    List<Path> files;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table (default), csv or json.")
+    Format output;
+
+    @Option(names = "--progress", description = "Show progress and throughput on stderr (shown anyway when stderr is a "
+            + "terminal and a file takes more than a second).")
+    boolean progress;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        FlowWriter writer = switch (output) {
+            case table -> new FlowWriter.Table(out);
+            case csv -> new FlowWriter.Csv(out);
+            case json -> new FlowWriter.Json(out);
+        };
+        ProgressLine line = new ProgressLine(err, progress || ProgressLine.stderrIsTerminal());
+        List<CaptureSummary> summaries = new ArrayList<>();
+        int failed = 0;
+        writer.begin();
+        for (Path file : files) {
+            try {
+                line.start();
+                CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, writer::flow, line);
+                line.end(s);
+                summaries.add(s);
+                s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));
+            } catch (CaptureException e) {
+                line.clear();
+                err.println("persona: " + e.getMessage());
+                failed++;
+            }
+        }
+        writer.end(summaries);
+        out.flush();
+        err.flush();
+        return failed == 0 ? Main.OK : Main.FAILED;
+    }
+
+    /** A one-line summary of a capture: frames, flows, and what was not decoded by reason. */
+    static String summary(CaptureSummary s) {
+        FlowMeter.Stats st = s.stats();
+        StringBuilder b = new StringBuilder();
+        b.append(s.file()).append(": ").append(s.format().name().toLowerCase()).append(", ").append(st.frames())
+                .append(" frames, ").append(st.flows()).append(st.flows() == 1 ? " flow" : " flows");
+        long notDecoded = st.notDecoded();
+        if (notDecoded > 0) {
+            b.append(", ").append(notDecoded).append(" not in flows (");
+            String sep = "";
+            for (DecodeResult r : DecodeResult.values()) {
+                Long n = st.results().get(r);
+                if (n != null && !r.inFlow()) {
+                    b.append(sep).append(r.label()).append(' ').append(n);
+                    sep = ", ";
+                }
+            }
+            b.append(')');
+        }
+        if (st.cutShort() > 0) {
+            b.append(", ").append(st.cutShort()).append(" cut short by the snapshot length");
+        }
+        return b.toString();
+    }
+
+    static Map<String, Long> results(CaptureSummary s) {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        for (DecodeResult r : DecodeResult.values()) {
+            Long n = s.stats().results().get(r);
+            if (n != null) {
+                m.put(r.label(), n);
+            }
+        }
+        return m;
+    }
+
+    /** Whether stderr is a terminal; Linux only (elsewhere progress needs --progress). */
+    static boolean isTerminal(Path fd) {
+        try {
+            String target = Files.readSymbolicLink(fd).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
