@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * record cut short by the end of the file) ends the reading with a {@link CaptureException} that names
  * the file and the offset; every frame returned before it is sound as far as the container goes.
  */
-public sealed interface CaptureReader extends AutoCloseable permits PcapReader, PcapngReader {
+public sealed interface CaptureReader extends AutoCloseable permits FileCaptureReader {
     /** The reader's buffer; also the largest record it accepts. */
     int BUFFER_BYTES = 8 << 20;
 

@@ -1,16 +1,13 @@
 package io.netpersona.learn;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 
 /** libpcap files: a 24-byte file header, then records of a 16-byte header and the frame. */
-final class PcapReader implements CaptureReader {
+final class PcapReader extends FileCaptureReader {
     /** libpcap's own ceiling on a snapshot length; a record longer than this and the file's snaplen is garbage. */
     private static final int LIBPCAP_MAX_SNAPLEN = 262_144;
     private static final int RECORD_HEADER = 16;
 
-    private final ChunkedInput in;
     private final boolean swapped;
     private final boolean nanos;
     private final int linkType;
@@ -18,7 +15,7 @@ final class PcapReader implements CaptureReader {
     private long records;
 
     PcapReader(ChunkedInput in) throws IOException {
-        this.in = in;
+        super(in);
         if (!in.request(24)) {
             throw new CaptureException(in.file, 0, "pcap file header cut short: " + in.available()
                     + " bytes (expected: 24)");
@@ -93,29 +90,5 @@ final class PcapReader implements CaptureReader {
     @Override
     public CaptureFormat format() {
         return CaptureFormat.PCAP;
-    }
-
-    @Override
-    public Path file() {
-        return in.file;
-    }
-
-    @Override
-    public long position() {
-        return in.offset();
-    }
-
-    @Override
-    public long size() {
-        return in.size();
-    }
-
-    @Override
-    public void close() {
-        try {
-            in.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package io.netpersona.learn;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -11,14 +9,13 @@ import java.util.Arrays;
  * snapshot length and timestamp resolution; enhanced, simple and (obsolete) packet blocks carry the
  * frames. Every other block is skipped by its length, without being read when it is large.
  */
-final class PcapngReader implements CaptureReader {
+final class PcapngReader extends FileCaptureReader {
     static final int SECTION_HEADER = 0x0a0d0d0a;
     private static final int INTERFACE = 1, OBSOLETE_PACKET = 2, SIMPLE_PACKET = 3, ENHANCED_PACKET = 6;
     private static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
     /** More interfaces than any real capture has; a bound against hostile files. */
     private static final int MAX_INTERFACES = 1 << 16;
 
-    private final ChunkedInput in;
     private boolean swapped;
     private int interfaces;
     private int[] linkTypes = new int[4];
@@ -29,7 +26,7 @@ final class PcapngReader implements CaptureReader {
     private int sections;
 
     PcapngReader(ChunkedInput in) {
-        this.in = in;
+        super(in);
     }
 
     private int u16(int at) {
@@ -235,29 +232,5 @@ final class PcapngReader implements CaptureReader {
     @Override
     public CaptureFormat format() {
         return CaptureFormat.PCAPNG;
-    }
-
-    @Override
-    public Path file() {
-        return in.file;
-    }
-
-    @Override
-    public long position() {
-        return in.offset();
-    }
-
-    @Override
-    public long size() {
-        return in.size();
-    }
-
-    @Override
-    public void close() {
-        try {
-            in.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
