@@ -71,40 +71,21 @@ final class BatchRunner {
             lanes.computeIfAbsent(batches.get(i).tool() + " " + batches.get(i).scope(), k -> new ArrayList<>()).add(i);
         }
         Failure[] failed = new Failure[batches.size()];
-        Throwable[] thrown = new Throwable[1];
-        List<Thread> threads = new ArrayList<>();
+        List<Runnable> work = new ArrayList<>();
         for (List<Integer> lane : lanes.values()) {
-            threads.add(Thread.ofVirtual().name("batch-lane").start(() -> {
-                try {
-                    for (int i : lane) {
-                        Optional<Failure> f = run(batches.get(i), force);
-                        if (f.isPresent()) {
-                            failed[i] = f.get();
-                            if (!force) {
-                                return;
-                            }
+            work.add(() -> {
+                for (int i : lane) {
+                    Optional<Failure> f = run(batches.get(i), force);
+                    if (f.isPresent()) {
+                        failed[i] = f.get();
+                        if (!force) {
+                            return;
                         }
                     }
-                } catch (RuntimeException | Error e) {
-                    synchronized (thrown) {
-                        thrown[0] = thrown[0] == null ? e : thrown[0];
-                    }
                 }
-            }));
+            });
         }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.netpersona.substrate.SubstrateException("interrupted while applying batches", e);
-            }
-        }
-        if (thrown[0] instanceof RuntimeException e) {
-            throw e; // what a lane could not even report as a failed step (a tool that cannot start)
-        } else if (thrown[0] instanceof Error e) {
-            throw e;
-        }
+        Concurrently.runAll(work); // what a lane could not report as a failed step (a tool that cannot start) is thrown
         List<Failure> out = new ArrayList<>();
         for (Failure f : failed) {
             if (f != null) {

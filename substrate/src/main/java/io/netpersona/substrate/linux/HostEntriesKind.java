@@ -23,8 +23,6 @@ import java.util.TreeSet;
  */
 final class HostEntriesKind implements ResourceKind {
     static final String KIND = "nft-host-entries";
-    /** The burst nft assumes, and leaves out of its listing, for a limit in packets. */
-    private static final String DEFAULT_BURST = " burst 5 packets";
 
     static Resource of(String scope, String persona, List<String> addresses, int minor, HostTable.Entries entries) {
         Map<String, String> a = new TreeMap<>();
@@ -90,20 +88,12 @@ final class HostEntriesKind implements ResourceKind {
         return Optional.of(new Resource(KIND, key.scope(), key.id(), a));
     }
 
-    /** An object's body in the form this driver writes it: counter values and dynamic elements left out. */
+    /**
+     * An object's body in the form this driver writes it (a persona's objects are sets and chains; counters
+     * and limits live in the host table's elements), without the elements of dynamic sets.
+     */
     private static String body(String member, NftListing.Member m) {
-        if (member.startsWith("counter ")) {
-            return "";
-        }
-        if (member.startsWith("set ")) {
-            return String.join("; ", m.body()) + ";";
-        }
-        if (member.startsWith("chain ")) {
-            return String.join("; ", m.body());
-        }
-        String body = String.join(" ", m.body());
-        boolean inPackets = member.startsWith("limit ") && !body.contains(" bytes") && !body.contains(" burst ");
-        return inPackets ? body + DEFAULT_BURST : body;
+        return member.startsWith("set ") ? String.join("; ", m.body()) + ";" : String.join("; ", m.body());
     }
 
     @Override
@@ -122,7 +112,7 @@ final class HostEntriesKind implements ResourceKind {
 
     /**
      * The commands from one state of a persona's entries to another, in an order nft accepts in one
-     * transaction: elements that go (and those that refer to an object made anew), chains emptied,
+     * transaction: elements that go, chains emptied,
      * objects that go, objects that come, chain rules, elements that come.
      */
     static List<String> change(Map<String, String> from, Map<String, String> to) {
@@ -135,7 +125,7 @@ final class HostEntriesKind implements ResourceKind {
         Set<String> keys = new TreeSet<>(from.keySet());
         keys.addAll(to.keySet());
         List<String> lines = new ArrayList<>();
-        List<String> elementsToAdd = elements(keys, from, to, remade, lines);
+        List<String> elementsToAdd = elements(keys, from, to, lines);
         List<String> rules = chains(keys, from, to, remade, lines);
         objects(keys, from, to, remade, lines);
         lines.addAll(rules);
@@ -145,7 +135,7 @@ final class HostEntriesKind implements ResourceKind {
 
     /** Adds the deletions of elements to {@code lines}; returns the additions, for the end of the transaction. */
     private static List<String> elements(Set<String> keys, Map<String, String> from, Map<String, String> to,
-            Set<String> remade, List<String> lines) {
+            List<String> lines) {
         List<String> adds = new ArrayList<>();
         for (String k : keys.stream().filter(k -> k.startsWith("e:")).toList()) {
             Set<String> was = elements(from.get(k));
@@ -153,12 +143,12 @@ final class HostEntriesKind implements ResourceKind {
             List<String> gone = new ArrayList<>();
             List<String> come = new ArrayList<>();
             for (String e : was) {
-                if (!will.contains(e) || refersTo(e, remade)) {
+                if (!will.contains(e)) {
                     gone.add(elementKey(e)); // an element goes by its key, without its value or limit
                 }
             }
             for (String e : will) {
-                if (!was.contains(e) || refersTo(e, remade)) {
+                if (!was.contains(e)) {
                     come.add(e);
                 }
             }
@@ -204,7 +194,7 @@ final class HostEntriesKind implements ResourceKind {
         return rules;
     }
 
-    /** Counters, limits and sets: deleted when gone or changed, then added when new or changed. */
+    /** Sets: deleted when gone or changed, then added when new or changed. */
     private static void objects(Set<String> keys, Map<String, String> from, Map<String, String> to, Set<String> remade,
             List<String> lines) {
         List<String> adds = new ArrayList<>();
@@ -216,7 +206,7 @@ final class HostEntriesKind implements ResourceKind {
                 lines.add("delete " + object);
             }
             if (to.containsKey(k) && (!from.containsKey(k) || remade.contains(member))) {
-                adds.add("add " + object + (type.equals("counter") ? "" : " { " + to.get(k) + " }"));
+                adds.add("add " + object + " { " + to.get(k) + " }");
             }
         }
         lines.addAll(adds);
@@ -232,10 +222,5 @@ final class HostEntriesKind implements ResourceKind {
 
     private static Set<String> elements(String joined) {
         return joined == null || joined.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(joined.split(", ")));
-    }
-
-    /** Whether a map element's value is one of these objects ({@code "NAME"}, or a jump to chain NAME). */
-    private static boolean refersTo(String element, Set<String> objects) {
-        return objects.stream().anyMatch(o -> element.endsWith(" : \"" + o.substring(o.indexOf(' ') + 1) + "\""));
     }
 }

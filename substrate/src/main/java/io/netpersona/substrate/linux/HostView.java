@@ -44,9 +44,9 @@ final class HostView {
      * processes, and waiting for them one after the other is most of an apply's reading time.
      */
     void prefetch(java.util.Collection<Read> reads) {
-        List<Thread> threads = new java.util.ArrayList<>();
+        List<Runnable> work = new java.util.ArrayList<>();
         for (Read r : new java.util.LinkedHashSet<>(reads)) {
-            threads.add(Thread.ofVirtual().name("read").start(() -> {
+            work.add(() -> {
                 switch (r) {
                     case Read.Qdiscs q -> qdiscs(q.scope(), q.device());
                     case Read.Classes c -> classes(c.scope(), c.device());
@@ -55,16 +55,9 @@ final class HostView {
                     case Read.LinkStats l -> linkStats(l.scope());
                     case Read.Addresses a -> addresses(a.scope());
                 }
-            }));
+            });
         }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.netpersona.substrate.SubstrateException("interrupted while reading the host", e);
-            }
-        }
+        Concurrently.runAll(work);
     }
 
     Commands commands() {
@@ -202,14 +195,14 @@ final class HostView {
         });
     }
 
-    private final Map<JsonNode, Map<String, Map<String, JsonNode>>> indexes2 = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    private final Map<JsonNode, Map<String, Map<String, JsonNode>>> lookups = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     /**
      * The first element of a JSON array this view read whose {@code field} equals {@code value}: through an
      * index built once per array and field, since a host with a thousand classes is asked for each of them.
      */
     Optional<JsonNode> find(JsonNode array, String field, String value) {
-        Map<String, JsonNode> index = indexes2.computeIfAbsent(array, a -> new java.util.concurrent.ConcurrentHashMap<>()).computeIfAbsent(field, f -> {
+        Map<String, JsonNode> index = lookups.computeIfAbsent(array, a -> new java.util.concurrent.ConcurrentHashMap<>()).computeIfAbsent(field, f -> {
             Map<String, JsonNode> m = new HashMap<>();
             for (JsonNode n : array) {
                 String v = n.path(f).asString(null);

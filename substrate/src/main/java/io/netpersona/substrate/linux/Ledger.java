@@ -1,5 +1,7 @@
 package io.netpersona.substrate.linux;
 
+import io.netpersona.model.Persona;
+import io.netpersona.model.PersonaCodec;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
 import java.util.ArrayList;
@@ -66,9 +68,9 @@ final class Ledger {
     }
 
     /** The persona's record with these own entries and this document (empty entries: the record goes). */
-    Records.Record record(Map<Resource.Key, Records.Entry> ownEntries, io.netpersona.model.Persona document) {
+    Records.Record record(Map<Resource.Key, Records.Entry> ownEntries, Persona document) {
         return new Records.Record(own.persona(), own.minor(), ownEntries,
-                document == null ? null : io.netpersona.model.PersonaCodec.write(document, io.netpersona.model.PersonaCodec.Format.JSON));
+                document == null ? null : PersonaCodec.write(document, PersonaCodec.Format.JSON));
     }
 
     /** The host's record of shared resources with these entries. */

@@ -106,8 +106,12 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     private Observation observe(Persona persona, boolean withMetrics, HostView view) {
+        return observe(persona, withMetrics, view, compile(persona, view));
+    }
+
+    /** The observation of the keys {@code desired} names and the persona's record holds. */
+    private Observation observe(Persona persona, boolean withMetrics, HostView view, Desired desired) {
         Ledger ledger = Ledger.load(records, kinds, persona.name());
-        Desired desired = compile(persona, view);
         TreeSet<Resource.Key> keys = new TreeSet<>(desired.resources().keySet());
         keys.addAll(ledger.own().keySet());
         Map<Resource.Key, Resource> actual = new TreeMap<>();
@@ -195,13 +199,17 @@ public final class LinuxSubstrate implements Substrate {
                 .filter(view::namespaceExists).map(ns -> (HostView.Read) new HostView.Read.Addresses(ns)).toList());
         List<ChangeSet> out = new ArrayList<>();
         for (Persona p : personas) {
-            out.add(plan(observe(p, false, view), p, view));
+            Desired desired = compile(p, view); // once for the observation and the plan
+            out.add(plan(observe(p, false, view, desired), p, view, desired));
         }
         return out;
     }
 
     private ChangeSet plan(Observation actual, Persona desiredPersona, HostView view) {
-        Desired desired = compile(desiredPersona, view);
+        return plan(actual, desiredPersona, view, compile(desiredPersona, view));
+    }
+
+    private ChangeSet plan(Observation actual, Persona desiredPersona, HostView view, Desired desired) {
         if (!desired.problems().isEmpty()) {
             throw new InvalidRequestException(desired.problems());
         }

@@ -38,7 +38,7 @@ final class MetricsReader {
         Metrics.Counters traffic = hostEntries.isPresent()
                 ? hostTraffic(view, hostEntries.get(), addresses.apply(hostEntries.get()))
                 : netns == null || persona.spec().security() == null ? new Metrics.Counters(0, 0, 0, 0)
-                : traffic(view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona.name())), "");
+                : traffic(view.nftCounters(scope, NftTableKind.FAMILY, FirewallScript.table(persona.name())));
         if (netns == null) {
             return new Metrics(now, traffic, hostSockets(persona, view), List.of(), List.of());
         }
@@ -74,18 +74,14 @@ final class MetricsReader {
         return new Metrics.Counters(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5]);
     }
 
-    /** The counters named {@code prefix} + rx, tx, dropped in a listing of a table's counters. */
-    private static Metrics.Counters traffic(JsonNode counters, String prefix) {
+    /** The counters named rx, tx and dropped in a listing of a persona's own table's counters. */
+    private static Metrics.Counters traffic(JsonNode counters) {
         long[] rx = {0, 0};
         long[] tx = {0, 0};
         long[] dropped = {0, 0};
         for (JsonNode item : counters.path("nftables")) {
             JsonNode c = item.path("counter");
-            String name = c.path("name").asString("");
-            if (!name.startsWith(prefix)) {
-                continue;
-            }
-            long[] into = switch (name.substring(prefix.length())) {
+            long[] into = switch (c.path("name").asString("")) {
                 case FirewallScript.RX -> rx;
                 case FirewallScript.TX -> tx;
                 case FirewallScript.DROPPED -> dropped;
