@@ -37,18 +37,20 @@ public final class ApplyBenchmark {
         private static final String DUMP = System.getenv("NETPERSONA_BENCH_DUMP");
         private int dumped;
         double processMs;
+        /** When the measured operation began: each process is logged with its start and end from here. */
+        volatile long epoch = System.nanoTime();
 
         @Override
         public Result run(List<String> argv, String stdin) {
             long t = System.nanoTime();
             Result r = super.run(argv, stdin);
             double ms = (System.nanoTime() - t) / 1e6;
-            record(ms, argv, stdin);
+            record(t, ms, argv, stdin);
             return r;
         }
 
         /** Batches of tc and nft run at the same time: the log and the sum are kept under a lock. */
-        private synchronized void record(double ms, List<String> argv, String stdin) {
+        private synchronized void record(long start, double ms, List<String> argv, String stdin) {
             if (DUMP != null && stdin != null) {
                 try {
                     Files.writeString(Path.of(DUMP, "batch-" + (++dumped) + ".txt"), String.join(" ", argv) + "\n" + stdin);
@@ -57,7 +59,8 @@ public final class ApplyBenchmark {
                 }
             }
             processMs += ms;
-            log.add(String.format(Locale.ROOT, "%8.1f ms  %s%s", ms, String.join(" ", argv.subList(0, Math.min(argv.size(), 8))),
+            double from = (start - epoch) / 1e6;
+            log.add(String.format(Locale.ROOT, "%6.1f..%6.1f %7.1f ms  %s%s", from, from + ms, ms, String.join(" ", argv.subList(0, Math.min(argv.size(), 8))),
                     stdin == null ? "" : "  (" + stdin.lines().count() + " lines in)"));
         }
     }
@@ -178,6 +181,7 @@ public final class ApplyBenchmark {
         commands.log.clear();
         commands.processMs = 0;
         long t1 = System.nanoTime();
+        commands.epoch = t1;
         substrate.applyAll(plans);
         double applyMs = ms(t1);
         long processes = commands.started() - before;
