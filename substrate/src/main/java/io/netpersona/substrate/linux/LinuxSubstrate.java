@@ -101,8 +101,10 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     private Observation observe(Persona persona, boolean withMetrics) {
-        recover();
-        return observe(persona, withMetrics, new HostView(commands));
+        return records.exclusive(() -> {
+            recover();
+            return observe(persona, withMetrics, new HostView(commands));
+        });
     }
 
     private Observation observe(Persona persona, boolean withMetrics, HostView view) {
@@ -144,46 +146,50 @@ public final class LinuxSubstrate implements Substrate {
      * namespace costs its own two (its sockets and its devices). Personas with no record here are left out.
      */
     public Map<String, Metrics> sample(List<Persona> personas) {
-        recover();
-        HostView view = new HostView(commands);
-        Map<String, Map<Resource.Key, Resource>> applied = new LinkedHashMap<>();
-        List<HostView.Read> reads = new ArrayList<>();
-        for (Persona p : personas) {
-            Optional<Records.Record> r = records.load(p.name());
-            if (r.isEmpty()) {
-                continue;
-            }
-            Map<Resource.Key, Resource> keys = new TreeMap<>();
-            r.get().entries().values().forEach(e -> e.applied().ifPresent(a -> keys.put(e.key(), a)));
-            applied.put(p.name(), keys);
-            for (Resource.Key k : keys.keySet()) {
-                if (k.kind().equals(HostEntriesKind.KIND) || k.kind().equals(HtbClassKind.KIND)) {
-                    reads.addAll(kinds.get(k.kind()).reads(k));
+        return records.exclusive(() -> {
+            recover();
+            HostView view = new HostView(commands);
+            Map<String, Map<Resource.Key, Resource>> applied = new LinkedHashMap<>();
+            List<HostView.Read> reads = new ArrayList<>();
+            for (Persona p : personas) {
+                Optional<Records.Record> r = records.load(p.name());
+                if (r.isEmpty()) {
+                    continue;
+                }
+                Map<Resource.Key, Resource> keys = new TreeMap<>();
+                r.get().entries().values().forEach(e -> e.applied().ifPresent(a -> keys.put(e.key(), a)));
+                applied.put(p.name(), keys);
+                for (Resource.Key k : keys.keySet()) {
+                    if (k.kind().equals(HostEntriesKind.KIND) || k.kind().equals(HtbClassKind.KIND)) {
+                        reads.addAll(kinds.get(k.kind()).reads(k));
+                    }
+                }
+                String ns = p.spec().app().netns();
+                if (ns != null) {
+                    reads.add(new HostView.Read.Sockets(ns));
+                    reads.add(new HostView.Read.LinkStats(ns));
                 }
             }
-            String ns = p.spec().app().netns();
-            if (ns != null) {
-                reads.add(new HostView.Read.Sockets(ns));
-                reads.add(new HostView.Read.LinkStats(ns));
+            view.prefetch(reads);
+            Map<String, Metrics> out = new LinkedHashMap<>();
+            long now = clock.millis();
+            for (Persona p : personas) {
+                Map<Resource.Key, Resource> keys = applied.get(p.name());
+                if (keys != null) {
+                    out.put(p.name(), QueueMetrics.into(new MetricsReader().read(p, view, now, keys.keySet(),
+                            k -> addresses(keys.get(k))), view, keys.keySet()));
+                }
             }
-        }
-        view.prefetch(reads);
-        Map<String, Metrics> out = new LinkedHashMap<>();
-        long now = clock.millis();
-        for (Persona p : personas) {
-            Map<Resource.Key, Resource> keys = applied.get(p.name());
-            if (keys != null) {
-                out.put(p.name(), QueueMetrics.into(new MetricsReader().read(p, view, now, keys.keySet(),
-                        k -> addresses(keys.get(k))), view, keys.keySet()));
-            }
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override
     public ChangeSet plan(Observation actual, Persona desiredPersona) {
-        recover();
-        return plan(actual, desiredPersona, new HostView(commands));
+        return records.exclusive(() -> {
+            recover();
+            return plan(actual, desiredPersona, new HostView(commands));
+        });
     }
 
     /**
@@ -192,17 +198,19 @@ public final class LinuxSubstrate implements Substrate {
      * the host's state is read once, not once per persona.
      */
     public List<ChangeSet> planAll(List<Persona> personas) {
-        recover();
-        HostView view = new HostView(commands);
-        // each application's addresses are a process in its namespace: make them at once, not one by one
-        view.prefetch(personas.stream().map(p -> p.spec().app().netns()).filter(java.util.Objects::nonNull)
-                .filter(view::namespaceExists).map(ns -> (HostView.Read) new HostView.Read.Addresses(ns)).toList());
-        List<ChangeSet> out = new ArrayList<>();
-        for (Persona p : personas) {
-            Desired desired = compile(p, view); // once for the observation and the plan
-            out.add(plan(observe(p, false, view, desired), p, view, desired));
-        }
-        return out;
+        return records.exclusive(() -> {
+            recover();
+            HostView view = new HostView(commands);
+            // each application's addresses are a process in its namespace: make them at once, not one by one
+            view.prefetch(personas.stream().map(p -> p.spec().app().netns()).filter(java.util.Objects::nonNull)
+                    .filter(view::namespaceExists).map(ns -> (HostView.Read) new HostView.Read.Addresses(ns)).toList());
+            List<ChangeSet> out = new ArrayList<>();
+            for (Persona p : personas) {
+                Desired desired = compile(p, view); // once for the observation and the plan
+                out.add(plan(observe(p, false, view, desired), p, view, desired));
+            }
+            return out;
+        });
     }
 
     private ChangeSet plan(Observation actual, Persona desiredPersona, HostView view) {
@@ -228,15 +236,17 @@ public final class LinuxSubstrate implements Substrate {
 
     @Override
     public ChangeSet planRemoval(String personaName) {
-        recover();
-        HostView view = new HostView(commands);
-        List<Step> steps = new ArrayList<>();
-        Ledger ledger = Ledger.load(records, kinds, personaName);
-        for (Records.Entry e : ledger.own().values()) {
-            putBack(read(e.key(), view, e), e).ifPresent(steps::add);
-        }
-        steps.addAll(ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k))));
-        return new ChangeSet(personaName, reconciler.ordered(steps));
+        return records.exclusive(() -> {
+            recover();
+            HostView view = new HostView(commands);
+            List<Step> steps = new ArrayList<>();
+            Ledger ledger = Ledger.load(records, kinds, personaName);
+            for (Records.Entry e : ledger.own().values()) {
+                putBack(read(e.key(), view, e), e).ifPresent(steps::add);
+            }
+            steps.addAll(ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k))));
+            return new ChangeSet(personaName, reconciler.ordered(steps));
+        });
     }
 
     /**
@@ -244,25 +254,27 @@ public final class LinuxSubstrate implements Substrate {
      * with each other (an HTB root, the host's table) go with them when no other persona uses them.
      */
     public List<ChangeSet> planRemovals(List<String> personaNames) {
-        recover();
-        HostView view = new HostView(commands);
-        Set<String> leaving = new HashSet<>(personaNames);
-        Set<Resource.Key> released = new HashSet<>();
-        List<ChangeSet> out = new ArrayList<>();
-        for (String name : personaNames) {
-            Ledger ledger = Ledger.load(records, kinds, name);
-            List<Step> steps = new ArrayList<>();
-            for (Records.Entry e : ledger.own().values()) {
-                putBack(read(e.key(), view, e), e).ifPresent(steps::add);
-            }
-            for (Step s : ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k)), leaving)) {
-                if (released.add(s.key())) {
-                    steps.add(s);
+        return records.exclusive(() -> {
+            recover();
+            HostView view = new HostView(commands);
+            Set<String> leaving = new HashSet<>(personaNames);
+            Set<Resource.Key> released = new HashSet<>();
+            List<ChangeSet> out = new ArrayList<>();
+            for (String name : personaNames) {
+                Ledger ledger = Ledger.load(records, kinds, name);
+                List<Step> steps = new ArrayList<>();
+                for (Records.Entry e : ledger.own().values()) {
+                    putBack(read(e.key(), view, e), e).ifPresent(steps::add);
                 }
+                for (Step s : ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k)), leaving)) {
+                    if (released.add(s.key())) {
+                        steps.add(s);
+                    }
+                }
+                out.add(new ChangeSet(name, reconciler.ordered(steps)));
             }
-            out.add(new ChangeSet(name, reconciler.ordered(steps)));
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override
@@ -280,64 +292,67 @@ public final class LinuxSubstrate implements Substrate {
      * ({@link #recover}): its records never changed.
      */
     public List<Applied> applyAll(List<ChangeSet> changeSets) {
-        recover();
-        HostView view = new HostView(commands);
-        view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
-                .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
-        List<Pending> pending = new ArrayList<>();
-        Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
-        Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
-        for (ChangeSet changes : changeSets) {
-            Ledger ledger = Ledger.load(records, kinds, changes.persona());
-            Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
-            for (Step s : changes.steps()) {
-                mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, ledger.entry(k))));
-                target.put(s.key(), target(s));
+        return records.exclusive(() -> {
+            recover();
+            records.checkReservations();
+            HostView view = new HostView(commands);
+            view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
+                    .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
+            List<Pending> pending = new ArrayList<>();
+            Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
+            Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
+            for (ChangeSet changes : changeSets) {
+                Ledger ledger = Ledger.load(records, kinds, changes.persona());
+                Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
+                for (Step s : changes.steps()) {
+                    mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, ledger.entry(k))));
+                    target.put(s.key(), target(s));
+                }
+                pending.add(new Pending(changes, ledger, mine));
             }
-            pending.add(new Pending(changes, ledger, mine));
-        }
-        records.begin(new Records.Journal(before, target));
-        List<Step> ordered = reconciler.ordered(distinct(changeSets));
-        Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
-        if (failure.isPresent()) {
-            List<String> residue = restore(before, target);
-            records.abort();
-            throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
-                    String.join("; ", residue));
-        }
-        HostView after = new HostView(commands);
-        after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
-                .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
-                .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
-        List<Applied> applied = new ArrayList<>();
-        List<Records.Record> written = new ArrayList<>();
-        // the host's shared resources: one record for all change sets, written once below
-        Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
-        for (Pending p : pending) {
-            Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
-            for (Step s : p.changes().steps()) {
-                Optional<Resource> now = target(s);
-                Records.Entry was = p.ledger().entry(s.key());
-                Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
-                Records.Entry e = new Records.Entry(s.key(), original, now,
-                        now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null);
-                (kinds.get(s.key().kind()).shared() ? shared : entries).put(s.key(), e);
+            records.begin(new Records.Journal(before, target));
+            List<Step> ordered = reconciler.ordered(distinct(changeSets));
+            Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
+            if (failure.isPresent()) {
+                List<String> residue = restore(before, target);
+                records.abort();
+                throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
+                        String.join("; ", residue));
             }
-            // a change set without a target is a removal: the persona is gone from this host, record and all;
-            // so is a persona of which nothing is left (every key back to its original, or gone with its device)
-            Map<Resource.Key, Records.Entry> kept = prune(entries);
-            boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
-            written.add(p.ledger().record(gone ? Map.of() : kept, gone ? null : p.changes().target()));
-            applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
-            if (gone) {
-                lastApplied.remove(p.changes().persona());
-            } else {
-                lastApplied.put(p.changes().persona(), p.changes().target());
+            HostView after = new HostView(commands);
+            after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
+                    .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
+                    .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
+            List<Applied> applied = new ArrayList<>();
+            List<Records.Record> written = new ArrayList<>();
+            // the host's shared resources: one record for all change sets, written once below
+            Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
+            for (Pending p : pending) {
+                Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
+                for (Step s : p.changes().steps()) {
+                    Optional<Resource> now = target(s);
+                    Records.Entry was = p.ledger().entry(s.key());
+                    Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
+                    Records.Entry e = new Records.Entry(s.key(), original, now,
+                            now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null);
+                    (kinds.get(s.key().kind()).shared() ? shared : entries).put(s.key(), e);
+                }
+                // a change set without a target is a removal: the persona is gone from this host, record and all;
+                // so is a persona of which nothing is left (every key back to its original, or gone with its device)
+                Map<Resource.Key, Records.Entry> kept = prune(entries);
+                boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
+                written.add(p.ledger().record(gone ? Map.of() : kept, gone ? null : p.changes().target()));
+                applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
+                if (gone) {
+                    lastApplied.remove(p.changes().persona());
+                } else {
+                    lastApplied.put(p.changes().persona(), p.changes().target());
+                }
             }
-        }
-        written.add(Ledger.sharedRecord(prune(shared)));
-        records.saveAll(written); // ends the journal
-        return applied;
+            written.add(Ledger.sharedRecord(prune(shared)));
+            records.saveAll(written); // ends the journal
+            return applied;
+        });
     }
 
     /**
@@ -345,16 +360,18 @@ public final class LinuxSubstrate implements Substrate {
      * (the records never changed). Runs before any other operation on the state folder.
      */
     public void recover() {
-        Optional<Records.Journal> journal = records.unfinished();
-        if (journal.isEmpty()) {
-            return;
-        }
-        List<String> residue = restore(journal.get().before(), journal.get().target());
-        records.abort();
-        if (!residue.isEmpty()) {
-            throw new SubstrateException("an apply cut short before was undone, but not all of it: " + String.join("; ", residue)
-                    + " (persona host show NAME shows it as drift; the next apply puts it right)");
-        }
+        records.exclusive(() -> {
+            Optional<Records.Journal> journal = records.unfinished();
+            if (journal.isEmpty()) {
+                return;
+            }
+            List<String> residue = restore(journal.get().before(), journal.get().target());
+            records.abort();
+            if (!residue.isEmpty()) {
+                throw new SubstrateException("an apply cut short before was undone, but not all of it: " + String.join("; ", residue)
+                        + " (persona host show NAME shows it as drift; the next apply puts it right)");
+            }
+        });
     }
 
     /** The documents this object recorded, so that an apply does not parse again what it wrote itself. */
@@ -409,12 +426,14 @@ public final class LinuxSubstrate implements Substrate {
 
     @Override
     public void revert(Applied applied) {
-        recover();
-        HostView view = new HostView(commands);
-        Ledger ledger = Ledger.load(records, kinds, applied.changes().persona());
-        List<Step> steps = new ArrayList<>();
-        applied.before().forEach((key, was) -> Reconciler.step(read(key, view, ledger.entry(key)), was).ifPresent(steps::add));
-        apply(new ChangeSet(applied.changes().persona(), steps, applied.previous()));
+        records.exclusive(() -> {
+            recover();
+            HostView view = new HostView(commands);
+            Ledger ledger = Ledger.load(records, kinds, applied.changes().persona());
+            List<Step> steps = new ArrayList<>();
+            applied.before().forEach((key, was) -> Reconciler.step(read(key, view, ledger.entry(key)), was).ifPresent(steps::add));
+            apply(new ChangeSet(applied.changes().persona(), steps, applied.previous()));
+        });
     }
 
     /** The numbers and place of a persona's application, after checking that it can be found here. */
@@ -490,8 +509,10 @@ public final class LinuxSubstrate implements Substrate {
 
     /** The persona last applied under that name on this machine, if any. */
     public Optional<Persona> applied(String personaName) {
-        return records.load(personaName).map(Records.Record::document).filter(java.util.Objects::nonNull)
-                .map(LinuxSubstrate::document);
+        return records.exclusive(() -> {
+            return records.load(personaName).map(Records.Record::document).filter(java.util.Objects::nonNull)
+                    .map(LinuxSubstrate::document);
+        });
     }
 
     /** A recorded persona document (JSON; YAML in records written before JSON was used). */
@@ -501,11 +522,15 @@ public final class LinuxSubstrate implements Substrate {
 
     /** The names of the personas that have state on this machine. */
     public List<String> personas() {
-        return records.all().stream().map(Records.Record::persona).filter(n -> !n.equals(Ledger.SHARED)).toList();
+        return records.exclusive(() -> {
+            return records.all().stream().map(Records.Record::persona).filter(n -> !n.equals(Ledger.SHARED)).toList();
+        });
     }
 
     /** The problems a persona has on this host (for callers that check before planning). */
     public List<Problem> check(Persona persona) {
-        return compile(persona, new HostView(commands)).problems();
+        return records.exclusive(() -> {
+            return compile(persona, new HostView(commands)).problems();
+        });
     }
 }

@@ -3,10 +3,14 @@ package io.netpersona.substrate.linux;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.SubstrateException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,10 +71,139 @@ final class Records {
     }
 
     Records(Path dir) {
-        this.dir = dir;
+        this(dir, java.time.Duration.ofSeconds(60));
     }
 
-    /** Every record, read once from the log and kept up to date by {@link #saveAll}: one writer per folder. */
+    Records(Path dir, java.time.Duration lockWait) {
+        this.dir = dir;
+        this.lockWait = lockWait;
+        this.inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+    }
+
+    static final String LOCK = "lock";
+    /**
+     * One lock per folder in this process: a file lock belongs to the process, so two objects of one
+     * process on one folder are kept apart here, and processes by the lock on {@value #LOCK}.
+     */
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReentrantLock inProcess;
+    private final java.time.Duration lockWait;
+    private FileChannel lockFile;
+    private FileLock held;
+    /** The log as this object last saw it (file identity and length), to tell when another writer changed it. */
+    private Object seenLogKey;
+
+    /**
+     * Runs {@code op} as the only user of this folder: other threads of this process and other processes
+     * wait (at most the lock wait, then an error names the holder). Whatever another writer logged since
+     * this object last looked is read first. Reentrant: an operation may call others.
+     */
+    <T> T exclusive(Supplier<T> op) {
+        boolean mine;
+        try {
+            mine = inProcess.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SubstrateException("interrupted while waiting for the state in " + dir, e);
+        }
+        if (!mine) {
+            throw new SubstrateException("another thread of this process has been changing the state in " + dir
+                    + " for " + lockWait.toSeconds() + " s; try again later");
+        }
+        try {
+            if (inProcess.getHoldCount() == 1) {
+                lockFile();
+                forgetIfChanged();
+            }
+            return op.get();
+        } finally {
+            if (inProcess.getHoldCount() == 1) {
+                unlockFile();
+            }
+            inProcess.unlock();
+        }
+    }
+
+    void exclusive(Runnable op) {
+        exclusive(() -> {
+            op.run();
+            return null;
+        });
+    }
+
+    private void lockFile() {
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            try {
+                FileLock l;
+                while ((l = ch.tryLock()) == null) {
+                    if (System.nanoTime() > deadline) {
+                        String holder = new String(Files.readAllBytes(dir.resolve(LOCK)), StandardCharsets.US_ASCII).strip();
+                        throw new SubstrateException("another netpersona process" + (holder.isEmpty() ? "" : " (pid " + holder + ")")
+                                + " has been changing the state in " + dir + " for " + lockWait.toSeconds()
+                                + " s; wait for it to finish, or stop it");
+                    }
+                    Thread.sleep(20);
+                }
+                ch.truncate(0);
+                ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+                lockFile = ch;
+                held = l;
+            } catch (RuntimeException | InterruptedException e) {
+                ch.close();
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    throw new SubstrateException("interrupted while waiting for the state in " + dir, e);
+                }
+                throw (RuntimeException) e;
+            }
+        } catch (IOException e) {
+            throw new SubstrateException("cannot lock the state in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void unlockFile() {
+        try {
+            if (held != null) {
+                held.release();
+            }
+            if (lockFile != null) {
+                lockFile.close();
+            }
+        } catch (IOException e) {
+            throw new SubstrateException("cannot unlock the state in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            held = null;
+            lockFile = null;
+        }
+    }
+
+    /** Drops what this object read when the log is no longer the file, or the length, it last saw. */
+    private void forgetIfChanged() {
+        if (cache == null) {
+            return;
+        }
+        if (!logKey().equals(seenLogKey)) {
+            cache = null;
+            pending = null;
+        }
+    }
+
+    private Object logKey() {
+        try {
+            var a = Files.readAttributes(log(), java.nio.file.attribute.BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.size());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of("none", 0L);
+        } catch (IOException e) {
+            throw new SubstrateException("cannot read the state in " + log() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every record, read once from the log and kept up to date by {@link #saveAll}; read again when another writer changed the log ({@link #exclusive}). */
     private Map<String, Record> cache;
     /** The apply the log says was begun and never ended, if any. */
     private Journal pending;
@@ -121,6 +257,7 @@ final class Records {
         }
         cache = loaded;
         liveBytes = logBytes;
+        seenLogKey = logKey();
         return cache;
     }
 
@@ -169,6 +306,23 @@ final class Records {
         return candidate;
     }
 
+    /**
+     * Fails when a number reserved for a persona that has no record yet was since recorded for another
+     * persona (by another process on this folder, between a plan and its apply): that plan is stale.
+     */
+    void checkReservations() {
+        Map<Integer, String> recorded = new java.util.HashMap<>();
+        cache().values().forEach(r -> recorded.put(r.minor(), r.persona()));
+        for (Map.Entry<String, Integer> e : reserved.entrySet()) {
+            String holder = recorded.get(e.getValue());
+            if (holder != null && !holder.equals(e.getKey()) && !cache().containsKey(e.getKey())) {
+                reserved.remove(e.getKey());
+                throw new SubstrateException("the plan for " + e.getKey() + " is stale: number " + e.getValue()
+                        + " it was given now belongs to " + holder + ", recorded by another process since; plan again");
+            }
+        }
+    }
+
     void save(Record r) {
         saveAll(List.of(r));
     }
@@ -210,6 +364,7 @@ final class Records {
             throw new SubstrateException("cannot write the state to " + log() + ": " + e.getMessage(), e);
         }
         logBytes += bytes.length;
+        seenLogKey = logKey();
     }
 
     /** Writes the log anew, one commit of what it holds, once it is several times that size. */
@@ -234,6 +389,7 @@ final class Records {
         }
         logBytes = bytes.length;
         liveBytes = bytes.length;
+        seenLogKey = logKey();
     }
 
     static ObjectNode node(Record r) {
