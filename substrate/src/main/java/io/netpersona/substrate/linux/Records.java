@@ -22,10 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What each persona did to this machine, kept in one append-only log in a state folder (by default under
@@ -333,16 +333,19 @@ final class Records {
      */
     void saveAll(List<Record> all) {
         cache();
-        ObjectNode commit = JSON.createObjectNode();
-        ObjectNode recs = commit.putObject("commit");
-        for (Record r : all) {
-            if (r.entries().isEmpty()) {
-                recs.putNull(r.persona());
-            } else {
-                recs.set(r.persona(), node(r));
+        append(g -> {
+            g.writeName("commit");
+            g.writeStartObject();
+            for (Record r : all) {
+                g.writeName(r.persona());
+                if (r.entries().isEmpty()) {
+                    g.writeNull();
+                } else {
+                    write(g, r);
+                }
             }
-        }
-        append(commit);
+            g.writeEndObject();
+        });
         for (Record r : all) {
             if (r.entries().isEmpty()) {
                 cache.remove(r.persona());
@@ -355,8 +358,9 @@ final class Records {
         compactIfLarge();
     }
 
-    private void append(ObjectNode line) {
-        byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** Appends one line: an object whose members {@code members} writes (straight to bytes: the line may hold a thousand records). */
+    private void append(java.util.function.Consumer<JsonGenerator> members) {
+        byte[] bytes = line(members);
         try {
             Files.createDirectories(dir);
             Files.write(log(), bytes, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -367,15 +371,31 @@ final class Records {
         seenLogKey = logKey();
     }
 
+    private static byte[] line(java.util.function.Consumer<JsonGenerator> members) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            members.accept(g);
+            g.writeEndObject();
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
     /** Writes the log anew, one commit of what it holds, once it is several times that size. */
     private void compactIfLarge() {
         if (logBytes < COMPACT_FLOOR || logBytes < 4 * liveBytes) {
             return;
         }
-        ObjectNode commit = JSON.createObjectNode();
-        ObjectNode recs = commit.putObject("commit");
-        cache.values().forEach(r -> recs.set(r.persona(), node(r)));
-        byte[] bytes = (JSON.writeValueAsString(commit) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = line(g -> {
+            g.writeName("commit");
+            g.writeStartObject();
+            cache.values().forEach(r -> {
+                g.writeName(r.persona());
+                write(g, r);
+            });
+            g.writeEndObject();
+        });
         try {
             Path tmp = Files.createTempFile(dir, LOG, ".tmp");
             Files.write(tmp, bytes);
@@ -392,32 +412,40 @@ final class Records {
         seenLogKey = logKey();
     }
 
-    static ObjectNode node(Record r) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("persona", r.persona());
-        root.put("minor", r.minor());
+    private static void write(JsonGenerator g, Record r) {
+        g.writeStartObject();
+        g.writeStringProperty("persona", r.persona());
+        g.writeNumberProperty("minor", r.minor());
         if (r.document() != null) {
-            root.put("document", r.document());
+            g.writeStringProperty("document", r.document());
         }
-        var entries = root.putArray("entries");
+        g.writeName("entries");
+        g.writeStartArray();
         for (Entry e : r.entries().values()) {
-            ObjectNode o = entries.addObject();
-            o.put("kind", e.key().kind());
-            o.put("scope", e.key().scope());
-            o.put("id", e.key().id());
-            e.original().ifPresent(res -> o.set("original", attributes(res)));
-            e.applied().ifPresent(res -> o.set("applied", attributes(res)));
+            g.writeStartObject();
+            key(g, e.key());
+            e.original().ifPresent(res -> attributes(g, "original", res));
+            e.applied().ifPresent(res -> attributes(g, "applied", res));
             if (e.fingerprint() != null) {
-                o.put("fingerprint", e.fingerprint());
+                g.writeStringProperty("fingerprint", e.fingerprint());
             }
+            g.writeEndObject();
         }
-        return root;
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
-    private static ObjectNode attributes(Resource r) {
-        ObjectNode o = JSON.createObjectNode();
-        r.attributes().forEach(o::put);
-        return o;
+    private static void key(JsonGenerator g, Resource.Key k) {
+        g.writeStringProperty("kind", k.kind());
+        g.writeStringProperty("scope", k.scope());
+        g.writeStringProperty("id", k.id());
+    }
+
+    private static void attributes(JsonGenerator g, String name, Resource r) {
+        g.writeName(name);
+        g.writeStartObject();
+        r.attributes().forEach(g::writeStringProperty);
+        g.writeEndObject();
     }
 
     /**
@@ -429,17 +457,21 @@ final class Records {
     /** Writes the journal of an apply before it touches the kernel. */
     void begin(Journal j) {
         cache();
-        ObjectNode line = JSON.createObjectNode();
-        var keys = line.putObject("begin").putArray("keys");
-        for (Resource.Key k : j.before().keySet()) {
-            ObjectNode o = keys.addObject();
-            o.put("kind", k.kind());
-            o.put("scope", k.scope());
-            o.put("id", k.id());
-            j.before().get(k).ifPresent(res -> o.set("before", attributes(res)));
-            j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> o.set("target", attributes(res)));
-        }
-        append(line);
+        append(g -> {
+            g.writeName("begin");
+            g.writeStartObject();
+            g.writeName("keys");
+            g.writeStartArray();
+            for (Resource.Key k : j.before().keySet()) {
+                g.writeStartObject();
+                key(g, k);
+                j.before().get(k).ifPresent(res -> attributes(g, "before", res));
+                j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> attributes(g, "target", res));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
         pending = j;
     }
 
@@ -451,9 +483,7 @@ final class Records {
 
     /** Ends the apply begun with {@link #begin} without changing any record: it was undone. */
     void abort() {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("abort", true);
-        append(line);
+        append(g -> g.writeBooleanProperty("abort", true));
         pending = null;
     }
 
