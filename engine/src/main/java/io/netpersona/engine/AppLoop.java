@@ -1,0 +1,234 @@
+package io.netpersona.engine;
+
+import io.netpersona.model.Adaptation;
+import io.netpersona.model.AdaptationMode;
+import io.netpersona.model.Change;
+import io.netpersona.model.Persona;
+import io.netpersona.model.PersonaDiff;
+import io.netpersona.substrate.Applied;
+import io.netpersona.substrate.ChangeSet;
+import io.netpersona.substrate.Metrics;
+import io.netpersona.substrate.Observation;
+import io.netpersona.substrate.SubstrateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * The loop of one application, as a state machine: idle (observe, decide, maybe apply) or verifying a
+ * change (sample, then keep or revert). Every method runs with {@link #lane} held, so its state needs no
+ * other guard and no two steps of one application ever overlap.
+ */
+final class AppLoop {
+    /** What the loops of one engine share. */
+    record Env(io.netpersona.substrate.Substrate substrate, SignalSource source, Journal journal,
+            java.time.InstantSource clock, EngineSettings settings) {}
+
+    private record Verifying(String entryId, Applied applied, Persona before, List<String> rules, Signals signalsBefore,
+            long startedAt, long windowMs, List<Signals> samples) {
+        long nextSampleAt(int n) {
+            return startedAt + windowMs * (samples.size() + 1) / n;
+        }
+    }
+
+    final String app;
+    final ReentrantLock lane = new ReentrantLock();
+    private final Env env;
+    private final HoldOffs holdOffs;
+    private Persona assigned;
+    private Persona current;
+    private Metrics previous;
+    private Verifying verifying;
+    // the runner's state, also guarded by the lane
+    boolean running;
+    Scheduler.Cancellable next;
+
+    AppLoop(Persona persona, Env env) {
+        this.app = persona.name();
+        this.env = env;
+        this.holdOffs = new HoldOffs(env.settings().damping());
+        this.assigned = persona;
+        this.current = persona;
+    }
+
+    Persona current() {
+        return current;
+    }
+
+    /** A new assignment: bounds and the persona in force start from it; a change under verification is superseded. */
+    void assign(Persona persona) {
+        if (verifying != null) {
+            env.journal().finish(verifying.entryId(), Outcome.INTERRUPTED, "a new assignment (version "
+                    + persona.metadata().version() + ") replaced the persona before the verification ended", null, now());
+            verifying = null;
+        }
+        assigned = persona;
+        current = persona;
+    }
+
+    /** Entries a previous process left pending: their outcome will never be known. */
+    void closeInterrupted() {
+        for (JournalEntry e : env.journal().pending(app)) {
+            env.journal().finish(e.id(), Outcome.INTERRUPTED, "the process stopped between the decision and its outcome;"
+                    + " the substrate undoes an apply it cut short, and the loop starts again from what it observes", null,
+                    now());
+        }
+    }
+
+    StepResult step() {
+        return verifying != null ? verify(now()) : decide(now());
+    }
+
+    private StepResult decide(long now) {
+        Adaptation a = current.spec().adaptation();
+        if (a == null) {
+            return noAction(now, "no-adaptation", "the persona has no adaptation section: nothing to adapt", null);
+        }
+        Observation obs;
+        try {
+            obs = env.substrate().observe(current);
+        } catch (SubstrateException e) {
+            return noAction(now, "observe-failed", "cannot observe: " + e.getMessage(), null);
+        }
+        Signals s = sample(obs.metrics(), now);
+        Policies.Evaluation ev = Policies.evaluate(Policies.forPersona(a, env.settings()),
+                new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now);
+        if (ev.acting().isEmpty()) {
+            return noAction(now, ev.code(), String.join("; ", ev.notes()), s);
+        }
+        Persona desired = current.withSpec(ev.desired());
+        List<String> rules = ev.acting().stream().map(f -> f.rule().id()).toList();
+        String reason = ev.acting().stream().map(f -> f.rule().id() + ": " + f.why()).collect(Collectors.joining("; "));
+        List<Change> changes = PersonaDiff.diff(current, desired);
+        String expected = ev.acting().stream().flatMap(f -> f.rule().then().stream()).map(Action::expected)
+                .distinct().collect(Collectors.joining("; "));
+        ChangeSet plan;
+        try {
+            plan = env.substrate().plan(obs, desired);
+        } catch (SubstrateException e) {
+            String held = holdAll(rules, now, "the substrate refused the plan");
+            JournalEntry entry = act(now, Outcome.FAILED, "plan refused: " + e.getMessage() + "; " + held, rules, reason,
+                    changes, null, expected, s);
+            return result(StepResult.Kind.FAILED, entry.id(), env.settings().interval(), "plan refused: " + e.getMessage());
+        }
+        if (plan.isEmpty()) {
+            current = desired;
+            return noAction(now, "host-matches", reason + "; the host realises this already", s);
+        }
+        if (a.mode() == AdaptationMode.ADVISE) {
+            // advice is held off like a change, so the same advice is not written every interval
+            String held = holdAll(rules, now, "advised");
+            JournalEntry entry = act(now, Outcome.ADVISED, "advise mode: nothing applied; " + held, rules, reason, changes,
+                    plan, expected, s);
+            return result(StepResult.Kind.ADVISED, entry.id(), env.settings().interval(), reason);
+        }
+        JournalEntry entry = act(now, Outcome.PENDING, null, rules, reason, changes, plan, expected, s);
+        Applied applied;
+        try {
+            applied = env.substrate().apply(plan);
+        } catch (SubstrateException e) {
+            // an apply is all or nothing: the substrate put the host back, so the persona in force is unchanged
+            String held = holdAll(rules, now(), "the apply failed");
+            env.journal().finish(entry.id(), Outcome.FAILED, e.getMessage() + "; " + held, null, now());
+            return result(StepResult.Kind.FAILED, entry.id(), env.settings().interval(), e.getMessage());
+        }
+        long window = window(a).toMillis();
+        verifying = new Verifying(entry.id(), applied, current, rules, s, now(), window, new ArrayList<>());
+        current = desired;
+        return result(StepResult.Kind.APPLIED, entry.id(), Duration.ofMillis(window / env.settings().verifySamples()), reason);
+    }
+
+    private StepResult verify(long now) {
+        Verifying v = verifying;
+        int n = env.settings().verifySamples();
+        if (now < v.nextSampleAt(n)) {
+            return result(StepResult.Kind.VERIFYING, null, Duration.ofMillis(v.nextSampleAt(n) - now),
+                    "verifying " + String.join(",", v.rules()) + ": next sample not due yet");
+        }
+        try {
+            v.samples().add(sample(env.substrate().observe(current).metrics(), now));
+        } catch (SubstrateException e) {
+            v.samples().add(sample(Metrics.none(now), now)); // a sample with nothing in it: the judge skips it
+        }
+        if (v.samples().size() < n) {
+            return result(StepResult.Kind.VERIFYING, null, Duration.ofMillis(Math.max(0, v.nextSampleAt(n) - now)),
+                    "verifying " + String.join(",", v.rules()) + ": sample " + v.samples().size() + " of " + n);
+        }
+        verifying = null;
+        Judge.Verdict verdict = Judge.judge(current.spec().trafficClass(), v.signalsBefore(), v.samples(), env.settings());
+        String after = JournalJson.signals(v.samples().getLast());
+        if (!verdict.worse()) {
+            env.journal().finish(v.entryId(), Outcome.KEPT, verdict.reason(), after, now);
+            return result(StepResult.Kind.KEPT, v.entryId(), env.settings().interval(), verdict.reason());
+        }
+        Duration cooldown = cooldown(current.spec().adaptation());
+        current = v.before();
+        try {
+            env.substrate().revert(v.applied());
+        } catch (SubstrateException e) {
+            String held = holdAll(v.rules(), now, "its revert failed");
+            String why = verdict.reason() + "; the revert failed: " + e.getMessage() + "; " + held;
+            env.journal().finish(v.entryId(), Outcome.FAILED, why, after, now());
+            return result(StepResult.Kind.FAILED, v.entryId(), env.settings().interval(), why);
+        }
+        String held = v.rules().stream().map(r -> holdOffs.reverted(r, now, cooldown)).collect(Collectors.joining("; "));
+        String why = verdict.reason() + "; reverted; " + held;
+        env.journal().finish(v.entryId(), Outcome.REVERTED, why, after, now());
+        return result(StepResult.Kind.REVERTED, v.entryId(), env.settings().interval(), why);
+    }
+
+    /** Records that the step failed in a way nobody planned for, so that the journal shows it and the loop goes on. */
+    StepResult failed(RuntimeException e) {
+        return noAction(now(), "error", "the step failed: " + e, null);
+    }
+
+    private Signals sample(Metrics metrics, long now) {
+        Optional<AppMeasure> m;
+        try {
+            m = env.source().measure(app);
+        } catch (RuntimeException e) {
+            m = Optional.empty(); // an application that cannot say how it is doing is judged by the substrate alone
+        }
+        Signals s = Signals.of(previous, metrics, m.orElse(null), now);
+        previous = metrics;
+        return s;
+    }
+
+    private String holdAll(List<String> rules, long now, String why) {
+        Duration cooldown = cooldown(current.spec().adaptation());
+        return rules.stream().map(r -> holdOffs.hold(r, now, cooldown, why)).collect(Collectors.joining("; "));
+    }
+
+    /** A decision to act; a pending one is finished later, any other is complete as written. */
+    private JournalEntry act(long now, Outcome outcome, String outcomeReason, List<String> rules, String reason,
+            List<Change> changes, ChangeSet plan, String expected, Signals before) {
+        return env.journal().record(new JournalEntry(Ids.next(now), app, current.metadata().version(), now, "act",
+                outcome, rules, reason, JournalJson.changes(changes), plan == null ? null : plan.toString(), expected,
+                JournalJson.signals(before), null, outcomeReason, outcome == Outcome.PENDING ? null : now, 1, now));
+    }
+
+    private StepResult noAction(long now, String code, String reason, Signals s) {
+        JournalEntry e = env.journal().record(JournalEntry.noAction(Ids.next(now), app, current.metadata().version(), now,
+                code, reason, JournalJson.signals(s)));
+        return result(StepResult.Kind.NO_ACTION, e.id(), env.settings().interval(), code + ": " + reason);
+    }
+
+    private StepResult result(StepResult.Kind kind, String id, Duration next, String summary) {
+        return new StepResult(app, kind, id, next, summary);
+    }
+
+    private Duration window(Adaptation a) {
+        return a.verifyWindow() != null ? a.verifyWindow() : env.settings().verifyWindow();
+    }
+
+    private Duration cooldown(Adaptation a) {
+        return a != null && a.cooldown() != null ? a.cooldown() : env.settings().cooldown();
+    }
+
+    private long now() {
+        return env.clock().millis();
+    }
+}

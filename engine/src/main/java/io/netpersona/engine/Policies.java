@@ -1,0 +1,89 @@
+package io.netpersona.engine;
+
+import io.netpersona.model.Adaptation;
+import io.netpersona.model.CongestionControl;
+import io.netpersona.model.Spec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's rules, made from a persona's {@code adaptation} thresholds, and their evaluation.
+ *
+ * <p>Rules are evaluated in table order. All that fire (and are not held off) go into one change set:
+ * a fault seldom comes alone (a lossy path also raises latency), and two verify windows one after the
+ * other would double the time to react. Their actions compose in any order to the strictest value of each
+ * field (see {@link Action}), so the order only decides how the journal lists them. The price: when a
+ * combined change is worse, every rule in it is held off, since the engine cannot tell which one hurt.
+ */
+public final class Policies {
+    public static final String LATENCY_HIGH = "latency-high";
+    public static final String LOSS_MEDIUM = "loss-medium";
+    public static final String PEER_DEGRADED = "peer-degraded";
+    public static final String BANDWIDTH = "bandwidth-demand";
+    public static final String CRITICAL_DEPENDENCY = "critical-dependency";
+
+    private Policies() {}
+
+    /** The rule table for a persona's thresholds; a rule whose threshold is absent is left out. */
+    public static List<Rule> forPersona(Adaptation a, EngineSettings s) {
+        List<Rule> rules = new ArrayList<>();
+        if (a.latencyHighMs() != null) {
+            rules.add(new Rule(LATENCY_HIGH, new Trigger.LatencyAbove(a.latencyHighMs()),
+                    List.of(new Action.SetCongestionControl(CongestionControl.BBR), new Action.CapMtu(1400))));
+        }
+        if (a.lossMediumPct() != null) {
+            rules.add(new Rule(LOSS_MEDIUM, new Trigger.LossAbove(a.lossMediumPct()), List.of(new Action.RaisePriority(1))));
+        }
+        rules.add(new Rule(PEER_DEGRADED, new Trigger.PeerDegraded(), List.of(new Action.CapMtu(1200))));
+        rules.add(new Rule(BANDWIDTH, new Trigger.OwnClassSaturated(0.8),
+                List.of(new Action.ScaleBandwidth(s.bandwidthStep(), s.bandwidthMaxFactor()))));
+        rules.add(new Rule(CRITICAL_DEPENDENCY, new Trigger.CriticalDependencySlow(3.0, 2.0),
+                List.of(new Action.RaisePriority(1))));
+        return List.copyOf(rules);
+    }
+
+    /** A rule that fired and changes the persona, with the reason it fired. */
+    record Fired(Rule rule, String why) {}
+
+    /**
+     * The outcome of one evaluation: the rules that act, the desired spec they make together, and a note
+     * for every rule that does not act (quiet, held off, or already in place), for the journal.
+     */
+    record Evaluation(List<Fired> acting, Spec desired, List<String> notes, boolean held, boolean inPlace) {
+        String code() {
+            return held ? "held-off" : inPlace ? "in-place" : "quiet";
+        }
+    }
+
+    static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now) {
+        Spec spec = c.current();
+        List<Fired> acting = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        boolean held = false, inPlace = false;
+        for (Rule r : rules) {
+            Trigger.Check check = r.when().check(c);
+            if (!check.fired()) {
+                notes.add(r.id() + ": " + check.why());
+                continue;
+            }
+            String hold = holdOffs.holding(r.id(), now);
+            if (hold != null) {
+                notes.add(r.id() + ": " + check.why() + ", but " + hold);
+                held = true;
+                continue;
+            }
+            Spec next = spec;
+            for (Action a : r.then()) {
+                next = a.apply(next, new Trigger.Context(c.signals(), next, c.assigned()));
+            }
+            if (next.equals(spec)) {
+                notes.add(r.id() + ": " + check.why() + ", and its change is in place already (or at its bound)");
+                inPlace = true;
+                continue;
+            }
+            spec = next;
+            acting.add(new Fired(r, check.why()));
+        }
+        return new Evaluation(List.copyOf(acting), spec, List.copyOf(notes), held, inPlace);
+    }
+}

@@ -1,0 +1,172 @@
+package io.netpersona.engine;
+
+import io.netpersona.substrate.Metrics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the engine judges an application by at one moment: the application's own measure when it reports
+ * one, and what the substrate saw (socket RTTs, retransmissions, traffic rates, the growth and drops of
+ * its queues, drops of its devices). Rates and growth compare two samples, so the first sample of a loop
+ * has none (null or zero).
+ *
+ * <p>The accessors {@link #latencyP99Ms()}, {@link #lossPct()} and {@link #throughputMbps()} prefer the
+ * application's own numbers and fall back on the substrate's, so a policy and the judge read one value.
+ */
+public record Signals(
+        long atMillis,
+        AppMeasure reported,
+        Double socketRttP50Ms,
+        Double socketRttMaxMs,
+        Double retransmitPct,
+        Double txMbps,
+        Double rxMbps,
+        List<PeerSignal> peers,
+        List<QueueSignal> queues,
+        List<DeviceSignal> devices) {
+    public Signals {
+        peers = List.copyOf(peers);
+        queues = List.copyOf(queues);
+        devices = List.copyOf(devices);
+    }
+
+    /** The TCP sockets to one peer ({@code address:port}): the worst smoothed RTT and the retransmissions since the last sample. */
+    public record PeerSignal(String peer, double rttMs, long retransmits) {}
+
+    /** One of the application's queues: its backlog now, how much it grew since the last sample, and its new drops. */
+    public record QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes,
+            long drops) {
+        public String where() {
+            return device + " " + handle + (scope.isEmpty() ? "" : " in " + scope);
+        }
+    }
+
+    /** A device of the application with the packets it dropped since the last sample. */
+    public record DeviceSignal(String scope, String name, long txDropped, long rxDropped) {}
+
+    /** The signals of {@code now}, with rates against {@code previous} (null for the first sample). */
+    public static Signals of(Metrics previous, Metrics now, AppMeasure reported, long atMillis) {
+        List<Double> rtts = now.sockets().stream().map(Metrics.TcpSocket::rttMs).filter(r -> r > 0).sorted().toList();
+        Double rttP50 = rtts.isEmpty() ? null : rtts.get(rtts.size() / 2);
+        Double rttMax = rtts.isEmpty() ? null : rtts.getLast();
+        Double tx = null, rx = null, retransmitPct = null;
+        if (previous != null && now.sampledAtMillis() > previous.sampledAtMillis()) {
+            double seconds = (now.sampledAtMillis() - previous.sampledAtMillis()) / 1000.0;
+            tx = delta(previous.traffic().txBytes(), now.traffic().txBytes()) * 8 / seconds / 1e6;
+            rx = delta(previous.traffic().rxBytes(), now.traffic().rxBytes()) * 8 / seconds / 1e6;
+            long sent = delta(previous.traffic().txPackets(), now.traffic().txPackets());
+            if (sent > 0 && !now.sockets().isEmpty()) {
+                retransmitPct = 100.0 * Math.min(sent, retransmits(previous, now)) / sent;
+            }
+        }
+        return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
+                queues(previous, now), devices(previous, now));
+    }
+
+    /** The application's p99 latency, else the worst socket RTT; null when neither is known. */
+    public Double latencyP99Ms() {
+        if (reported != null && reported.latencyP99Ms() != null) {
+            return reported.latencyP99Ms();
+        }
+        if (reported != null && reported.latencyP50Ms() != null) {
+            return reported.latencyP50Ms();
+        }
+        return socketRttMaxMs;
+    }
+
+    public Double lossPct() {
+        return reported != null && reported.lossPct() != null ? reported.lossPct() : retransmitPct;
+    }
+
+    public Double throughputMbps() {
+        if (reported != null && reported.throughputMbps() != null) {
+            return reported.throughputMbps();
+        }
+        return demandMbps();
+    }
+
+    /** What the application sends or receives now, whichever is larger (its class shapes both directions). */
+    public Double demandMbps() {
+        if (txMbps == null) {
+            return null;
+        }
+        return Math.max(txMbps, rxMbps);
+    }
+
+    public boolean peerDegraded() {
+        return reported != null && reported.peerDegraded();
+    }
+
+    /** Where the numbers came from, for the journal: {@code app} or {@code substrate}. */
+    public String latencySource() {
+        return reported != null && (reported.latencyP99Ms() != null || reported.latencyP50Ms() != null) ? "app"
+                : "substrate";
+    }
+
+    private static long delta(long before, long after) {
+        // counters restart when a class or device is made anew: count from zero then
+        return after >= before ? after - before : after;
+    }
+
+    private static long retransmits(Metrics previous, Metrics now) {
+        Map<String, Long> before = new HashMap<>();
+        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.retransmits()));
+        long sum = 0;
+        for (Metrics.TcpSocket s : now.sockets()) {
+            sum += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.retransmits());
+        }
+        return sum;
+    }
+
+    private static List<PeerSignal> peers(Metrics previous, Metrics now) {
+        Map<String, Long> before = new HashMap<>();
+        if (previous != null) {
+            previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.retransmits()));
+        }
+        Map<String, PeerSignal> byPeer = new TreeMap<>();
+        for (Metrics.TcpSocket s : now.sockets()) {
+            long re = previous == null ? 0 : delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.retransmits());
+            byPeer.merge(s.peer(), new PeerSignal(s.peer(), s.rttMs(), re),
+                    (a, b) -> new PeerSignal(a.peer(), Math.max(a.rttMs(), b.rttMs()), a.retransmits() + b.retransmits()));
+        }
+        return List.copyOf(byPeer.values());
+    }
+
+    private static List<QueueSignal> queues(Metrics previous, Metrics now) {
+        Map<String, Metrics.Queue> before = new HashMap<>();
+        if (previous != null) {
+            previous.queues().forEach(q -> before.put(q.scope() + "/" + q.device() + "/" + q.handle(), q));
+        }
+        List<QueueSignal> out = new ArrayList<>();
+        for (Metrics.Queue q : now.queues()) {
+            Metrics.Queue b = before.get(q.scope() + "/" + q.device() + "/" + q.handle());
+            long growth = b == null ? 0 : q.backlogBytes() - b.backlogBytes();
+            long drops = b == null ? 0 : delta(b.drops(), q.drops());
+            out.add(new QueueSignal(q.scope(), q.device(), q.handle(), q.backlogBytes(), growth, drops));
+        }
+        return out;
+    }
+
+    private static List<DeviceSignal> devices(Metrics previous, Metrics now) {
+        if (previous == null) {
+            return List.of();
+        }
+        Map<String, Metrics.Device> before = new HashMap<>();
+        previous.devices().forEach(d -> before.put(d.scope() + "/" + d.name(), d));
+        List<DeviceSignal> out = new ArrayList<>();
+        for (Metrics.Device d : now.devices()) {
+            Metrics.Device b = before.get(d.scope() + "/" + d.name());
+            if (b != null) {
+                long tx = delta(b.txDropped(), d.txDropped());
+                long rx = delta(b.rxDropped(), d.rxDropped());
+                if (tx > 0 || rx > 0) {
+                    out.add(new DeviceSignal(d.scope(), d.name(), tx, rx));
+                }
+            }
+        }
+        return out;
+    }
+}

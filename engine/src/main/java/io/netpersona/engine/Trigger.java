@@ -1,0 +1,110 @@
+package io.netpersona.engine;
+
+import io.netpersona.model.Dependency;
+import io.netpersona.model.Spec;
+import java.util.Locale;
+
+/**
+ * The condition of a {@link Rule}, as data. {@link #check} says whether it holds now and why (or why
+ * not), in words that go into the journal unchanged.
+ */
+public sealed interface Trigger {
+    Check check(Context c);
+
+    /** What a trigger looks at: the signals, the persona in force and the persona as assigned. */
+    record Context(Signals signals, Spec current, Spec assigned) {}
+
+    /** Whether a trigger holds, with the numbers that decided it. */
+    record Check(boolean fired, String why) {}
+
+    /** The application's p99 latency (its own, else its sockets' worst RTT) is above {@code ms}. */
+    record LatencyAbove(double ms) implements Trigger {
+        public Check check(Context c) {
+            Double v = c.signals().latencyP99Ms();
+            if (v == null) {
+                return new Check(false, "latency unknown");
+            }
+            String src = c.signals().latencySource();
+            return new Check(v > ms, "latency p99 " + num(v) + " ms (" + src + ") " + (v > ms ? ">" : "<=") + " " + num(ms)
+                    + " ms");
+        }
+    }
+
+    /** The loss the application sees (its own, else its TCP retransmissions) is above {@code pct}. */
+    record LossAbove(double pct) implements Trigger {
+        public Check check(Context c) {
+            Double v = c.signals().lossPct();
+            if (v == null) {
+                return new Check(false, "loss unknown");
+            }
+            return new Check(v > pct, "loss " + num(v) + "% " + (v > pct ? ">" : "<=") + " " + num(pct) + "%");
+        }
+    }
+
+    /** A peer of the application reported that its side of the path degraded. */
+    record PeerDegraded() implements Trigger {
+        public Check check(Context c) {
+            boolean d = c.signals().peerDegraded();
+            return new Check(d, d ? "a peer reports degradation" : "no peer reports degradation");
+        }
+    }
+
+    /**
+     * The application's own class is the bottleneck (it queues or drops) while the application sends at
+     * least {@code demandShare} of the class's ceiling: its rate, not the path, limits it.
+     */
+    record OwnClassSaturated(double demandShare) implements Trigger {
+        public Check check(Context c) {
+            Bottleneck b = Bottleneck.find(c.signals());
+            Double demand = c.signals().demandMbps();
+            if (!(b instanceof Bottleneck.OwnQueue)) {
+                return new Check(false, "bottleneck: " + b.describe());
+            }
+            if (c.current().qos() == null || c.current().qos().ceilRate() == null || demand == null) {
+                return new Check(false, "bottleneck: " + b.describe() + ", but no ceiling or no demand known");
+            }
+            double ceil = c.current().qos().ceilRate().mbitPerSecond();
+            boolean fired = demand >= demandShare * ceil;
+            return new Check(fired, "bottleneck: " + b.describe() + "; demand " + num(demand) + " Mbit/s "
+                    + (fired ? ">=" : "<") + " " + num(demandShare * 100) + "% of ceil " + num(ceil) + " Mbit/s");
+        }
+    }
+
+    /**
+     * A connection to a critical dependency is slow: its RTT is above {@code rttFactor} times the learned
+     * median plus {@code extraMs}, or it retransmits.
+     */
+    record CriticalDependencySlow(double rttFactor, double extraMs) implements Trigger {
+        public Check check(Context c) {
+            for (Dependency d : c.current().dependencies() == null ? java.util.List.<Dependency>of()
+                    : c.current().dependencies()) {
+                if (!Boolean.TRUE.equals(d.critical()) || d.address() == null || d.port() == null) {
+                    continue;
+                }
+                String peer = peerText(d);
+                for (Signals.PeerSignal p : c.signals().peers()) {
+                    if (!p.peer().equals(peer)) {
+                        continue;
+                    }
+                    double limit = d.rttP50Ms() == null ? Double.MAX_VALUE : rttFactor * d.rttP50Ms() + extraMs;
+                    if (p.rttMs() > limit || p.retransmits() > 0) {
+                        return new Check(true, "critical dependency " + d.name() + " (" + peer + "): rtt "
+                                + num(p.rttMs()) + " ms"
+                                + (d.rttP50Ms() == null ? "" : " (learned " + num(d.rttP50Ms()) + " ms)") + ", "
+                                + p.retransmits() + " retransmissions");
+                    }
+                }
+            }
+            return new Check(false, "critical dependencies answer as learned");
+        }
+
+        private static String peerText(Dependency d) {
+            String a = d.address().toString();
+            return (a.contains(":") ? "[" + a + "]" : a) + ":" + d.port();
+        }
+    }
+
+    static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e12 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}
