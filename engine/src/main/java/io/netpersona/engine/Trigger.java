@@ -104,7 +104,10 @@ public sealed interface Trigger {
         }
     }
 
+    /** A number for people: at most two decimals, no trailing zeros ({@code 112}, {@code 17.5}, {@code 0.42}). */
     static String num(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e12 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+        String t = String.format(Locale.ROOT, "%.2f", v);
+        t = t.replaceAll("0+$", "");
+        return t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
     }
 }
