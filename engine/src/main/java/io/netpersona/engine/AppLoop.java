@@ -94,17 +94,42 @@ final class AppLoop {
             return noAction(now, "observe-failed", "cannot observe: " + e.getMessage(), null);
         }
         Signals s = sample(obs.metrics(), now);
-        Policies.Evaluation ev = Policies.evaluate(Policies.forPersona(a, env.settings()),
+        Policies.Evaluation ev = Policies.evaluate(Policies.forPersona(a, current.spec().trafficClass(), env.settings()),
                 new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now);
         if (ev.acting().isEmpty()) {
             return noAction(now, ev.code(), String.join("; ", ev.notes()), s);
         }
-        Persona desired = current.withSpec(ev.desired());
         List<String> rules = ev.acting().stream().map(f -> f.rule().id()).toList();
         String reason = ev.acting().stream().map(f -> f.rule().id() + ": " + f.why()).collect(Collectors.joining("; "));
-        List<Change> changes = PersonaDiff.diff(current, desired);
         String expected = ev.acting().stream().flatMap(f -> f.rule().then().stream()).map(Action::expected)
                 .distinct().collect(Collectors.joining("; "));
+        return change(now, obs, s, current.withSpec(ev.desired()), rules, reason, expected);
+    }
+
+    /**
+     * A change asked for from outside the rules (an operator, or the lab showing a revert): planned,
+     * applied, verified and judged like any other, and held off under the rule id {@link #FORCED} when it
+     * is reverted.
+     */
+    StepResult force(Persona desired, String why) {
+        if (verifying != null) {
+            throw new IllegalStateException("app " + app + ": a change (" + verifying.entryId() + ") is under"
+                    + " verification; force another after it is kept or reverted");
+        }
+        long now = now();
+        Observation obs = env.substrate().observe(current);
+        Signals s = sample(obs.metrics(), now);
+        return change(now, obs, s, desired, List.of(FORCED), FORCED + ": " + why,
+                "forced: " + why + "; judged like any change, and reverted if it makes things worse");
+    }
+
+    /** The rule id a forced change is journalled and held off under. */
+    static final String FORCED = "forced";
+
+    private StepResult change(long now, Observation obs, Signals s, Persona desired, List<String> rules, String reason,
+            String expected) {
+        Adaptation a = current.spec().adaptation();
+        List<Change> changes = PersonaDiff.diff(current, desired);
         ChangeSet plan;
         try {
             plan = env.substrate().plan(obs, desired);
@@ -118,7 +143,7 @@ final class AppLoop {
             current = desired;
             return noAction(now, "host-matches", reason + "; the host realises this already", s);
         }
-        if (a.mode() == AdaptationMode.ADVISE) {
+        if (a != null && a.mode() == AdaptationMode.ADVISE) {
             // advice is held off like a change, so the same advice is not written every interval
             String held = holdAll(rules, now, "advised");
             JournalEntry entry = act(now, Outcome.ADVISED, "advise mode: nothing applied; " + held, rules, reason, changes,
@@ -221,7 +246,7 @@ final class AppLoop {
     }
 
     private Duration window(Adaptation a) {
-        return a.verifyWindow() != null ? a.verifyWindow() : env.settings().verifyWindow();
+        return a != null && a.verifyWindow() != null ? a.verifyWindow() : env.settings().verifyWindow();
     }
 
     private Duration cooldown(Adaptation a) {

@@ -97,6 +97,26 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies {@code desired} to {@code app} now, outside the rules, and verifies it like any change: kept
+     * when it does no harm, reverted (and its kind held off) when it makes the application's own measure
+     * worse. For an operator's change and for showing a revert; advise mode still applies nothing.
+     *
+     * @throws IllegalStateException when a change of {@code app} is under verification
+     */
+    public StepResult force(String app, Persona desired, String why) {
+        AppLoop loop = loop(app);
+        if (!app.equals(desired.name())) {
+            throw new IllegalArgumentException("metadata.name: " + desired.name() + " (expected: " + app + ")");
+        }
+        loop.lane.lock();
+        try {
+            return loop.force(desired, why);
+        } finally {
+            loop.lane.unlock();
+        }
+    }
+
     /** Starts the long-running loop of {@code app}: a step now, then each step after the delay the previous one asked for. */
     public void start(String app) {
         AppLoop loop = loop(app);

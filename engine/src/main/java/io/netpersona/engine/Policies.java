@@ -3,6 +3,7 @@ package io.netpersona.engine;
 import io.netpersona.model.Adaptation;
 import io.netpersona.model.CongestionControl;
 import io.netpersona.model.Spec;
+import io.netpersona.model.TrafficClass;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,13 +27,26 @@ public final class Policies {
 
     /** The rule table for a persona's thresholds; a rule whose threshold is absent is left out. */
     public static List<Rule> forPersona(Adaptation a, EngineSettings s) {
+        return forPersona(a, null, s);
+    }
+
+    /**
+     * The rule table for a persona's thresholds and traffic class. Loss is answered by the class's need:
+     * priority helps where the loss is drops in a shared queue; for a class that moves volume, random loss
+     * on the path is what collapses a loss-based congestion control (cubic from 19 to 3.2 Mbit/s at 1%,
+     * LAB.md), and BBR is what holds its throughput, so it gets both.
+     */
+    public static List<Rule> forPersona(Adaptation a, TrafficClass trafficClass, EngineSettings s) {
         List<Rule> rules = new ArrayList<>();
         if (a.latencyHighMs() != null) {
             rules.add(new Rule(LATENCY_HIGH, new Trigger.LatencyAbove(a.latencyHighMs()),
                     List.of(new Action.SetCongestionControl(CongestionControl.BBR), new Action.CapMtu(1400))));
         }
         if (a.lossMediumPct() != null) {
-            rules.add(new Rule(LOSS_MEDIUM, new Trigger.LossAbove(a.lossMediumPct()), List.of(new Action.RaisePriority(1))));
+            List<Action> onLoss = Judge.judgedByThroughput(trafficClass)
+                    ? List.of(new Action.SetCongestionControl(CongestionControl.BBR), new Action.RaisePriority(1))
+                    : List.of(new Action.RaisePriority(1));
+            rules.add(new Rule(LOSS_MEDIUM, new Trigger.LossAbove(a.lossMediumPct()), onLoss));
         }
         rules.add(new Rule(PEER_DEGRADED, new Trigger.PeerDegraded(), List.of(new Action.CapMtu(1200))));
         rules.add(new Rule(BANDWIDTH, new Trigger.OwnClassSaturated(0.8),

@@ -55,9 +55,10 @@ public record Signals(
         Double tx = null, rx = null, retransmitPct = null;
         if (previous != null && now.sampledAtMillis() > previous.sampledAtMillis()) {
             double seconds = (now.sampledAtMillis() - previous.sampledAtMillis()) / 1000.0;
-            tx = delta(previous.traffic().txBytes(), now.traffic().txBytes()) * 8 / seconds / 1e6;
-            rx = delta(previous.traffic().rxBytes(), now.traffic().rxBytes()) * 8 / seconds / 1e6;
-            long sent = delta(previous.traffic().txPackets(), now.traffic().txPackets());
+            Metrics.Counters was = traffic(previous), is = traffic(now);
+            tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
+            rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
+            long sent = delta(was.txPackets(), is.txPackets());
             if (sent > 0 && !now.sockets().isEmpty()) {
                 retransmitPct = 100.0 * Math.min(sent, retransmits(previous, now)) / sent;
             }
@@ -104,6 +105,25 @@ public record Signals(
     public String latencySource() {
         return reported != null && (reported.latencyP99Ms() != null || reported.latencyP50Ms() != null) ? "app"
                 : "substrate";
+    }
+
+    /**
+     * The application's traffic: its firewall's counters, else (a persona without a firewall has none) the
+     * sum of its devices' counters, which in its own namespace are its traffic too.
+     */
+    static Metrics.Counters traffic(Metrics m) {
+        Metrics.Counters c = m.traffic();
+        if (c.txPackets() != 0 || c.rxPackets() != 0 || m.devices().isEmpty()) {
+            return c;
+        }
+        long rxB = 0, rxP = 0, txB = 0, txP = 0;
+        for (Metrics.Device d : m.devices()) {
+            rxB += d.rxBytes();
+            rxP += d.rxPackets();
+            txB += d.txBytes();
+            txP += d.txPackets();
+        }
+        return new Metrics.Counters(rxB, rxP, txB, txP);
     }
 
     private static long delta(long before, long after) {

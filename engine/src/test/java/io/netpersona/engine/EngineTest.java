@@ -134,7 +134,14 @@ class EngineTest {
             // the same advice is not repeated every interval
             assertThat(rig.stepAfter(Duration.ofSeconds(2)).summary()).startsWith("held-off");
             assertThat(rig.stepAfter(Duration.ofSeconds(29)).kind()).isEqualTo(StepResult.Kind.ADVISED);
-            assertThat(rig.host.applies()).isZero();
+            // even a forced change is only advice here
+            Persona forced = rig.persona.withSpec(rig.persona.spec().withMtu(1280));
+            assertThat(rig.engine.force("arena", forced, "operator").kind()).isEqualTo(StepResult.Kind.ADVISED);
+            assertThat(rig.host.applyCalls).as("apply never called").hasValue(0);
+            assertThat(rig.host.reverts).hasValue(0);
+            assertThat(rig.host.realised).isEqualTo(rig.persona);
+            assertThat(rig.entries()).extracting(JournalEntry::outcome).doesNotContain(Outcome.PENDING, Outcome.KEPT,
+                    Outcome.REVERTED);
         }
     }
 
@@ -246,6 +253,47 @@ class EngineTest {
             assertThat(r.kind()).isEqualTo(StepResult.Kind.NO_ACTION);
             assertThat(r.summary()).startsWith("no-adaptation");
             assertThat(rig.host.applies()).isZero();
+        }
+    }
+
+    @Test
+    void aForcedHarmfulChangeIsRevertedAndAForcedHarmlessOneKept() {
+        try (Rig rig = new Rig(dir, "bulk", "apply", EngineSettings.defaults())) {
+            // throughput follows the class's ceiling: a lower one is harm the application's users notice
+            rig.measure = p -> AppMeasure.throughput(Math.min(9, p.spec().qos().ceilRate().mbitPerSecond()));
+            Persona throttled = rig.persona.withSpec(rig.persona.spec().withQos(
+                    rig.persona.spec().qos().withRates(io.netpersona.model.Rate.mbit(1), io.netpersona.model.Rate.mbit(2))));
+            StepResult r = rig.engine.force("arena", throttled, "a ceiling of 2 Mbit/s");
+            assertThat(r.kind()).isEqualTo(StepResult.Kind.APPLIED);
+            assertThat(rig.host.realised).isEqualTo(throttled);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> rig.engine.force("arena", rig.persona, "again")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("under verification");
+            StepResult end = rig.verifyWindow();
+            assertThat(end.kind()).isEqualTo(StepResult.Kind.REVERTED);
+            assertThat(rig.host.realised).isEqualTo(rig.persona);
+            JournalEntry e = rig.entry(r.entryId());
+            assertThat(e.rules()).containsExactly("forced");
+            assertThat(e.reason()).isEqualTo("forced: a ceiling of 2 Mbit/s");
+            assertThat(e.outcomeReason()).contains("throughput 9 -> 2 Mbit/s", "worse", "forced held off for 30s");
+
+            Persona lowerMtu = rig.persona.withSpec(rig.persona.spec().withMtu(1400));
+            StepResult harmless = rig.engine.force("arena", lowerMtu, "mtu 1400");
+            assertThat(rig.verifyWindow().kind()).isEqualTo(StepResult.Kind.KEPT);
+            assertThat(rig.entry(harmless.entryId()).outcome()).isEqualTo(Outcome.KEPT);
+            assertThat(rig.current()).isEqualTo(lowerMtu);
+        }
+    }
+
+    @Test
+    void lossOnABulkFlowSwitchesToBbrAsWellAsRaisingPriority() {
+        try (Rig rig = new Rig(dir, "bulk", "apply", EngineSettings.defaults())) {
+            rig.measure = p -> new AppMeasure(null, null, bbr(p) ? 18.0 : 3.0, bbr(p) ? 1.2 : 2.0, false);
+            StepResult r = rig.step();
+            assertThat(r.kind()).isEqualTo(StepResult.Kind.APPLIED);
+            assertThat(bbr(rig.host.realised)).isTrue();
+            assertThat(rig.host.realised.spec().qos().priority()).isEqualTo(2);
+            assertThat(rig.entry(r.entryId()).expected()).contains("throughput holds under random loss");
+            assertThat(rig.verifyWindow().kind()).as("throughput 3 -> 18").isEqualTo(StepResult.Kind.KEPT);
         }
     }
 }

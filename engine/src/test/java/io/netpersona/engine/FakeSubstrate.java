@@ -29,6 +29,8 @@ final class FakeSubstrate implements Substrate {
     volatile boolean failNextApply;
     final List<ChangeSet> applied = new ArrayList<>();
     final AtomicInteger reverts = new AtomicInteger();
+    /** Every call of apply, also the ones that fail, so that a test can prove nothing was even tried. */
+    final AtomicInteger applyCalls = new AtomicInteger();
     final AtomicInteger inside = new AtomicInteger();
     final AtomicInteger mostInside = new AtomicInteger();
     volatile Runnable duringApply = () -> {};
@@ -75,6 +77,7 @@ final class FakeSubstrate implements Substrate {
 
     @Override
     public Applied apply(ChangeSet changes) {
+        applyCalls.incrementAndGet();
         enter();
         try {
             duringApply.run();

@@ -1,0 +1,46 @@
+package io.netpersona.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.netpersona.substrate.Metrics;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Rates and loss from two samples of the substrate's counters and sockets. */
+class SignalsTest {
+    static Metrics.TcpSocket socket(long retransmits) {
+        return new Metrics.TcpSocket("10.0.0.1:40000", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3, retransmits, 0, 10);
+    }
+
+    static Metrics.Device eth0(long txBytes, long txPackets) {
+        return new Metrics.Device("app", "eth0", 0, 0, 0, txBytes, txPackets, 0);
+    }
+
+    @Test
+    void withoutFirewallCountersTheDevicesCountTheTraffic() {
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(socket(10)), List.of(),
+                List.of(eth0(0, 0)));
+        Metrics after = new Metrics(3_000, new Metrics.Counters(0, 0, 0, 0), List.of(socket(40)), List.of(),
+                List.of(eth0(5_000_000, 1_000)));
+        Signals s = Signals.of(before, after, null, 3_000);
+        assertThat(s.txMbps()).isCloseTo(20.0, within(0.001)); // 5 MB in 2 s
+        assertThat(s.lossPct()).as("30 retransmissions in 1000 packets").isCloseTo(3.0, within(0.001));
+        assertThat(s.throughputMbps()).isCloseTo(20.0, within(0.001));
+    }
+
+    @Test
+    void firewallCountersWinOverDevicesAndTheFirstSampleHasNoRates() {
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 10, 0, 10), List.of(socket(0)), List.of(),
+                List.of(eth0(0, 0)));
+        Metrics after = new Metrics(2_000, new Metrics.Counters(0, 10, 1_000_000, 210), List.of(socket(2)), List.of(),
+                List.of(eth0(9_000_000, 9_000)));
+        Signals s = Signals.of(before, after, null, 2_000);
+        assertThat(s.txMbps()).isCloseTo(8.0, within(0.001));
+        assertThat(s.lossPct()).isCloseTo(1.0, within(0.001));
+        Signals first = Signals.of(null, after, null, 2_000);
+        assertThat(first.txMbps()).isNull();
+        assertThat(first.lossPct()).isNull();
+        assertThat(first.latencyP99Ms()).as("the worst socket RTT").isEqualTo(1.5);
+    }
+}
