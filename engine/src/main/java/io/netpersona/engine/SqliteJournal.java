@@ -47,12 +47,51 @@ public final class SqliteJournal implements Journal {
         return connect(file);
     }
 
-    /** Opens an existing journal; refuses a missing file instead of creating an empty one. */
+    /**
+     * Opens an existing journal to read it: refuses a missing file instead of creating an empty one, and a
+     * file that is not a journal (another database, or no database) instead of writing tables into it.
+     */
     public static SqliteJournal openExisting(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new JournalException(file + ": no journal there (no such file)");
+            throw new JournalException(file + ": no journal there (" + (Files.exists(file) ? "not a file" : "no such file")
+                    + ")");
         }
-        return connect(file);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        try {
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+            try {
+                requireJournal(c, file);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            return new SqliteJournal(file, c);
+        } catch (SQLException e) {
+            throw new JournalException(file + ": not a netpersona journal (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void requireJournal(Connection c, Path file) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'schema_history')")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        if (tables.size() < 2) {
+            throw new JournalException(file + ": not a netpersona journal (a SQLite database without the journal and"
+                    + " schema_history tables)");
+        }
+        int known = Migrations.JOURNAL.getLast().version();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_history")) {
+            int version = rs.next() ? rs.getInt(1) : 0;
+            if (version > known) {
+                throw new JournalException(file + ": schema version " + version + " is newer than this program knows ("
+                        + known + "): use a newer netpersona");
+            }
+        }
     }
 
     private static SqliteJournal connect(Path file) {
