@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             ""
         },
         subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, HostCommand.class,
-            LabCommand.class, CommandLine.HelpCommand.class},
+            LabCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExit codes:%n",
@@ -67,7 +67,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, host, lab)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, host, lab, journal)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -25,6 +25,9 @@ public final class SqliteJournal implements Journal {
     private static final String COLUMNS = "id, app, persona_version, decided_at, code, outcome, rules, reason, changes, steps,"
             + " expected, metrics_before, metrics_after, outcome_reason, finished_at, repeats, last_at";
 
+    /** Where an engine on this host keeps its journal unless told otherwise: it outlives reboots, unlike /run. */
+    public static final Path DEFAULT_FILE = Path.of("/var/lib/netpersona/journal.db");
+
     private final Path file;
     private final Connection db;
     private final ReentrantLock lock = new ReentrantLock();
