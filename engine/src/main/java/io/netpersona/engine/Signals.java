@@ -58,8 +58,10 @@ public record Signals(
             Metrics.Counters was = traffic(previous), is = traffic(now);
             tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
             rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
+            retransmitPct = segmentLoss(previous, now);
             long sent = delta(was.txPackets(), is.txPackets());
-            if (sent > 0 && !now.sockets().isEmpty()) {
+            if (retransmitPct == null && sent > 0 && !now.sockets().isEmpty()) {
+                // a substrate that does not count segments: packets stand in, and overstate loss under offload
                 retransmitPct = 100.0 * Math.min(sent, retransmits(previous, now)) / sent;
             }
         }
@@ -129,6 +131,22 @@ public record Signals(
     private static long delta(long before, long after) {
         // counters restart when a class or device is made anew: count from zero then
         return after >= before ? after - before : after;
+    }
+
+    /**
+     * Retransmitted data segments as a share of the data segments the sockets sent since the last sample
+     * (a socket new since then counts from zero); null when the substrate counts no segments.
+     */
+    private static Double segmentLoss(Metrics previous, Metrics now) {
+        Map<String, Metrics.TcpSocket> before = new HashMap<>();
+        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s));
+        long segs = 0, re = 0;
+        for (Metrics.TcpSocket s : now.sockets()) {
+            Metrics.TcpSocket b = before.get(s.local() + ">" + s.peer());
+            segs += delta(b == null ? 0 : b.dataSegmentsOut(), s.dataSegmentsOut());
+            re += delta(b == null ? 0 : b.retransmits(), s.retransmits());
+        }
+        return segs == 0 ? null : 100.0 * Math.min(segs, re) / segs;
     }
 
     private static long retransmits(Metrics previous, Metrics now) {

@@ -43,4 +43,19 @@ class SignalsTest {
         assertThat(first.lossPct()).isNull();
         assertThat(first.latencyP99Ms()).as("the worst socket RTT").isEqualTo(1.5);
     }
+
+    @Test
+    void lossIsCountedInTheSocketsSegmentsWhenTheSubstrateCountsThem() {
+        // offload: 1000 device packets carried 20000 segments, so 400 retransmissions are 2%, not 40%
+        Metrics.TcpSocket old = new Metrics.TcpSocket("10.0.0.1:40000", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3, 100, 0,
+                10, 10_000);
+        Metrics.TcpSocket oldLater = new Metrics.TcpSocket("10.0.0.1:40000", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3,
+                400, 0, 10, 25_000);
+        Metrics.TcpSocket fresh = new Metrics.TcpSocket("10.0.0.1:40002", "10.0.0.2:5201", "ESTAB", "bbr", 1.5, 0.3, 100, 0,
+                10, 5_000);
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(old), List.of(), List.of(eth0(0, 0)));
+        Metrics after = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(oldLater, fresh), List.of(),
+                List.of(eth0(30_000_000, 1_000)));
+        assertThat(Signals.of(before, after, null, 2_000).lossPct()).isCloseTo(2.0, within(0.001));
+    }
 }

@@ -33,9 +33,19 @@ public record Metrics(
         }
     }
 
-    /** One TCP socket of the application. Times in milliseconds, rates in bits per second. */
+    /**
+     * One TCP socket of the application. Times in milliseconds, rates in bits per second. {@code retransmits}
+     * and {@code dataSegmentsOut} count over the socket's life (0 when unknown); their ratio is the loss the
+     * socket met, counted in segments, which device and firewall counters cannot give where segmentation
+     * offload sends many segments as one packet.
+     */
     public record TcpSocket(String local, String peer, String state, String congestionControl, double rttMs,
-            double rttVarMs, long retransmits, long deliveryRateBps, long cwnd) {}
+            double rttVarMs, long retransmits, long deliveryRateBps, long cwnd, long dataSegmentsOut) {
+        public TcpSocket(String local, String peer, String state, String congestionControl, double rttMs, double rttVarMs,
+                long retransmits, long deliveryRateBps, long cwnd) {
+            this(local, peer, state, congestionControl, rttMs, rttVarMs, retransmits, deliveryRateBps, cwnd, 0);
+        }
+    }
 
     /** One queue (a QoS class's leaf qdisc) on a device. */
     public record Queue(String scope, String device, String handle, long backlogBytes, long backlogPackets, long drops,

@@ -51,6 +51,7 @@ final class TcpInfoParser {
         long retrans = 0;
         long delivery = 0;
         long cwnd = 0;
+        long dataSegs = 0;
         String[] t = info.isEmpty() ? new String[0] : info.split("\\s+");
         boolean leading = true;
         for (int i = 0; i < t.length; i++) {
@@ -69,6 +70,8 @@ final class TcpInfoParser {
                 rttVar = v.length > 1 ? number(v[1]) : 0;
             } else if (w.startsWith("cwnd:")) {
                 cwnd = (long) number(w.substring(5));
+            } else if (w.startsWith("data_segs_out:")) {
+                dataSegs = (long) number(w.substring(14));
             } else if (w.startsWith("retrans:")) {
                 String v = w.substring(8);
                 retrans = (long) number(v.substring(v.indexOf('/') + 1));
@@ -76,7 +79,7 @@ final class TcpInfoParser {
                 delivery = rate(t[++i]);
             }
         }
-        return new Metrics.TcpSocket(local, peer, state, cc, rtt, rttVar, retrans, delivery, cwnd);
+        return new Metrics.TcpSocket(local, peer, state, cc, rtt, rttVar, retrans, delivery, cwnd, dataSegs);
     }
 
     /** {@code 302355624bps}, {@code 1.2Mbps}, {@code 12Kbps}, {@code 1.5Gbps} in bits per second. */
