@@ -103,6 +103,7 @@ public final class Engine implements AutoCloseable {
      * worse. For an operator's change and for showing a revert; advise mode still applies nothing.
      *
      * @throws IllegalStateException when a change of {@code app} is under verification
+     * @throws io.netpersona.substrate.SubstrateException when {@code app} cannot be observed (nothing was applied)
      */
     public StepResult force(String app, Persona desired, String why) {
         AppLoop loop = loop(app);
