@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netpersona.engine.JournalEntry;
 import io.netpersona.engine.Outcome;
 import io.netpersona.engine.SqliteJournal;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,7 +123,7 @@ class JournalCommandTest {
     }
 
     @Test
-    void aMissingFileOrOneThatIsNoJournalIsNamed() throws IOException, Exception {
+    void aMissingFileOrOneThatIsNoJournalIsNamed() throws Exception {
         Path missing = dir.resolve("nope.db");
         MainTest.Result r = MainTest.run("journal", "-f", missing.toString());
         assertThat(r.code()).isEqualTo(1);
