@@ -61,6 +61,11 @@ public record EngineSettings(
                 throughputFloorMbps, bandwidthStep, bandwidthMaxFactor, damping);
     }
 
+    public EngineSettings withNoiseMargin(double margin) {
+        return new EngineSettings(interval, verifyWindow, cooldown, verifySamples, margin, latencyFloorMs,
+                throughputFloorMbps, bandwidthStep, bandwidthMaxFactor, damping);
+    }
+
     public EngineSettings withDamping(FlapDamping d) {
         return new EngineSettings(interval, verifyWindow, cooldown, verifySamples, noiseMargin, latencyFloorMs,
                 throughputFloorMbps, bandwidthStep, bandwidthMaxFactor, d);
