@@ -36,6 +36,15 @@ final class Address {
         };
     }
 
+    /**
+     * Whether a persona can name the endpoint: a protocol it knows, with a port where the protocol has them
+     * (later IP fragments carry none and form flows with port 0).
+     */
+    static boolean nameable(int protocol, int port) {
+        Protocol p = protocol(protocol);
+        return p != null && (!p.hasPorts() || (port > 0 && port <= 65535));
+    }
+
     static String endpoint(int protocol, int port) {
         Protocol p = protocol(protocol);
         String name = p == null ? "ip-proto-" + protocol : p.name().toLowerCase(Locale.ROOT);

@@ -124,14 +124,14 @@ final class Conversation {
     int mostOpenAtOnce() {
         long[] events = new long[spans * 2];
         for (int i = 0; i < spans; i++) {
-            // an end sorts before a start at the same instant: back-to-back connections are not concurrent
-            events[2 * i] = spanStart[i] * 2 + 1;
-            events[2 * i + 1] = spanEnd[i] * 2;
+            // an end sorts after a start at the same instant, so a flow of one packet is open for that instant
+            events[2 * i] = spanStart[i] * 2;
+            events[2 * i + 1] = spanEnd[i] * 2 + 1;
         }
         Arrays.sort(events);
         int open = 0, most = 0;
         for (long e : events) {
-            open += (e & 1) == 1 ? 1 : -1;
+            open += (e & 1) == 0 ? 1 : -1;
             most = Math.max(most, open);
         }
         return most;

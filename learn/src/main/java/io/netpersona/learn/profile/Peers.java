@@ -35,7 +35,7 @@ final class Peers {
     List<Profile.Peer> of(List<Conversation> opened) {
         Map<String, List<Conversation>> byEndpoint = new LinkedHashMap<>();
         for (Conversation c : opened) {
-            if (Address.protocol(c.key.protocol()) == null) {
+            if (!Address.nameable(c.key.protocol(), c.key.port())) {
                 continue;
             }
             byEndpoint.computeIfAbsent(c.key.protocol() + " " + Address.text(c.key.server()) + " " + c.key.port(),

@@ -145,8 +145,10 @@ public final class RateMeter implements PacketListener {
         for (int c : h) {
             seconds += c;
         }
-        return new Rates(seconds, total[slot], percentile(h, z, seconds, 0.50), percentile(h, z, seconds, 0.95),
-                percentile(h, z, seconds, 0.99), peakBytes);
+        // a bucket's upper end may pass the exact peak; no percentile is above the peak
+        return new Rates(seconds, total[slot], Math.min(peakBytes, percentile(h, z, seconds, 0.50)),
+                Math.min(peakBytes, percentile(h, z, seconds, 0.95)), Math.min(peakBytes, percentile(h, z, seconds, 0.99)),
+                peakBytes);
     }
 
     /** The smallest value at or above which lie no more than {@code 1 - q} of the seconds (nearest rank). */

@@ -35,7 +35,7 @@ final class Votes {
     static List<Profile.Served> served(List<Conversation> served) {
         Map<String, List<Conversation>> byPort = new LinkedHashMap<>();
         for (Conversation c : served) {
-            if (Address.protocol(c.key.protocol()) != null) {
+            if (Address.nameable(c.key.protocol(), c.key.port())) {
                 byPort.computeIfAbsent(c.key.protocol() + "/" + c.key.port(), k -> new ArrayList<>()).add(c);
             }
         }
@@ -82,7 +82,7 @@ final class Votes {
         }
         double confidence = best == null ? 0 : Math.min(1, shares.get(best));
         StringBuilder reason = new StringBuilder();
-        reason.append(flows).append(' ').append(what).append(", each voting confidence x sqrt(packets): ");
+        reason.append(flows).append(flows == 1 ? " of the " : " ").append(what).append(", each voting confidence x sqrt(packets): ");
         if (best == null) {
             reason.append("no flow's class was known");
         } else {

@@ -1,6 +1,7 @@
 package io.netpersona.learn.synth;
 
 import io.netpersona.learn.profile.Profile;
+import io.netpersona.learn.profile.ProfileException;
 import io.netpersona.learn.profile.RateMeter;
 import io.netpersona.model.AppSelector;
 import io.netpersona.model.ByteSize;
@@ -47,6 +48,8 @@ import java.util.Objects;
  * </ul>
  */
 public final class PersonaSynthesizer {
+    /** The longest duration the persona document reads back. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
     public static final Rate MIN_GUARANTEED = Rate.parse("100kbit"), MIN_CEIL = Rate.parse("1Mbit");
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
             "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
@@ -69,8 +72,18 @@ public final class PersonaSynthesizer {
     private PersonaSynthesizer() {
     }
 
-    /** @throws IllegalStateException when the result would be invalid (a bug), listing every problem */
+    /**
+     * @throws ProfileException when the persona could not say how to find the application on a host: it serves no
+     *     TCP or UDP port and no namespace was given
+     * @throws IllegalStateException when the result would be invalid (a bug), listing every problem
+     */
     public static Persona synthesize(Profile profile, Request request) {
+        boolean ports = profile.served().stream().anyMatch(s -> s.protocol().hasPorts());
+        if (!ports && request.netns() == null) {
+            throw new ProfileException("the application (" + profile.selectionReason() + ") serves no TCP or UDP port, and a "
+                    + "persona finds its application by namespace or ports: learn it live with --netns, or select another "
+                    + "with --app-port");
+        }
         String name = request.name() != null ? request.name() : defaultName(profile, request.netns());
         ClassTemplate t = ClassTemplate.of(profile.trafficClass().trafficClass());
         Map<String, String> reasons = new LinkedHashMap<>();
@@ -198,7 +211,14 @@ public final class PersonaSynthesizer {
         Evidence.Rates rates = new Evidence.Rates(bits(r.p50BytesPerSecond()), bits(r.p95BytesPerSecond()),
                 bits(r.p99BytesPerSecond()), bits(r.peakBytesPerSecond()));
         double confidence = Math.round(profile.trafficClass().confidence() * 100) / 100.0;
-        return new Evidence(request.capture(), request.learnedAt(), Duration.ofMillis(profile.durationNanos() / 1_000_000),
+        Duration duration = Duration.ofMillis(profile.durationNanos() / 1_000_000);
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            // broken or merged timestamps; the document holds at most a year
+            reasons.put("evidence.duration", "the capture's timestamps span " + duration.toDays() + " days; written as the "
+                    + "longest a persona holds, " + MAX_DURATION.toDays() + " days");
+            duration = MAX_DURATION;
+        }
+        return new Evidence(request.capture(), request.learnedAt(), duration,
                 profile.packets(), profile.bytes(), profile.flows(), rates, confidence, reasons);
     }
 
