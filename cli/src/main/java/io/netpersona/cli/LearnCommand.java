@@ -8,6 +8,7 @@ import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveCapture;
 import io.netpersona.learn.live.LiveCaptureException;
+import io.netpersona.learn.live.NamespaceAddresses;
 import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.profile.Profile;
 import io.netpersona.learn.profile.ProfileBuilder;
@@ -190,6 +191,9 @@ final class LearnCommand implements Callable<Integer> {
             target = new CaptureTarget(netns, iface);
         } catch (LiveCaptureException e) {
             throw usage(e.getMessage());
+        }
+        if (netns != null && appPorts.isEmpty() && appIps.isEmpty()) {
+            builder.inNamespace(netns, NamespaceAddresses.read(target));
         }
         boolean show = progress || ProgressLine.stderrIsTerminal();
         try (LiveCapture c = LiveCapture.start(target, builder, builder.packets())) {

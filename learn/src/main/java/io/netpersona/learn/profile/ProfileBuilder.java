@@ -6,6 +6,7 @@ import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.classify.Verdict;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ public final class ProfileBuilder implements Consumer<Flow> {
     private final Map<Pair, long[]> pairs = new HashMap<>();
     private final Set<String> captures = new LinkedHashSet<>();
     private long first = Long.MAX_VALUE, last = Long.MIN_VALUE, allFlows;
+    private String namespace;
+    private Set<InetAddress> namespaceAddresses = Set.of();
 
     private record ServerKey(int protocol, InetAddress server, int port) {
     }
@@ -48,6 +51,17 @@ public final class ProfileBuilder implements Consumer<Flow> {
     public ProfileBuilder(Selection selection, FlowClassifier classifier) {
         this.selection = Objects.requireNonNull(selection, "selection");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
+    }
+
+    /**
+     * Says that the capture was taken inside the application's own network namespace, whose addresses these
+     * are: without --app-port or --app-ip, the application is then every one of them (a server that answers
+     * on one interface and reaches its database through another is one application), not the dominant server.
+     */
+    public ProfileBuilder inNamespace(String netns, Collection<InetAddress> addresses) {
+        this.namespace = Objects.requireNonNull(netns, "netns");
+        this.namespaceAddresses = Set.copyOf(addresses);
+        return this;
     }
 
     /** The listener the flow meter must call for each packet (for bytes per second). */
@@ -202,6 +216,18 @@ public final class ProfileBuilder implements Consumer<Flow> {
                         + serversSeen());
             }
             return new Chosen(addresses, List.of(), "--app-ip " + Address.text(addresses));
+        }
+        if (namespace != null && !namespaceAddresses.isEmpty()) {
+            Set<InetAddress> addresses = new java.util.TreeSet<>(Address::compare);
+            addresses.addAll(namespaceAddresses);
+            boolean seen = conversations.keySet().stream()
+                    .anyMatch(k -> addresses.contains(k.server()) || addresses.contains(k.client()));
+            if (!seen) {
+                throw new ProfileException("no traffic of namespace " + namespace + " (" + Address.text(addresses)
+                        + ") in the capture; servers seen: " + serversSeen());
+            }
+            return new Chosen(new LinkedHashSet<>(addresses), List.of(), "everything in the application's namespace "
+                    + namespace + ": its addresses " + Address.text(addresses));
         }
         return dominant();
     }

@@ -37,4 +37,19 @@ class LiveCaptureTest {
         assertThatThrownBy(() -> new CaptureTarget("gone", null).checkExists(dir)).isInstanceOf(LiveCaptureException.class)
                 .hasMessageStartingWith("--netns gone: no such network namespace");
     }
+
+    @Test
+    void aNamespacesAddressesAreItsGlobalOnes() {
+        String ip = """
+                1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
+                1: lo    inet6 ::1/128 scope host \\       valid_lft forever preferred_lft forever
+                4: eth0    inet 10.91.1.1/24 brd 10.91.1.255 scope global eth0\\       valid_lft forever preferred_lft forever
+                4: eth0    inet6 fd00::1/64 scope global nodad \\       valid_lft forever preferred_lft forever
+                4: eth0    inet6 fe80::fc:ff:fe00:1/64 scope link \\       valid_lft forever preferred_lft forever
+                5: eth1    inet 10.91.2.1/24 scope global eth1\\       valid_lft forever preferred_lft forever
+                """;
+        assertThat(NamespaceAddresses.parse(ip)).containsExactly(java.net.InetAddress.ofLiteral("10.91.1.1"),
+                java.net.InetAddress.ofLiteral("fd00::1"), java.net.InetAddress.ofLiteral("10.91.2.1"));
+        assertThat(NamespaceAddresses.parse("")).isEmpty();
+    }
 }

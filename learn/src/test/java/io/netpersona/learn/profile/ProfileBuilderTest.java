@@ -112,4 +112,31 @@ class ProfileBuilderTest {
             assertThatThrownBy(() -> Selection.Port.parse(bad)).hasMessageContaining("a port such as 27015");
         }
     }
+
+    @Test
+    void inItsNamespaceTheApplicationIsEveryAddressOfIt() {
+        // the game server answers players on 10.0.0.1 and reaches its database and resolver from 10.0.2.1
+        Traffic t = new Traffic(Selection.AUTO, FallbackClassifier.INSTANCE);
+        t.profile.inNamespace("arena", java.util.List.of(InetAddress.ofLiteral("10.0.0.1"), InetAddress.ofLiteral("10.0.2.1")));
+        t.udp("10.0.2.1", 41000, "10.0.2.53", 53, 30).advance(MS).udp("10.0.2.53", 53, "10.0.2.1", 41000, 46);
+        t.connect("10.0.2.1", 50000, "10.0.2.2", 5432);
+        for (int tick = 0; tick < 200; tick++) {
+            t.advance(20 * MS);
+            t.udp("10.0.1.1", 40001, "10.0.0.1", 27015, 60).udp("10.0.0.1", 27015, "10.0.1.1", 40001, 120);
+            if (tick % 25 == 0) {
+                t.tcp("10.0.2.1", 50000, "10.0.2.2", 5432, ACK | PSH, 80).advance(MS).tcp("10.0.2.2", 5432, "10.0.2.1", 50000, ACK | PSH, 200);
+            }
+        }
+        Profile p = t.finish();
+        assertThat(p.selectionReason()).isEqualTo("everything in the application's namespace arena: its addresses 10.0.0.1, 10.0.2.1");
+        assertThat(p.served()).extracting(Profile.Served::port).containsExactly(27015);
+        assertThat(p.dependencies()).extracting(d -> d.address().getHostAddress() + ":" + d.port())
+                .containsExactlyInAnyOrder("10.0.2.2:5432", "10.0.2.53:53");
+        assertThat(p.trafficClass().trafficClass()).isEqualTo(TrafficClass.REALTIME);
+
+        Traffic other = new Traffic(Selection.AUTO, FallbackClassifier.INSTANCE);
+        other.profile.inNamespace("empty", java.util.List.of(InetAddress.ofLiteral("10.9.9.9")));
+        other.udp("10.0.1.1", 40001, "10.0.0.1", 27015, 60);
+        assertThatThrownBy(other::finish).hasMessageContaining("no traffic of namespace empty (10.9.9.9) in the capture");
+    }
 }
