@@ -11,12 +11,12 @@ import java.util.Map;
 
 /**
  * A server's own dependency, as real services have one: a database or replica it finds by name through a DNS
- * resolver (asked again every second, as a short TTL makes clients do) and keeps one connection to, with a
+ * resolver (asked again every half second, as a short TTL and several workers make a busy service do) and keeps one connection to, with a
  * small request every 100 ms ({@link Servers#database} answers it). Options: {@code --peer-name NAME
  * --peer-port P --dns IP}, or {@code --peer IP:PORT} without a name.
  */
 final class Backend {
-    static final long RESOLVE_EVERY = 1_000_000_000L, QUERY_EVERY = 100_000_000L;
+    static final long RESOLVE_EVERY = 500_000_000L, QUERY_EVERY = 100_000_000L;
     private final Run run;
     private final Samples latency = new Samples();
     private long lookups, lookupFailures, queries, errors;

@@ -158,10 +158,12 @@ final class Servers {
         return null;
     }
 
-    /** A resolver on udp/{@code --port} (53) that knows one A record: {@code --name} at {@code --address}. */
+    /** A resolver on udp/{@code --port} (53) of {@code --bind} (all addresses) that knows one A record: {@code --name} at {@code --address}. */
     static Map<String, Double> dns(Run run) throws IOException {
         AtomicLong answered = new AtomicLong();
-        DatagramSocket socket = new DatagramSocket(run.intArg("port", 53));
+        int port = run.intArg("port", 53);
+        DatagramSocket socket = run.has("bind") ? new DatagramSocket(new java.net.InetSocketAddress(InetAddress.ofLiteral(run.arg("bind")), port))
+                : new DatagramSocket(port);
         Generators.ready();
         Dns.serve(socket, run.arg("name"), InetAddress.ofLiteral(run.arg("address")), run::running, answered);
         return Map.of("answers", (double) answered.get());

@@ -44,7 +44,7 @@ public record TrafficApp(Role role, Map<String, String> options) {
         BULK_SERVER("port", "mbit"), BULK_CLIENTS("server", "streams"),
         VIDEO_SERVER("port"), VIDEO_CLIENTS("server", "clients", "kbit", "segment-seconds"),
         WEB_SERVER("port", "body"), WEB_CLIENTS("server", "clients", "rate", "host"),
-        DNS("port", "name", "address"), LISTEN("port"), PROBE("server", "timeout-ms");
+        DNS("port", "name", "address", "bind"), LISTEN("port"), PROBE("server", "timeout-ms");
 
         private final Set<String> keys;
 
@@ -141,9 +141,12 @@ public record TrafficApp(Role role, Map<String, String> options) {
                 .with("rate", requestsPerSecond);
     }
 
-    /** A resolver on udp/53 that answers {@code name} with {@code address} and every other name with NXDOMAIN. */
-    public static TrafficApp dns(String name, InetAddress address) {
-        return of(Role.DNS, "name", name).with("address", address.getHostAddress());
+    /**
+     * A resolver on udp/53 of {@code bind} that answers {@code name} with {@code address} and every other name
+     * with NXDOMAIN. Bound to one address, as resolvers are, so that its answers come from the address asked.
+     */
+    public static TrafficApp dns(InetAddress bind, String name, InetAddress address) {
+        return of(Role.DNS, "name", name).with("address", address.getHostAddress()).with("bind", bind.getHostAddress());
     }
 
     public static TrafficApp listen(int port) {

@@ -29,7 +29,7 @@ class TrafficAppTest {
     void optionsARoleDoesNotReadAndValuesThatAreNotPlainAreRefused() {
         assertThatThrownBy(() -> TrafficApp.gameClients(new InetSocketAddress(InetAddress.ofLiteral("10.0.0.1"), 1), 1, 1)
                 .listenToo(2222)).hasMessageContaining("game-clients: option listen-too (expected one of");
-        assertThatThrownBy(() -> TrafficApp.dns("-x", InetAddress.ofLiteral("10.0.0.1")))
+        assertThatThrownBy(() -> TrafficApp.dns(InetAddress.ofLiteral("10.0.0.1"), "-x", InetAddress.ofLiteral("10.0.0.1")))
                 .hasMessageContaining("option name = -x (expected: letters, digits");
         assertThatThrownBy(() -> TrafficApp.webServer(80).with("body", "1; rm"))
                 .hasMessageContaining("option body = 1; rm");
