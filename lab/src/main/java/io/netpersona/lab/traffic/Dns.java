@@ -87,7 +87,8 @@ final class Dns {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             s.receive(p);
             int n = p.getLength();
-            if (n < query.length + 16 || (buf[3] & 0x0f) != 0) {
+            boolean ours = buf[0] == query[0] && buf[1] == query[1];
+            if (!ours || n < query.length + 16 || (buf[3] & 0x0f) != 0) {
                 return null;
             }
             return InetAddress.getByAddress(Arrays.copyOfRange(buf, n - 4, n));

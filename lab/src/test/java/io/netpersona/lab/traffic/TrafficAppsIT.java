@@ -132,6 +132,24 @@ class TrafficAppsIT {
         }
     }
 
+    @Test
+    void theResolverAnswersItsNameOverUdpAndNothingElse() throws Exception {
+        java.net.DatagramSocket socket = new java.net.DatagramSocket(0, LOOPBACK);
+        int port = socket.getLocalPort();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        Thread t = Thread.ofPlatform().start(() -> Dns.serve(socket, "replica.lab", InetAddress.ofLiteral("10.9.2.2"), running::get, answered));
+        try {
+            assertThat(Dns.ask("replica.lab", LOOPBACK, port)).isEqualTo(InetAddress.ofLiteral("10.9.2.2"));
+            assertThat(Dns.ask("REPLICA.lab", LOOPBACK, port)).isEqualTo(InetAddress.ofLiteral("10.9.2.2"));
+            assertThat(Dns.ask("primary.lab", LOOPBACK, port)).as("NXDOMAIN").isNull();
+            assertThat(answered.get()).isEqualTo(3);
+        } finally {
+            running.set(false);
+            t.join(2000);
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
