@@ -32,8 +32,9 @@ final class Dns {
                 }
                 byte[] reply = answer(Arrays.copyOf(buf, p.getLength()), name, address);
                 if (reply != null) {
-                    s.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
+                    // counted before it leaves, so that whoever got the answer also sees it counted
                     answered.incrementAndGet();
+                    s.send(new DatagramPacket(reply, reply.length, p.getSocketAddress()));
                 }
             }
         } catch (IOException e) {
