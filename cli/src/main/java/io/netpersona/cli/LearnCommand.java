@@ -6,9 +6,8 @@ import io.netpersona.learn.FlowMeter;
 import io.netpersona.learn.Flows;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
-import io.netpersona.learn.live.LiveCapture;
+import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.live.LiveCaptureException;
-import io.netpersona.learn.live.NamespaceAddresses;
 import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.profile.Profile;
 import io.netpersona.learn.profile.ProfileBuilder;
@@ -106,21 +105,25 @@ final class LearnCommand implements Callable<Integer> {
         if (name != null && !Names.isName(name)) {
             throw usage("--name " + name + ": " + Names.NAME_EXPECTED);
         }
-        ProfileBuilder builder = new ProfileBuilder(selection(), CLASSIFIER);
         PrintWriter err = spec.commandLine().getErr();
         String capture;
+        java.util.function.Supplier<Profile> built;
         if (live) {
-            capture = capture(builder, err);
+            LiveLearning learning = capture(err);
+            capture = learning.target().label() + " for " + Durations.format(Durations.parse(duration));
+            built = learning::profile;
         } else {
+            ProfileBuilder builder = new ProfileBuilder(selection(), CLASSIFIER);
             capture = read(builder, err);
             if (capture == null) {
                 return Main.FAILED;
             }
+            built = builder::build;
         }
         Profile profile;
         Persona persona;
         try {
-            profile = builder.build();
+            profile = built.get();
             persona = PersonaSynthesizer.synthesize(profile, new PersonaSynthesizer.Request(name, netns, capture, Instant.now()));
         } catch (ProfileException e) {
             err.println("persona: " + e.getMessage());
@@ -176,7 +179,7 @@ final class LearnCommand implements Callable<Integer> {
     }
 
     /** Captures live for the duration, with a line of progress; tcpdump is reaped whatever happens. */
-    private String capture(ProfileBuilder builder, PrintWriter err) throws InterruptedException {
+    private LiveLearning capture(PrintWriter err) throws InterruptedException {
         Duration d;
         try {
             d = Durations.parse(duration);
@@ -192,32 +195,28 @@ final class LearnCommand implements Callable<Integer> {
         } catch (LiveCaptureException e) {
             throw usage(e.getMessage());
         }
-        if (netns != null && appPorts.isEmpty() && appIps.isEmpty()) {
-            builder.inNamespace(netns, NamespaceAddresses.read(target));
-        }
+        Selection selection = selection();
         boolean show = progress || ProgressLine.stderrIsTerminal();
-        try (LiveCapture c = LiveCapture.start(target, builder, builder.packets())) {
-            Thread hook = new Thread(c::close);
+        try (LiveLearning l = LiveLearning.start(target, selection, CLASSIFIER)) {
+            Thread hook = new Thread(l::close);
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                if (!c.awaitListening(Duration.ofSeconds(10))) {
-                    throw new LiveCaptureException("tcpdump did not start listening within 10 s: " + c.stderrText());
-                }
+                l.awaitListening(Duration.ofSeconds(10));
                 long until = System.nanoTime() + d.toNanos();
                 while (System.nanoTime() < until) {
                     Thread.sleep(Math.min(250, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
                     if (show) {
                         err.print(String.format(Locale.ROOT, "\r%s: %d s of %d s, %,d packets ", target.label(),
-                                c.elapsed().toSeconds(), d.toSeconds(), c.packets()));
+                                l.elapsed().toSeconds(), d.toSeconds(), l.packets()));
                         err.flush();
                     }
                 }
-                CaptureSummary s = c.stop();
+                CaptureSummary s = l.stop();
                 if (show) {
                     err.println();
                 }
                 s.problem().ifPresent(p -> err.println("persona: warning: " + p));
-                return target.label() + " for " + Durations.format(d);
+                return l;
             } finally {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
-import io.netpersona.learn.live.LiveCapture;
-import io.netpersona.learn.live.NamespaceAddresses;
+import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.profile.Profile;
-import io.netpersona.learn.profile.ProfileBuilder;
 import io.netpersona.learn.profile.Selection;
 import io.netpersona.learn.synth.PersonaSynthesizer;
 import io.netpersona.model.AllowRule;
@@ -137,21 +135,20 @@ class LearnedPersonaIT {
             net.start(dep, TrafficApp.dns(RESOLVER, name, DEP), SERVER).awaitReady();
         }
         net.start(dep, TrafficApp.dbServer(DB).listenToo(UNUSED), SERVER).awaitReady();
-        CaptureTarget target = new CaptureTarget(app, null);
-        ProfileBuilder builder = new ProfileBuilder(Selection.AUTO, CLASSIFIER).inNamespace(app, NamespaceAddresses.read(target));
         AppResult c;
         CaptureSummary summary;
         AppProcess s;
-        try (LiveCapture capture = LiveCapture.start(target, builder, builder.packets())) {
-            assertThat(capture.awaitListening(Duration.ofSeconds(10))).as("tcpdump listening: " + capture.stderrText()).isTrue();
+        LiveLearning learning;
+        try (LiveLearning l = LiveLearning.start(new CaptureTarget(app, null), Selection.AUTO, CLASSIFIER)) {
+            learning = l.awaitListening(Duration.ofSeconds(10));
             s = net.start(app, server.listenToo(UNUSED), SERVER).awaitReady();
             c = net.start(cli, clients, LEARN).awaitResult();
-            summary = capture.stop();
+            summary = l.stop();
         }
         assertThat(probe(cli, APP).get("connected")).as("before: the unused port accepts from the clients' side").isEqualTo(1);
         assertThat(probe(app, DEP).get("connected")).as("before: the dependency side's unused port accepts").isEqualTo(1);
         AppResult sr = s.stop();
-        Profile profile = builder.build();
+        Profile profile = learning.profile();
         Persona persona = PersonaSynthesizer.synthesize(profile, new PersonaSynthesizer.Request(null, app,
                 "live:" + app + " for " + LEARN.toSeconds() + "s", Instant.now()));
         System.out.printf("%s: %d frames; clients %s; server %s%n%s%n", server.role().text(), summary.stats().frames(), c, sr,
