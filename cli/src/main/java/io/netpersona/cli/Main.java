@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 + "network around it should behave (QoS, firewall, TCP, MTU, DNS, routing, topology).",
             ""
         },
-        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, HostCommand.class,
+        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, LearnCommand.class, HostCommand.class,
             LabCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
@@ -67,7 +67,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, host, lab, journal)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, learn, host, lab, journal)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,8 @@
 package io.netpersona.learn;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +36,21 @@ public sealed interface CaptureReader extends AutoCloseable permits FileCaptureR
         } catch (IOException e) {
             throw new CaptureException(file, -1, "cannot open: " + e.getMessage(), e);
         }
+        return open(in);
+    }
+
+    /**
+     * Reads a capture from a stream (a live capture's pipe), as it arrives; {@code name} stands for the
+     * stream in messages and flows. {@link #size()} is the bytes read so far. Closing the reader closes the stream.
+     *
+     * @throws CaptureException when the stream ends before a header or does not start like a capture
+     */
+    static CaptureReader open(InputStream stream, String name) {
+        return open(new ChunkedInput(Channels.newChannel(stream), java.nio.file.Path.of(name), BUFFER_BYTES));
+    }
+
+    private static CaptureReader open(ChunkedInput in) {
+        Path file = in.file;
         try {
             if (!in.request(4)) {
                 throw new CaptureException(file, -1, "not a capture: " + in.available()

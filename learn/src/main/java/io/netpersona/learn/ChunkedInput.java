@@ -4,19 +4,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * A window over a file in one direct buffer: records are decoded where they lie, and the window slides
  * (compact, then a read of {@link #READ_BYTES}) when a record crosses its end. Memory is the buffer,
- * whatever the size of the file.
+ * whatever the size of the file. A stream (a live capture's pipe) works the same way, with no size known
+ * and skips read through.
  */
 final class ChunkedInput implements AutoCloseable {
     static final int READ_BYTES = 256 * 1024;
     final Path file;
     final ByteBuffer buf;
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
+    /** The file's size, or {@link Long#MAX_VALUE} for a stream (whose end is found by reading). */
     private final long size;
     /** File offset of buf[0]. */
     private long base;
@@ -29,18 +32,32 @@ final class ChunkedInput implements AutoCloseable {
     /** @param capacity the largest buffer; a smaller file gets a buffer of its own size */
     ChunkedInput(Path file, int capacity) throws IOException {
         this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.size = channel.size();
+        FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+        this.channel = c;
+        this.size = c.size();
         int needed = (int) Math.min(capacity, Math.max(64 * 1024, size));
         this.buf = ByteBuffer.allocateDirect(needed).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /** A stream under a name of its own; the buffer is {@code capacity}, as no size says it could be smaller. */
+    ChunkedInput(ReadableByteChannel stream, Path name, int capacity) {
+        this.file = name;
+        this.channel = stream;
+        this.size = Long.MAX_VALUE;
+        this.buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    boolean isStream() {
+        return !(channel instanceof FileChannel);
     }
 
     int capacity() {
         return buf.capacity();
     }
 
+    /** The file's size; for a stream, the bytes read so far (its size once it has ended). */
     long size() {
-        return size;
+        return isStream() ? base + limit : size;
     }
 
     /** The file offset of the next unread byte. */
@@ -91,15 +108,36 @@ final class ChunkedInput implements AutoCloseable {
             return true;
         }
         long target = base + pos + n;
+        if (isStream()) {
+            return skipStream(n - (limit - pos));
+        }
         if (target > size) {
             pos = limit;
             return false;
         }
-        channel.position(target);
+        ((FileChannel) channel).position(target);
         base = target;
         pos = 0;
         limit = 0;
         eof = false;
+        return true;
+    }
+
+    /** Reads past {@code rest} bytes beyond the window, through the buffer (a pipe cannot seek). */
+    private boolean skipStream(long rest) throws IOException {
+        base += limit;
+        pos = 0;
+        limit = 0;
+        while (rest > 0) {
+            buf.limit((int) Math.min(buf.capacity(), rest)).position(0);
+            int read = channel.read(buf);
+            if (read < 0) {
+                eof = true;
+                return false;
+            }
+            base += read;
+            rest -= read;
+        }
         return true;
     }
 

@@ -37,16 +37,18 @@ public final class FlowMeter {
      *     CAPWAP), as nDPI counts them
      * @param wholePacketsOnly whether IP packets the capture cut short (snapshot length) are left out of flows,
      *     as nDPI leaves them out; by default they count with the bytes that were captured
+     * @param wireLengths whether bytes and sizes are the packets' lengths on the wire rather than what the
+     *     capture kept: for captures taken with a small snapshot length (a live capture keeps headers only)
      */
     public record Options(Duration idleTimeout, Duration closedTimeout, int maxFlows, int firstPackets, boolean tunnels,
-            boolean wholePacketsOnly) {
+            boolean wholePacketsOnly, boolean wireLengths) {
         /**
          * An idle timeout of a day, so that a capture's conversation stays one flow (as nDPI counts it) even
          * when the capture is not in time order (merged captures) or the conversation pauses for hours;
          * memory is bounded by the 262,144 flows kept at once (some 150 MB at most), not by the timeout.
          */
         public static final Options DEFAULTS = new Options(Duration.ofHours(24), Duration.ofMinutes(5), 1 << 18, 8,
-                true, false);
+                true, false, false);
 
         public Options {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -66,15 +68,19 @@ public final class FlowMeter {
         }
 
         public Options withTimeouts(Duration idle, Duration closed) {
-            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly);
+            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths);
         }
 
         public Options withMaxFlows(int flows) {
-            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly);
+            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly, wireLengths);
         }
 
         public Options withWholePacketsOnly(boolean whole) {
-            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole);
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole, wireLengths);
+        }
+
+        public Options withWireLengths(boolean wire) {
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wire);
         }
     }
 
@@ -84,6 +90,7 @@ public final class FlowMeter {
     private final String capture;
     private final Options options;
     private final Consumer<Flow> sink;
+    private final PacketListener listener;
     private final PacketDecoder decoder;
     private final Packet packet = new Packet();
     private final FlowTable table = new FlowTable();
@@ -100,9 +107,18 @@ public final class FlowMeter {
      * @param sink receives each flow once, when it ends
      */
     public FlowMeter(String capture, Options options, Consumer<Flow> sink) {
+        this(capture, options, sink, PacketListener.NONE);
+    }
+
+    /**
+     * @param listener hears every packet that goes into a flow, before its flow counts it (on the reading
+     *     thread, with the decoder's reusable {@link Packet})
+     */
+    public FlowMeter(String capture, Options options, Consumer<Flow> sink, PacketListener listener) {
         this.capture = Objects.requireNonNull(capture, "capture");
         this.options = Objects.requireNonNull(options, "options");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.decoder = new PacketDecoder(options.tunnels(), options.wholePacketsOnly());
         this.idleNanos = options.idleTimeout().toNanos();
         this.closedNanos = options.closedTimeout().toNanos();
@@ -112,12 +128,13 @@ public final class FlowMeter {
     public void accept(Frame frame) {
         DecodeResult r = decoder.decode(frame, packet);
         frames++;
-        bytes += frame.capturedLength;
+        bytes += options.wireLengths() ? frame.originalLength : frame.capturedLength;
         results[r.ordinal()]++;
         if (!r.inFlow()) {
             return;
         }
         Packet p = packet;
+        listener.packet(p);
         long hash = FlowTable.hash(p);
         if (p.cut) {
             cut++;
@@ -135,7 +152,7 @@ public final class FlowMeter {
         }
         FlowState f = flowOf(p, hash, t);
         int side = this.side;
-        f.count(p, side);
+        f.count(p, side, options.wireLengths());
         if (f.tcp != null && !p.fragment) {
             f.tcp.update(p, side, p.segmentLength);
         }

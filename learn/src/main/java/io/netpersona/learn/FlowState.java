@@ -84,13 +84,15 @@ final class FlowState {
         return n[side * SIDE + PAYLOAD];
     }
 
-    void count(Packet p, int side) {
+    /** @param wire whether sizes are the wire's (the IP header's) rather than what the capture kept */
+    void count(Packet p, int side, boolean wire) {
         long t = p.timestampNanos;
-        int size = p.capturedLength;
+        int size = wire ? p.originalLength : p.capturedLength;
+        int payload = wire ? wirePayload(p) : p.payloadLength;
         int at = side * SIDE;
         long count = ++n[at + PACKETS];
         n[at + BYTES] += size;
-        n[at + PAYLOAD] += p.payloadLength;
+        n[at + PAYLOAD] += payload;
         n[at + HISTOGRAMS + sizeBucket(size)]++;
         add(side, SIZE, size, count == 1);
         if (count > 1) {
@@ -105,10 +107,18 @@ final class FlowState {
         if (firstCount < firstBytes.length) {
             // the complement keeps the side even for an empty frame
             firstBytes[firstCount] = side == 0 ? size : ~size;
-            firstPayload[firstCount] = p.payloadLength;
+            firstPayload[firstCount] = payload;
             firstOffset[firstCount] = Math.max(0, t - first);
             firstCount++;
         }
+    }
+
+    /** The transport payload the IP header says the packet carried, captured or not. */
+    private static int wirePayload(Packet p) {
+        if (p.protocol == Packet.TCP && !p.fragment) {
+            return Math.max(p.payloadLength, p.segmentLength);
+        }
+        return p.fragment || p.ipEnd <= p.payloadOffset ? p.payloadLength : Math.max(p.payloadLength, p.ipEnd - p.payloadOffset);
     }
 
     private void add(int side, int kind, double v, boolean firstValue) {

@@ -1,10 +1,11 @@
 package io.netpersona.learn;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-/** Reads captures into flows: the whole pipeline (reader, decoder, meter) for one file at a time. */
+/** Reads captures into flows: the whole pipeline (reader, decoder, meter) for one file or stream at a time. */
 public final class Flows {
     /** How often, in frames, a {@link Progress} hears from a reading. */
     public static final int PROGRESS_FRAMES = 1 << 16;
@@ -29,29 +30,53 @@ public final class Flows {
      * @throws CaptureException when the file cannot be opened or is not a capture
      */
     public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, Progress progress) {
+        return read(file, options, sink, PacketListener.NONE, progress);
+    }
+
+    /** The same, with a listener that hears every packet that goes into a flow. */
+    public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
+            Progress progress) {
         Path name = file.getFileName();
-        FlowMeter meter = new FlowMeter(name == null ? file.toString() : name.toString(), options, sink);
         try (CaptureReader reader = CaptureReader.open(file)) {
-            Frame frame = new Frame();
-            Optional<String> problem = Optional.empty();
-            long frames = 0;
-            try {
-                while (reader.next(frame)) {
-                    meter.accept(frame);
-                    if ((++frames & (PROGRESS_FRAMES - 1)) == 0) {
-                        progress.update(file, reader.position(), reader.size(), frames);
-                    }
-                }
-            } catch (CaptureException e) {
-                problem = Optional.of(e.getMessage());
-            } catch (RuntimeException e) {
-                // a decoder bug must not cost the flows read so far; the message says where it struck
-                problem = Optional.of(file + ": offset " + frame.fileOffset + ": frame " + frame.number
-                        + ": internal error: " + e);
-            }
-            progress.update(file, reader.position(), reader.size(), frames);
-            return new CaptureSummary(file, reader.format(), reader.size(), meter.finish(), problem);
+            return read(reader, new FlowMeter(name == null ? file.toString() : name.toString(), options, sink, listener),
+                    progress);
         }
+    }
+
+    /**
+     * Reads a capture from a stream as it arrives (a live capture's pipe) until the stream ends; {@code name}
+     * stands for it in flows and messages. The stream is closed at the end.
+     *
+     * @throws CaptureException when the stream does not start like a capture
+     */
+    public static CaptureSummary read(InputStream stream, String name, FlowMeter.Options options, Consumer<Flow> sink,
+            PacketListener listener, Progress progress) {
+        try (CaptureReader reader = CaptureReader.open(stream, name)) {
+            return read(reader, new FlowMeter(name, options, sink, listener), progress);
+        }
+    }
+
+    private static CaptureSummary read(CaptureReader reader, FlowMeter meter, Progress progress) {
+        Path file = reader.file();
+        Frame frame = new Frame();
+        Optional<String> problem = Optional.empty();
+        long frames = 0;
+        try {
+            while (reader.next(frame)) {
+                meter.accept(frame);
+                if ((++frames & (PROGRESS_FRAMES - 1)) == 0) {
+                    progress.update(file, reader.position(), reader.size(), frames);
+                }
+            }
+        } catch (CaptureException e) {
+            problem = Optional.of(e.getMessage());
+        } catch (RuntimeException e) {
+            // a decoder bug must not cost the flows read so far; the message says where it struck
+            problem = Optional.of(file + ": offset " + frame.fileOffset + ": frame " + frame.number
+                    + ": internal error: " + e);
+        }
+        progress.update(file, reader.position(), reader.size(), frames);
+        return new CaptureSummary(file, reader.format(), reader.size(), meter.finish(), problem);
     }
 
     /** {@link #read(Path, FlowMeter.Options, Consumer, Progress)} with the default options and no progress. */

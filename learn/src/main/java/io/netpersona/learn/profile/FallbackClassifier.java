@@ -1,0 +1,107 @@
+package io.netpersona.learn.profile;
+
+import io.netpersona.learn.Flow;
+import io.netpersona.learn.classify.FlowClassifier;
+import io.netpersona.learn.classify.Verdict;
+import io.netpersona.model.TrafficClass;
+import java.util.Set;
+
+/**
+ * A stand-in classifier from well-known ports and a few plain rules of behaviour, for use until the trained
+ * classifier ({@code FlowClassifier.standard()}) takes its place. It is deliberately small, and its
+ * confidences are modest: it knows the lab's kinds of application, not the Internet's.
+ *
+ * <ol>
+ *   <li>ICMP and the infrastructure ports (DNS, NTP, DHCP, SNMP): control;
+ *   <li>tunnel protocols and ports (GRE, ESP, IKE, OpenVPN, WireGuard): tunnel;
+ *   <li>at least 1 MB with nine tenths of the payload one way in frames of 800 bytes or more on average: bulk;
+ *   <li>database and cache ports: transactional; SSH: interactive; message brokers: messaging;
+ *   <li>UDP for a second or more, at 10 packets/s or more, with small packets (300 bytes or less on
+ *       average) both ways: realtime; UDP with large packets mostly one way: streaming;
+ *   <li>TCP with requests and answers both ways (4 or more payload packets each way), packets 600 bytes or
+ *       less on average: transactional;
+ *   <li>anything else: unknown.
+ * </ol>
+ */
+public final class FallbackClassifier implements FlowClassifier {
+    public static final FallbackClassifier INSTANCE = new FallbackClassifier();
+
+    private static final Set<Integer> CONTROL = Set.of(53, 5353, 123, 67, 68, 161, 162, 546, 547);
+    private static final Set<Integer> TUNNEL = Set.of(500, 4500, 1194, 51820, 1701, 1723);
+    private static final Set<Integer> DATABASES = Set.of(5432, 3306, 1433, 1521, 6379, 27017, 9042, 11211, 5984, 26257);
+    private static final Set<Integer> MESSAGING = Set.of(1883, 8883, 5222, 5672, 9092, 6667, 4222);
+
+    private FallbackClassifier() {
+    }
+
+    @Override
+    public Verdict classify(Flow f) {
+        int proto = f.protocol();
+        if (proto == 1 || proto == 58) {
+            return new Verdict(TrafficClass.CONTROL, 0.6);
+        }
+        if (proto == 47 || proto == 50 || proto == 4 || proto == 41) {
+            return new Verdict(TrafficClass.TUNNEL, 0.7);
+        }
+        if (proto != 6 && proto != 17) {
+            return Verdict.UNKNOWN;
+        }
+        int port = ServerSide.isDst(f) ? f.dstPort() : f.srcPort();
+        if (CONTROL.contains(port)) {
+            return new Verdict(TrafficClass.CONTROL, 0.8);
+        }
+        if (TUNNEL.contains(port)) {
+            return new Verdict(TrafficClass.TUNNEL, 0.7);
+        }
+        if (bulk(f)) {
+            return new Verdict(TrafficClass.BULK, 0.8);
+        }
+        if (proto == 6 && DATABASES.contains(port)) {
+            return new Verdict(TrafficClass.TRANSACTIONAL, 0.7);
+        }
+        if (proto == 6 && port == 22) {
+            return new Verdict(TrafficClass.INTERACTIVE, 0.7);
+        }
+        if (MESSAGING.contains(port)) {
+            return new Verdict(TrafficClass.MESSAGING, 0.7);
+        }
+        return proto == 17 ? udp(f) : tcp(f);
+    }
+
+    private static boolean bulk(Flow f) {
+        long fwd = f.forward().payloadBytes(), back = f.backward().payloadBytes();
+        Flow.Side heavy = fwd >= back ? f.forward() : f.backward();
+        long total = fwd + back;
+        return total >= 1_000_000 && Math.max(fwd, back) >= 0.9 * total && heavy.sizes().mean() >= 800;
+    }
+
+    private static Verdict udp(Flow f) {
+        double seconds = f.durationNanos() / 1e9;
+        if (seconds < 1 || f.packets() < 20) {
+            return Verdict.UNKNOWN;
+        }
+        double pps = f.packets() / seconds;
+        boolean small = f.forward().sizes().mean() <= 300 && (f.backward().packets() == 0 || f.backward().sizes().mean() <= 300);
+        if (pps >= 10 && small && f.bidirectional()) {
+            return new Verdict(TrafficClass.REALTIME, 0.75);
+        }
+        Flow.Side heavy = f.forward().bytes() >= f.backward().bytes() ? f.forward() : f.backward();
+        if (heavy.sizes().mean() >= 900 && heavy.bytes() >= 0.9 * f.bytes()) {
+            return new Verdict(TrafficClass.STREAMING, 0.6);
+        }
+        return Verdict.UNKNOWN;
+    }
+
+    private static Verdict tcp(Flow f) {
+        boolean exchanges = payloadPackets(f.forward()) >= 4 && payloadPackets(f.backward()) >= 4;
+        if (exchanges && f.forward().sizes().mean() <= 600 && f.backward().sizes().mean() <= 600) {
+            return new Verdict(TrafficClass.TRANSACTIONAL, 0.5);
+        }
+        return Verdict.UNKNOWN;
+    }
+
+    /** Packets that carried payload, roughly: all but the bare ACKs, judged from the payload's total. */
+    private static long payloadPackets(Flow.Side s) {
+        return s.payloadBytes() == 0 ? 0 : Math.min(s.packets(), s.payloadBytes());
+    }
+}
