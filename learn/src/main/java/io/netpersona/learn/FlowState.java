@@ -32,6 +32,10 @@ final class FlowState {
     HelloBuffer hello;
     int helloSide;
 
+    /** The first payload bytes of side 0, then of side 1; a side's length is -1 until it sent payload. */
+    private final byte[] heads = new byte[2 * Flow.Heads.BYTES];
+    private final int[] headLength = {-1, -1};
+
     private final int[] firstBytes, firstPayload;
     private final long[] firstOffset;
     private int firstCount;
@@ -97,6 +101,13 @@ final class FlowState {
             long gap = Math.max(0, t - n[at + LAST_SEEN]);
             n[at + HISTOGRAMS + Distribution.BUCKETS + gapBucket(gap)]++;
             add(side, GAP, gap, count == 2);
+        }
+        if (headLength[side] < 0 && p.payloadLength > 0 && !p.fragment) {
+            int len = Math.min(Flow.Heads.BYTES, Math.min(p.payloadLength, p.buffer.limit() - p.payloadOffset));
+            if (len > 0) {
+                p.buffer.get(p.payloadOffset, heads, side * Flow.Heads.BYTES, len);
+                headLength[side] = len;
+            }
         }
         n[at + LAST_SEEN] = t;
         if (t > last) {
@@ -174,6 +185,11 @@ final class FlowState {
             out[i] = new Flow.FirstPacket(b >= 0, b >= 0 ? b : ~b, firstPayload[i], firstOffset[i]);
         }
         return Arrays.asList(out);
+    }
+
+    Flow.Heads heads() {
+        return new Flow.Heads(Arrays.copyOfRange(heads, 0, Math.max(0, headLength[0])),
+                Arrays.copyOfRange(heads, Flow.Heads.BYTES, Flow.Heads.BYTES + Math.max(0, headLength[1])));
     }
 
     /** Whether TCP has closed (FIN from both sides, or RST): a shorter idle timeout applies. */
