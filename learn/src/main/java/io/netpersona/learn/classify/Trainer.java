@@ -56,12 +56,36 @@ public final class Trainer {
             System.err.println("usage: Trainer CAPTURES LABELS CATEGORIES OUT [--folds K]");
             System.exit(2);
         }
+        int folds = 0;
+        if (args.length == 6) {
+            try {
+                folds = Integer.parseInt(args[5]);
+            } catch (NumberFormatException e) {
+                folds = -1;
+            }
+            if (folds < 2) {
+                System.err.println("Trainer: --folds " + args[5] + " (expected: a number, 2 or more)");
+                System.exit(2);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            Path p = Path.of(args[i]);
+            if (i == 0 ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
+                System.err.println("Trainer: " + p + ": no such " + (i == 0 ? "folder of captures" : "file"));
+                System.exit(1);
+            }
+        }
         long start = System.nanoTime();
         TrainingSet set = TrainingSet.read(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]));
+        if (set.examples().isEmpty()) {
+            System.err.println("Trainer: no labelled flows in " + args[0] + " (expected: captures that " + args[1]
+                    + " names, with rows whose confidence is DPI and whose category " + args[2] + " maps)");
+            System.exit(1);
+        }
         System.err.printf("read %d labelled flows from %d captures in %.1f s%n", set.examples().size(), set.captures(),
                 (System.nanoTime() - start) / 1e9);
-        if (args.length == 6) {
-            System.out.print(CrossValidation.run(set, Integer.parseInt(args[5])).text());
+        if (folds > 0) {
+            System.out.print(CrossValidation.run(set, folds).text());
         }
         Forest forest = train(set.examples());
         byte[] bytes = forest.toBytes();
