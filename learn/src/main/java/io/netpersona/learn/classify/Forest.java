@@ -1,5 +1,6 @@
 package io.netpersona.learn.classify;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.InflaterInputStream;
 
 /**
  * A random forest, as flat arrays: node {@code i} of a tree splits on {@code feature[i]} at
@@ -19,10 +17,11 @@ import java.util.zip.InflaterInputStream;
  * same forest read back answer the same.
  *
  * <p>The file: the magic {@code NPRF}, a version, the class count, the feature names (a model refuses
- * features it was not trained on), then each tree's nodes; all of it deflated.
+ * features it was not trained on), then each tree's nodes. It is not compressed: deflated bytes depend on
+ * the zlib at hand, and the file must come out the same wherever it is rebuilt (the jar compresses it).
  */
 final class Forest {
-    static final int MAGIC = 0x4e505246, VERSION = 1;
+    static final int MAGIC = 0x4e505246, VERSION = 2;
     static final int SCALE = 65535;
 
     final List<String> features;
@@ -76,8 +75,7 @@ final class Forest {
 
     byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-        try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(classes);
@@ -103,8 +101,6 @@ final class Forest {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            deflater.end();
         }
         return bytes.toByteArray();
     }
@@ -115,7 +111,7 @@ final class Forest {
      * @throws IOException when the data is not such a forest, naming what is wrong
      */
     static Forest read(InputStream in, String source) throws IOException {
-        try (DataInputStream d = new DataInputStream(new InflaterInputStream(in))) {
+        try (DataInputStream d = new DataInputStream(new BufferedInputStream(in))) {
             if (d.readInt() != MAGIC) {
                 throw new IOException(source + ": not a netpersona forest (expected: magic NPRF)");
             }
@@ -168,7 +164,12 @@ final class Forest {
                     }
                 }
             }
+            if (d.read() != -1) {
+                throw new IOException(source + ": bytes after the last tree (expected: the end of the model)");
+            }
             return g.forest(List.of(names), roots);
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + ": cut short (expected: every tree's nodes)", e);
         }
     }
 

@@ -9,7 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 class ForestTest {
@@ -60,7 +59,16 @@ class ForestTest {
         assertThatThrownBy(() -> Forest.read(new ByteArrayInputStream(deflated(0x12345678, 1)), "m.forest"))
                 .isInstanceOf(IOException.class).hasMessageContaining("m.forest: not a netpersona forest");
         assertThatThrownBy(() -> Forest.read(new ByteArrayInputStream(deflated(Forest.MAGIC, 9)), "m.forest"))
-                .isInstanceOf(IOException.class).hasMessage("m.forest: version 9 (expected: 1)");
+                .isInstanceOf(IOException.class).hasMessage("m.forest: version 9 (expected: 2)");
+    }
+
+    @Test
+    void refusesAModelCutShortOrWithMoreAfterIt() {
+        byte[] bytes = trained(1).toBytes();
+        assertThatThrownBy(() -> Forest.read(new ByteArrayInputStream(java.util.Arrays.copyOf(bytes, bytes.length - 3)),
+                "m.forest")).isInstanceOf(IOException.class).hasMessage("m.forest: cut short (expected: every tree's nodes)");
+        assertThatThrownBy(() -> Forest.read(new ByteArrayInputStream(java.util.Arrays.copyOf(bytes, bytes.length + 1)),
+                "m.forest")).isInstanceOf(IOException.class).hasMessageContaining("bytes after the last tree");
     }
 
     @Test
@@ -71,7 +79,7 @@ class ForestTest {
 
     private static byte[] deflated(int magic, int version) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes))) {
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(magic);
             out.writeInt(version);
         }
