@@ -27,12 +27,16 @@ import picocli.CommandLine.Parameters;
             "  persona classify -o csv capture.pcapng > classes.csv",
             "  persona classify a.pcap b.pcap                a table",
             "",
-            "Columns: " + ClassifyCommand.HEADER,
-            "  capture the file's name; l4 TCP, UDP, ICMP (v4 or v6) or the IP protocol number; src the side",
-            "  that sent the flow's first packet; packets and bytes both directions, whole frames.",
+            "CSV columns:",
+            "  capture,l4,src_ip,src_port,dst_ip,dst_port,packets,bytes,traffic_class,",
+            "  confidence,server_name",
+            "capture is the file's name; l4 TCP, UDP, ICMP (v4 or v6) or the IP protocol",
+            "number; src the side that sent the flow's first packet; packets and bytes",
+            "count both directions, whole frames.",
             "",
-            "Exit 0 when every file was read (a file broken in the middle gives its flows up to the break and a",
-            "warning on stderr), 1 when a file is missing or not a capture."
+            "Exit 0 when every file was read (a file broken in the middle gives its flows",
+            "up to the break and a warning on stderr), 1 when a file is missing or not a",
+            "capture."
         },
         mixinStandardHelpOptions = true)
 final class ClassifyCommand implements Callable<Integer> {

@@ -82,6 +82,13 @@ class ClassifyCommandTest {
     }
 
     @Test
+    void helpNamesTheColumns() {
+        MainTest.Result r = MainTest.run("classify", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().replaceAll("\\s+", "")).contains(HEADER);
+    }
+
+    @Test
     void aMissingFileIsNamedAndTheOthersStillShown() {
         MainTest.Result r = MainTest.run("classify", "-o", "csv", "no-such.pcap", capture("443-curl.pcap").toString());
         assertThat(r.code()).isEqualTo(1);
