@@ -184,7 +184,8 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
         }
 
         static String field(String s) {
-            if (s.indexOf(',') < 0 && s.indexOf('"') < 0) {
+            // a name read from a packet may hold any byte; a line break in it would otherwise end the row
+            if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
                 return s;
             }
             return '"' + s.replace("\"", "\"\"") + '"';

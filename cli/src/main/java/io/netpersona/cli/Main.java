@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
                 + "network around it should behave (QoS, firewall, TCP, MTU, DNS, routing, topology).",
             ""
         },
-        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, LearnCommand.class, HostCommand.class,
-            LabCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, ClassifyCommand.class,
+            LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExit codes:%n",

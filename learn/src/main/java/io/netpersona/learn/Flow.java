@@ -1,6 +1,8 @@
 package io.netpersona.learn;
 
 import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -24,13 +26,24 @@ import java.util.List;
  * @param names names for the flow's server
  * @param firstPackets the first packets of the flow in order (at most {@link FlowMeter.Options#firstPackets()})
  * @param end why the flow was reported
+ * @param heads the first bytes of the first payload each side sent (what a protocol's header looks like)
  */
 public record Flow(String capture, int ipVersion, int protocol, InetAddress srcAddress, int srcPort,
         InetAddress dstAddress, int dstPort, int vlan, boolean tunnelled, long firstNanos, long lastNanos,
-        Side forward, Side backward, Handshake handshake, Names names, List<FirstPacket> firstPackets, End end) {
+        Side forward, Side backward, Handshake handshake, Names names, List<FirstPacket> firstPackets, End end,
+        Heads heads) {
 
     public Flow {
         firstPackets = List.copyOf(firstPackets);
+        java.util.Objects.requireNonNull(heads, "heads");
+    }
+
+    /** A flow without payload heads (built by hand, or by a meter that did not keep them). */
+    public Flow(String capture, int ipVersion, int protocol, InetAddress srcAddress, int srcPort,
+            InetAddress dstAddress, int dstPort, int vlan, boolean tunnelled, long firstNanos, long lastNanos,
+            Side forward, Side backward, Handshake handshake, Names names, List<FirstPacket> firstPackets, End end) {
+        this(capture, ipVersion, protocol, srcAddress, srcPort, dstAddress, dstPort, vlan, tunnelled, firstNanos,
+                lastNanos, forward, backward, handshake, names, firstPackets, end, Heads.NONE);
     }
 
     public long packets() {
@@ -128,6 +141,60 @@ public record Flow(String capture, int ipVersion, int protocol, InetAddress srcA
      * @param offsetNanos time since the flow's first packet
      */
     public record FirstPacket(boolean forward, int bytes, int payloadBytes, long offsetNanos) {
+    }
+
+    /**
+     * The first bytes of the first payload (as captured, fragments left out) that each side sent: at most
+     * {@link #BYTES} each, empty when the side sent no payload. Copied once per side and flow, so they cost
+     * nothing per packet; a classifier reads protocol headers from them (TLS, QUIC, STUN, RTP, DNS, ...).
+     */
+    public static final class Heads {
+        public static final int BYTES = 16;
+        public static final Heads NONE = new Heads(new byte[0], new byte[0]);
+        private final byte[] forward, backward;
+
+        public Heads(byte[] forward, byte[] backward) {
+            if (forward.length > BYTES || backward.length > BYTES) {
+                throw new IllegalArgumentException("heads: " + forward.length + " and " + backward.length
+                        + " bytes (expected: at most " + BYTES + " each)");
+            }
+            this.forward = forward.clone();
+            this.backward = backward.clone();
+        }
+
+        /** How many bytes of the side's first payload are kept (0 when it sent none). */
+        public int length(boolean forwardSide) {
+            return (forwardSide ? forward : backward).length;
+        }
+
+        /** Byte {@code i} (0..255) of the side's first payload, -1 past what was kept. */
+        public int at(boolean forwardSide, int i) {
+            byte[] h = forwardSide ? forward : backward;
+            return i >= 0 && i < h.length ? h[i] & 0xff : -1;
+        }
+
+        public byte[] forward() {
+            return forward.clone();
+        }
+
+        public byte[] backward() {
+            return backward.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Heads h && Arrays.equals(forward, h.forward) && Arrays.equals(backward, h.backward);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(forward) + Arrays.hashCode(backward);
+        }
+
+        @Override
+        public String toString() {
+            return "Heads[" + HexFormat.of().formatHex(forward) + ", " + HexFormat.of().formatHex(backward) + "]";
+        }
     }
 
     /** Why a flow was reported. */

@@ -337,7 +337,8 @@ public final class FlowMeter {
         return new Flow(capture, f.ipVersion, f.protocol, address(f.aHi, f.aLo, f.ipVersion), f.aPort,
                 address(f.bHi, f.bLo, f.ipVersion), f.bPort, f.vlan, f.tunnelled, f.first, f.last, forward, backward,
                 tcp == null ? Flow.Handshake.NONE : tcp.handshake(),
-                new Flow.Names(f.tlsServerName, f.httpHost, f.dnsName, f.dnsQuery), f.firstPackets(), end);
+                new Flow.Names(f.tlsServerName, f.httpHost, f.dnsName, f.dnsQuery), f.firstPackets(), end,
+                f.heads());
     }
 
     static InetAddress address(long hi, long lo, int version) {

@@ -32,6 +32,13 @@ final class FlowState {
     HelloBuffer hello;
     int helloSide;
 
+    /**
+     * The first payload bytes of side 0, then of side 1; made at the first payload, so that the many flows
+     * without any (scans, lone SYNs) cost nothing. A side's length is -1 until it sent payload.
+     */
+    private byte[] heads;
+    private byte headLength0 = -1, headLength1 = -1;
+
     private final int[] firstBytes, firstPayload;
     private final long[] firstOffset;
     private int firstCount;
@@ -99,6 +106,9 @@ final class FlowState {
             long gap = Math.max(0, t - n[at + LAST_SEEN]);
             n[at + HISTOGRAMS + Distribution.BUCKETS + gapBucket(gap)]++;
             add(side, GAP, gap, count == 2);
+        }
+        if ((side == 0 ? headLength0 : headLength1) < 0 && p.payloadLength > 0 && !p.fragment) {
+            head(p, side);
         }
         n[at + LAST_SEEN] = t;
         if (t > last) {
@@ -184,6 +194,30 @@ final class FlowState {
             out[i] = new Flow.FirstPacket(b >= 0, b >= 0 ? b : ~b, firstPayload[i], firstOffset[i]);
         }
         return Arrays.asList(out);
+    }
+
+    private void head(Packet p, int side) {
+        int len = Math.min(Flow.Heads.BYTES, Math.min(p.payloadLength, p.buffer.limit() - p.payloadOffset));
+        if (len <= 0) {
+            return;
+        }
+        if (heads == null) {
+            heads = new byte[2 * Flow.Heads.BYTES];
+        }
+        p.buffer.get(p.payloadOffset, heads, side * Flow.Heads.BYTES, len);
+        if (side == 0) {
+            headLength0 = (byte) len;
+        } else {
+            headLength1 = (byte) len;
+        }
+    }
+
+    Flow.Heads heads() {
+        if (heads == null) {
+            return Flow.Heads.NONE;
+        }
+        return new Flow.Heads(Arrays.copyOfRange(heads, 0, Math.max(0, headLength0)),
+                Arrays.copyOfRange(heads, Flow.Heads.BYTES, Flow.Heads.BYTES + Math.max(0, headLength1)));
     }
 
     /** Whether TCP has closed (FIN from both sides, or RST): a shorter idle timeout applies. */

@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /** The labelled captures in shared/data/ndpi-train (system property ndpi.train, set by the build). */
-final class TrainingData {
+public final class TrainingData {
     private TrainingData() {
     }
 
     private static final Path WORKPLACE = Path.of("/work/shared/data/ndpi-train");
 
-    static Path folder() {
+    public static Path folder() {
         String p = System.getProperty("ndpi.train", "../../shared/data/ndpi-train");
         Path dir = Path.of(p).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir.resolve("pcap")) && Files.isDirectory(WORKPLACE.resolve("pcap"))) {

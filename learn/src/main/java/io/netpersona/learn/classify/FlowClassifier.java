@@ -11,4 +11,14 @@ public interface FlowClassifier {
 
     /** The flow's class and how sure the classifier is; {@link Verdict#UNKNOWN} when it cannot tell. */
     Verdict classify(Flow flow);
+
+    /**
+     * The classifier shipped with netpersona: a random forest trained on labelled captures (see
+     * {@link Trainer}), read from the class path once.
+     *
+     * @throws IllegalStateException when the model is missing from the class path
+     */
+    static FlowClassifier standard() {
+        return ForestClassifier.standard();
+    }
 }

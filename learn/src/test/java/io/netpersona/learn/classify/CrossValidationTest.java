@@ -1,0 +1,46 @@
+package io.netpersona.learn.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netpersona.learn.TrainingData;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How often the default training agrees with nDPI on flows it identified from their payload ("DPI"), each
+ * capture judged by a forest trained without it. {@code scripts/train-classifier --folds 5} prints the same.
+ */
+class CrossValidationTest {
+    /**
+     * The issue asks for 0.90. Measured: 0.71 (see README, "persona classify"), so this is a floor against
+     * getting worse, not the target; the report is printed for a person to read.
+     */
+    static final double FLOOR = 0.68;
+
+    @Test
+    void agreementByCaptureFile() {
+        Path folder = TrainingData.folder();
+        TrainingSet set = TrainingSet.read(folder.resolve("pcap"), folder.resolve("labels.csv"),
+                folder.getParent().resolve("traffic-classes.csv"));
+        assertThat(set.captures()).as("captures with labelled flows").isGreaterThan(300);
+        assertThat(set.examples()).allSatisfy(e -> assertThat(e.capture()).doesNotStartWith("custom_"));
+
+        List<List<TrainingSet.Example>> folds = CrossValidation.folds(set.examples(), 5);
+        Set<String> seen = new HashSet<>();
+        for (List<TrainingSet.Example> fold : folds) {
+            Set<String> captures = new HashSet<>();
+            fold.forEach(e -> captures.add(e.capture()));
+            assertThat(java.util.Collections.disjoint(captures, seen)).as("a capture is in one fold only").isTrue();
+            seen.addAll(captures);
+        }
+        assertThat(folds.stream().mapToInt(List::size).sum()).isEqualTo(set.examples().size());
+
+        CrossValidation.Report report = CrossValidation.run(set, 5);
+        System.out.print(report.text());
+        assertThat(report.flows()).isEqualTo(set.examples().size());
+        assertThat(report.agreement()).as(report.text()).isGreaterThanOrEqualTo(FLOOR);
+    }
+}
