@@ -1,6 +1,7 @@
 package io.netpersona.substrate.linux;
 
 import io.netpersona.substrate.SubstrateException;
+import io.netpersona.substrate.linux.netlink.NetlinkReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +75,14 @@ public class Commands {
             throw new SubstrateException(String.join(" ", argv) + ": " + r.complaint());
         }
         return r.stdout();
+    }
+
+    /**
+     * The reader that answers {@link HostView}'s device, address and socket reads without a process, when
+     * this JVM has one; a runner that fakes the kernel's answers overrides this to be empty.
+     */
+    Optional<NetlinkReader> netlink() {
+        return NetlinkReader.shared();
     }
 
     /** How many processes this runner has started (benchmarks and tests). */

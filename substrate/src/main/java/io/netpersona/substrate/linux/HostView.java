@@ -1,5 +1,10 @@
 package io.netpersona.substrate.linux;
 
+import io.netpersona.substrate.Metrics;
+import io.netpersona.substrate.linux.netlink.Link;
+import io.netpersona.substrate.linux.netlink.NetlinkException;
+import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.NoSuchNamespaceException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +78,11 @@ final class HostView {
         return read("links " + scope, () -> commands.run(Commands.ip(scope, "-j", "-d", "link", "show"), null));
     }
 
+    /** {@code ip -j addr show}: over netlink when this host can, else the process. */
     JsonNode addresses(String scope) {
-        return read("addr " + scope, () -> commands.run(Commands.ip(scope, "-j", "addr", "show"), null));
+        return cache.computeIfAbsent("addr " + scope, k -> kernel(scope,
+                nl -> NetlinkViews.addresses(netlinkLinks(nl, scope), nl.addresses(scope)),
+                () -> commands.run(Commands.ip(scope, "-j", "addr", "show"), null)));
     }
 
     /** The ids this namespace gives the namespaces its devices' peers live in ({@code ip -j netns list-id}). */
@@ -149,18 +157,73 @@ final class HostView {
                 () -> commands.run(Commands.nft(scope, "-j", "list", "counters", "table", family, table), null));
     }
 
-    /** Devices with their counters ({@code ip -s -j link}: stats64 per device). */
+    /** Devices with their counters ({@code ip -s -j link}: stats64 per device), over netlink when this host can. */
     JsonNode linkStats(String scope) {
-        return read("linkstats " + scope, () -> commands.run(Commands.ip(scope, "-s", "-j", "link", "show"), null));
+        return cache.computeIfAbsent("linkstats " + scope, k -> kernel(scope,
+                nl -> NetlinkViews.links(netlinkLinks(nl, scope)),
+                () -> commands.run(Commands.ip(scope, "-s", "-j", "link", "show"), null)));
     }
 
-    /** The TCP sockets of a namespace with their kernel state, as {@code ss -tinH} prints them (text). */
-    String tcpSockets(String scope) {
-        JsonNode n = read("ss " + scope, () -> {
+    private final Map<String, List<Metrics.TcpSocket>> sockets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The TCP sockets of a namespace with their kernel state, as {@code ss -tinH} shows them. */
+    List<Metrics.TcpSocket> tcpSockets(String scope) {
+        return sockets.computeIfAbsent(scope, k -> {
+            Optional<NetlinkReader> nl = commands.netlink();
+            if (nl.isPresent()) {
+                try {
+                    return NetlinkViews.sockets(nl.get().tcpSockets(scope), index -> deviceName(scope, index));
+                } catch (NoSuchNamespaceException e) {
+                    return List.of();
+                } catch (NetlinkException e) {
+                    // the process below reads the same, or says why not
+                }
+            }
             Commands.Result r = commands.run(Commands.ss(scope, "-t", "-i", "-n", "-H"), null);
-            return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
+            return r.ok() ? TcpInfoParser.parse(r.stdout()) : List.of();
         });
-        return n.isString() ? n.stringValue() : "";
+    }
+
+    /**
+     * A read made over netlink when {@link Commands#netlink()} offers it, else by the process: a
+     * namespace that does not exist reads as an empty array, as the process's failure does; a netlink
+     * failure of any other kind falls back to the process, which reads the same thing.
+     */
+    private JsonNode kernel(String scope, java.util.function.Function<NetlinkReader, JsonNode> netlink,
+            Supplier<Commands.Result> process) {
+        Optional<NetlinkReader> nl = commands.netlink();
+        if (nl.isPresent()) {
+            try {
+                return netlink.apply(nl.get());
+            } catch (NoSuchNamespaceException e) {
+                return JsonNodeFactory.instance.arrayNode();
+            } catch (NetlinkException e) {
+                // fall through to the process
+            }
+        }
+        return parsed(process.get());
+    }
+
+    private final Map<String, List<Link>> netlinkLinks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One link dump per scope and view, shared by the device counters and the addresses. */
+    private List<Link> netlinkLinks(NetlinkReader nl, String scope) {
+        List<Link> l = netlinkLinks.get(scope);
+        if (l == null) {
+            l = nl.links(scope);
+            netlinkLinks.putIfAbsent(scope, l);
+        }
+        return l;
+    }
+
+    /** A device's name by its index, for a socket bound to a device (ss prints {@code addr%dev:port}). */
+    private String deviceName(String scope, int index) {
+        for (JsonNode l : linkStats(scope)) {
+            if (l.path("ifindex").asInt() == index) {
+                return l.path("ifname").asString();
+            }
+        }
+        return Integer.toString(index);
     }
 
     /** A successful command's text output as a JSON string, so that it shares the cache with the JSON reads. */
@@ -185,14 +248,15 @@ final class HostView {
     }
 
     private JsonNode read(String key, Supplier<Commands.Result> run) {
-        return cache.computeIfAbsent(key, k -> {
-            Commands.Result r = run.get();
-            if (!r.ok() || r.stdout().isBlank()) {
-                return JsonNodeFactory.instance.arrayNode(); // a device or table that does not exist
-            }
-            JsonNode n = JSON.readTree(r.stdout());
-            return n == null ? JsonNodeFactory.instance.arrayNode() : n;
-        });
+        return cache.computeIfAbsent(key, k -> parsed(run.get()));
+    }
+
+    private static JsonNode parsed(Commands.Result r) {
+        if (!r.ok() || r.stdout().isBlank()) {
+            return JsonNodeFactory.instance.arrayNode(); // a device or table that does not exist
+        }
+        JsonNode n = JSON.readTree(r.stdout());
+        return n == null ? JsonNodeFactory.instance.arrayNode() : n;
     }
 
     private final Map<JsonNode, Map<String, Map<String, JsonNode>>> lookups = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());

@@ -14,11 +14,11 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An application's metrics from the kernel, one process per source and namespace per observation: the
+ * An application's metrics from the kernel, each source read once per namespace per observation: the
  * named counters of the persona's firewall table ({@code nft -j list counters}; for an application behind a
- * host, its {@code p<minor>_rx/tx/dropped} counters in the host's shared table), its TCP sockets
- * ({@code ss -tinH}) and its devices' counters ({@code ip -s -j link}). Queue figures come from the QoS
- * classes, whose reader fills {@link Metrics#queues()}.
+ * host, its {@code p<minor>_rx/tx/dropped} counters in the host's shared table), its TCP sockets and its
+ * devices' counters (over netlink, no process; {@code ss -tinH} and {@code ip -s -j link} where netlink
+ * cannot be read). Queue figures come from the QoS classes, whose reader fills {@link Metrics#queues()}.
  *
  * <p>Only a namespace is the application's alone. For an application in the machine's own namespace
  * there are no counters (its firewall is refused there) and no devices of its own; its sockets are the
@@ -42,7 +42,7 @@ final class MetricsReader {
         if (netns == null) {
             return new Metrics(now, traffic, hostSockets(persona, view), List.of(), List.of());
         }
-        return new Metrics(now, traffic, TcpInfoParser.parse(view.tcpSockets(scope)), List.of(), devices(scope, view));
+        return new Metrics(now, traffic, view.tcpSockets(scope), List.of(), devices(scope, view));
     }
 
     private static List<Metrics.TcpSocket> hostSockets(Persona persona, HostView view) {
@@ -52,7 +52,7 @@ final class MetricsReader {
         if (ports.isEmpty()) {
             return List.of();
         }
-        return TcpInfoParser.parse(view.tcpSockets("")).stream()
+        return view.tcpSockets("").stream()
                 .filter(s -> ports.stream().anyMatch(s.local()::endsWith)).toList();
     }
 

@@ -15,6 +15,12 @@ final class CannedCommands extends Commands {
         return this;
     }
 
+    /** Canned answers stand for the kernel: nothing is read from the real one over netlink. */
+    @Override
+    java.util.Optional<io.netpersona.substrate.linux.netlink.NetlinkReader> netlink() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     public Result run(List<String> argv, String stdin) {
         String line = String.join(" ", argv);

@@ -1,0 +1,134 @@
+package io.netpersona.substrate.linux.netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One netlink socket, in the namespace it was made in for its whole life. One dump at a time (answers of
+ * two dumps on one socket would interleave); a dump waits at most {@link #TIMEOUT_SECONDS} for each datagram.
+ */
+final class Channel implements AutoCloseable {
+    static final int NETLINK_ROUTE = 0, NETLINK_SOCK_DIAG = 4;
+    static final int TIMEOUT_SECONDS = 5;
+    /** Larger than any datagram a dump sends (the kernel sizes them to at most 32 KiB, or one message). */
+    private static final int BUFFER = 64 * 1024;
+    private static final int SOCKADDR_NL = 12;
+
+    private final int fd;
+    private final String what;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment buffer = arena.allocate(BUFFER);
+    private boolean closed;
+    private int seq;
+
+    private Channel(int fd, String what) {
+        this.fd = fd;
+        this.what = what;
+    }
+
+    /** A new socket of {@code protocol} in the calling thread's namespace. */
+    static Channel open(MemorySegment state, int protocol, String what) {
+        int fd = Libc.socket(state, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            throw new NetlinkException("cannot open a netlink socket (protocol " + protocol + ") for " + what, -fd);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment timeval = a.allocate(16);
+            timeval.set(ValueLayout.JAVA_LONG, 0, TIMEOUT_SECONDS);
+            int r = Libc.setsockopt(state, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, timeval);
+            if (r < 0) {
+                Libc.close(state, fd);
+                throw new NetlinkException("cannot set a receive timeout on a netlink socket for " + what, -r);
+            }
+        }
+        return new Channel(fd, what);
+    }
+
+    /**
+     * Sends one dump request and returns the payloads of the answer's messages of {@code answerType}.
+     * Fails when the socket was closed meanwhile ({@link Closed}), on a system call's error, a kernel
+     * error answer, a truncated datagram or a message that does not parse.
+     */
+    List<ByteBuffer> dump(int requestType, byte[] body, int answerType) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new Closed();
+            }
+            int s = ++seq;
+            byte[] request = Frames.request(requestType, s, body);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment state = Libc.callState(a);
+                MemorySegment kernel = a.allocate(SOCKADDR_NL); // nl_family AF_NETLINK, nl_pid 0: the kernel
+                kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+                MemorySegment req = a.allocateFrom(ValueLayout.JAVA_BYTE, request);
+                long sent;
+                do {
+                    sent = Libc.sendto(state, fd, req, request.length, kernel);
+                } while (sent == -Libc.EINTR);
+                if (sent < 0) {
+                    throw new NetlinkException("cannot send a netlink request for " + what, (int) -sent);
+                }
+                MemorySegment from = a.allocate(SOCKADDR_NL);
+                MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
+                List<ByteBuffer> out = new ArrayList<>();
+                while (true) {
+                    fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
+                    long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
+                    if (n == -Libc.EINTR) {
+                        continue;
+                    }
+                    if (n == -Libc.EAGAIN) {
+                        throw new NetlinkException("no netlink answer for " + what + " within " + TIMEOUT_SECONDS + " s");
+                    }
+                    if (n < 0) {
+                        throw new NetlinkException("cannot receive a netlink answer for " + what, (int) -n);
+                    }
+                    if (n > BUFFER) {
+                        throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what
+                                + " did not fit the " + BUFFER + "-byte buffer");
+                    }
+                    if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
+                        continue; // not from the kernel
+                    }
+                    ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+                    if (Frames.read(datagram, s, answerType, out)) {
+                        return out;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the socket once no dump is using it. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                try (Arena a = Arena.ofConfined()) {
+                    Libc.close(Libc.callState(a), fd);
+                }
+                arena.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The socket was closed (an idle or stale namespace's) while the caller was on its way to it. */
+    static final class Closed extends RuntimeException {
+        Closed() {
+            super("netlink socket closed", null, false, false);
+        }
+    }
+}

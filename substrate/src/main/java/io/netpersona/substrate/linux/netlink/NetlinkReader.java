@@ -1,0 +1,144 @@
+package io.netpersona.substrate.linux.netlink;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Reads devices, addresses and TCP sockets of a network namespace over netlink, without starting a
+ * process: what {@code ip -s -j link}, {@code ip -j addr} and {@code ss -tin} print, as records. A
+ * namespace is named as {@code ip -n} names it ("" is the caller's own); its sockets are made once and
+ * reused (see {@link Namespaces} for how, and for why they are closed when the namespace goes away).
+ * Safe for use from many threads; reads of one namespace's sockets take turns.
+ *
+ * <p>Reading another namespace needs CAP_SYS_ADMIN (root), as {@code ip -n} does; the FFM calls need
+ * native access ({@code --enable-native-access=ALL-UNNAMED}, or a warning on stderr).
+ */
+public final class NetlinkReader implements AutoCloseable {
+    /** {@code -Dnetpersona.netlink=off} makes {@link #shared()} empty: every read is a process again. */
+    public static final String SWITCH = "netpersona.netlink";
+    private static final Object LOCK = new Object();
+    private static volatile Optional<NetlinkReader> shared;
+    private static volatile String unavailable = "";
+
+    private final Namespaces namespaces = new Namespaces();
+
+    private NetlinkReader() {}
+
+    /**
+     * A reader of one's own (tests; close it), made and tried on the caller's own namespace.
+     *
+     * @throws NetlinkException, or an {@link Error} or {@link RuntimeException} of the FFM API, when this JVM
+     *     or kernel cannot read netlink (no native access, no such C functions)
+     */
+    public static NetlinkReader open() {
+        NetlinkReader r = new NetlinkReader();
+        try {
+            r.links("");
+            return r;
+        } catch (RuntimeException | Error e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The reader this JVM shares (it lives as long as the JVM), or empty when netlink cannot be read here
+     * ({@link #unavailabilityCause()} says why) or is switched off with {@link #SWITCH}.
+     */
+    public static Optional<NetlinkReader> shared() {
+        Optional<NetlinkReader> s = shared;
+        if (s == null) {
+            synchronized (LOCK) {
+                s = shared;
+                if (s == null) {
+                    s = probe();
+                    shared = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    private static Optional<NetlinkReader> probe() {
+        if ("off".equals(System.getProperty(SWITCH))) {
+            unavailable = "switched off (-D" + SWITCH + "=off)";
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(open());
+        } catch (RuntimeException | Error e) { // IllegalCallerException without native access, UnsatisfiedLinkError ...
+            unavailable = e.toString();
+            return Optional.empty();
+        }
+    }
+
+    /** Why {@link #shared()} is empty ("" when it is not, or has not been asked yet). */
+    public static String unavailabilityCause() {
+        return unavailable;
+    }
+
+    /** Every device with its counters ({@code ip -s link show}). */
+    public List<Link> links(String netns) {
+        return dump(netns, e -> e.route, Messages.RTM_GETLINK, Messages.linkRequest(), Messages.RTM_NEWLINK, Messages::link);
+    }
+
+    /** Every address of every device, IPv4 before IPv6 ({@code ip addr show}). */
+    public List<Address> addresses(String netns) {
+        return dump(netns, e -> e.route, Messages.RTM_GETADDR, Messages.addressRequest(), Messages.RTM_NEWADDR, Messages::address);
+    }
+
+    /**
+     * The TCP sockets {@code ss -t} shows (every state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV), IPv4
+     * before IPv6, with their tcp_info and congestion control.
+     */
+    public List<TcpSocket> tcpSockets(String netns) {
+        List<TcpSocket> out = new ArrayList<>();
+        for (int family : new int[] {Messages.AF_INET, Messages.AF_INET6}) {
+            out.addAll(dump(netns, e -> e.diag, Messages.SOCK_DIAG_BY_FAMILY,
+                    Messages.tcpRequest(family, Messages.SS_CONN_STATES), Messages.SOCK_DIAG_BY_FAMILY, Messages::tcpSocket));
+        }
+        return out;
+    }
+
+    /**
+     * One dump through a namespace's socket. A socket that failed is closed and made again once (it may
+     * have been left with a half-read answer); a socket closed meanwhile as idle or stale, likewise.
+     */
+    private <T> List<T> dump(String netns, Function<Namespaces.Entry, Channel> socket, int requestType, byte[] body,
+            int answerType, Function<ByteBuffer, T> parse) {
+        NetlinkException failed = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Namespaces.Entry e = namespaces.sockets(netns);
+            try {
+                List<ByteBuffer> payloads = socket.apply(e).dump(requestType, body, answerType);
+                List<T> out = new ArrayList<>(payloads.size());
+                for (ByteBuffer p : payloads) {
+                    out.add(parse.apply(p));
+                }
+                return out;
+            } catch (Channel.Closed closed) {
+                // swept between lookup and use: look it up again
+            } catch (NetlinkException ex) {
+                namespaces.discard(netns, e);
+                if (failed != null) {
+                    throw ex;
+                }
+                failed = ex;
+            }
+        }
+        throw failed != null ? failed : new NetlinkException("netlink sockets of " + netns + " kept closing under the reader");
+    }
+
+    /** The namespaces that have sockets open now, "" for the caller's own (tests). */
+    java.util.Set<String> openNamespaces() {
+        return namespaces.open();
+    }
+
+    @Override
+    public void close() {
+        namespaces.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.netpersona.substrate.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netpersona.substrate.Metrics;
+import io.netpersona.substrate.linux.netlink.Address;
+import io.netpersona.substrate.linux.netlink.Link;
+import io.netpersona.substrate.linux.netlink.TcpSocket;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Netlink's records in the shapes of ip's JSON and of ss's text as the parser reads it. */
+class NetlinkViewsTest {
+    private static final Link LO = new Link(1, "lo", 772, 0x10049, 65536, 0, "00:00:00:00:00:00", Optional.of(
+            new Link.Counters(2, 2, 168, 168, 0, 0, 0, 0, 0, 0, 0, 0)));
+    private static final Link VETH = new Link(5, "v0", 1, 0x1003, 1500, 2, "02:00:00:00:00:01", Optional.empty());
+
+    @Test
+    void devicesAsIpSJLinkPrintsThem() {
+        assertThat(NetlinkViews.links(List.of(LO, VETH)).toString()).isEqualTo(JsonMapper.builder().build().readTree("""
+                [{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"operstate":"UNKNOWN",
+                  "link_type":"loopback","address":"00:00:00:00:00:00","stats64":{
+                  "rx":{"bytes":168,"packets":2,"errors":0,"dropped":0,"over_errors":0,"multicast":0},
+                  "tx":{"bytes":168,"packets":2,"errors":0,"dropped":0,"carrier_errors":0,"collisions":0}}},
+                 {"ifindex":5,"ifname":"v0","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,
+                  "operstate":"DOWN","link_type":"ether","address":"02:00:00:00:00:01"}]
+                """).toString());
+    }
+
+    @Test
+    void addressesGroupedByDeviceAsIpJAddrPrintsThem() {
+        var json = NetlinkViews.addresses(List.of(LO, VETH, new Link(7, "tun0", 65534, 0x10d1, 1400, 0, "", Optional.empty())),
+                List.of(new Address(2, 1, 8, 254, "127.0.0.1", "", "lo", ""),
+                        new Address(2, 7, 32, 0, "10.9.9.1", "10.9.9.2", "tun0", ""),
+                        new Address(10, 1, 128, 254, "::1", "", "", ""),
+                        new Address(2, 42, 24, 0, "10.0.0.1", "", "gone0", ""), // a device not in the link dump
+                        new Address(7, 1, 0, 0, "x", "", "", ""))); // a family ip does not list
+        assertThat(json.get(0).path("addr_info").toString()).isEqualTo(
+                "[{\"family\":\"inet\",\"local\":\"127.0.0.1\",\"prefixlen\":8,\"scope\":\"host\",\"label\":\"lo\"},"
+                + "{\"family\":\"inet6\",\"local\":\"::1\",\"prefixlen\":128,\"scope\":\"host\"}]");
+        assertThat(json.get(1).path("addr_info")).isEmpty();
+        assertThat(json.get(2).path("link_type").asString()).isEqualTo("none");
+        assertThat(json.get(2).path("addr_info").get(0).toString()).isEqualTo(
+                "{\"family\":\"inet\",\"local\":\"10.9.9.1\",\"address\":\"10.9.9.2\",\"prefixlen\":32,\"scope\":\"global\",\"label\":\"tun0\"}");
+        assertThat(NetlinkViews.scope(200)).isEqualTo("site");
+        assertThat(NetlinkViews.scope(100)).isEqualTo("100");
+    }
+
+    @Test
+    void socketsAsTheSsParserReadsThem() {
+        var info = new TcpSocket.Info(1, 615, 824, 48, 0, 226, 37794453L, 4, 0, 0);
+        var noSample = new TcpSocket.Info(2, 0, 250000, 10, 0, 0, 0, 0, 0, 0);
+        List<Metrics.TcpSocket> s = NetlinkViews.sockets(List.of(
+                new TcpSocket(2, 1, "10.99.0.2", 55736, "10.99.0.1", 8082, 0, "bbr", Optional.of(info)),
+                new TcpSocket(10, 2, "fd00:99::2", 36182, "fd00:99::1", 8082, 3, "cubic", Optional.of(noSample)),
+                new TcpSocket(10, 8, "::ffff:10.99.0.1", 8081, "::", 0, 0, "reno", Optional.empty())),
+                index -> index == 3 ? "v0" : "?");
+        assertThat(s).containsExactly(
+                new Metrics.TcpSocket("10.99.0.2:55736", "10.99.0.1:8082", "ESTAB", "bbr", 0.615, 0.824, 226, 302_355_624L, 48),
+                new Metrics.TcpSocket("[fd00:99::2]%v0:36182", "[fd00:99::1]:8082", "SYN-SENT", "cubic", 0, 0, 0, 0, 10),
+                new Metrics.TcpSocket("[::ffff:10.99.0.1]:8081", "*:*", "CLOSE-WAIT", "", 0, 0, 0, 0, 0));
+    }
+}
