@@ -167,16 +167,18 @@ public final class ApplyBenchmark {
         return new Sampling(some.size(), ms.get(SAMPLES / 2), processes);
     }
 
-    private record Result(String how, double planMs, double applyMs, double processMs, long processes) {}
+    private record Result(String how, double planMs, long planProcesses, double applyMs, double processMs, long processes) {}
 
     private Result applyAll(LinuxSubstrate substrate, String how) {
         List<Persona> personas = new ArrayList<>();
         for (int i = 0; i < apps; i++) {
             personas.add(persona(i));
         }
+        long planned = commands.started();
         long t0 = System.nanoTime();
         List<ChangeSet> plans = substrate.planAll(personas);
         double planMs = ms(t0);
+        long planProcesses = commands.started() - planned;
         long before = commands.started();
         commands.log.clear();
         commands.processMs = 0;
@@ -185,8 +187,8 @@ public final class ApplyBenchmark {
         substrate.applyAll(plans);
         double applyMs = ms(t1);
         long processes = commands.started() - before;
-        System.out.printf(Locale.ROOT, "%-26s plan %8.0f ms   apply %9.1f ms (in processes %9.1f ms)   %6d processes%n",
-                how + ":", planMs, applyMs, commands.processMs, processes);
+        System.out.printf(Locale.ROOT, "%-26s plan %8.0f ms (%5d processes)   apply %9.1f ms (in processes %9.1f ms)   %6d processes%n",
+                how + ":", planMs, planProcesses, applyMs, commands.processMs, processes);
         if (processes < 20) {
             commands.log.forEach(l -> System.out.println("    " + l));
         }
@@ -195,7 +197,7 @@ public final class ApplyBenchmark {
         if (classes != apps + 2) {
             throw new IllegalStateException("expected " + (apps + 2) + " HTB classes on up0 after applying, found " + classes);
         }
-        return new Result(how, planMs, applyMs, commands.processMs, processes);
+        return new Result(how, planMs, planProcesses, applyMs, commands.processMs, processes);
     }
 
     private void remove(LinuxSubstrate substrate) {
@@ -226,8 +228,8 @@ public final class ApplyBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "QoS + firewall personas for %d applications behind one host (apply only)%n", apps);
         System.out.printf(Locale.ROOT, "  batched, first in this JVM %9.1f ms  (plan %.0f ms)%n", cold.applyMs(), cold.planMs());
-        System.out.printf(Locale.ROOT, "  batched                   %10.1f ms  %6d processes  (plan %.0f ms)%n", batched.applyMs(),
-                batched.processes(), batched.planMs());
+        System.out.printf(Locale.ROOT, "  batched                   %10.1f ms  %6d processes  (plan %.0f ms, %d processes)%n",
+                batched.applyMs(), batched.processes(), batched.planMs(), batched.planProcesses());
         if (separate != null) {
             double ratio = separate.applyMs() / batched.applyMs();
             System.out.printf(Locale.ROOT, "  one process per command   %10.1f ms  %6d processes%n", separate.applyMs(),

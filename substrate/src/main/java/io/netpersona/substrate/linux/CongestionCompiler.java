@@ -71,7 +71,7 @@ final class CongestionCompiler implements FieldCompiler {
         }
         // no routes while its links are down is fine (the next plan tunes them when they come back); no device is not
         boolean devices = false;
-        for (var link : view.links(app.scope())) {
+        for (var link : view.devices(app.scope())) {
             devices |= !link.path("link_type").asString("").equals("loopback");
         }
         if (routes.isEmpty() && !devices) {

@@ -78,6 +78,32 @@ final class HostView {
         return read("links " + scope, () -> commands.run(Commands.ip(scope, "-j", "-d", "link", "show"), null));
     }
 
+    /**
+     * The devices with the fields of {@code ip -j -d link show} that do not need their kind (name, flags, MTU
+     * and its range, link type, address), over netlink when this host can: for readers that ask whether a
+     * device is there, up, or takes an MTU. {@link #links} has the kinds (linkinfo) and always runs ip.
+     */
+    JsonNode devices(String scope) {
+        String key = "devices " + scope;
+        JsonNode n = cache.get(key);
+        if (n != null) {
+            return n;
+        }
+        Optional<NetlinkReader> nl = commands.netlink();
+        if (nl.isPresent()) {
+            try {
+                n = NetlinkViews.devices(netlinkLinks(nl.get(), scope));
+            } catch (NoSuchNamespaceException e) {
+                n = JsonNodeFactory.instance.arrayNode();
+            } catch (NetlinkException e) {
+                // ip reads the same, or says why not
+            }
+        }
+        // not inside computeIfAbsent: the fallback is a read of this same cache
+        JsonNode prior = cache.putIfAbsent(key, n != null ? n : links(scope));
+        return prior != null ? prior : cache.get(key);
+    }
+
     /** {@code ip -j addr show}: over netlink when this host can, else the process. */
     JsonNode addresses(String scope) {
         return cache.computeIfAbsent("addr " + scope, k -> kernel(scope,

@@ -25,7 +25,7 @@ final class LinkMtuKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        return view.find(view.links(key.scope()), "ifname", key.id())
+        return view.find(view.devices(key.scope()), "ifname", key.id())
                 .map(link -> of(key.scope(), key.id(), link.path("mtu").asInt()));
     }
 

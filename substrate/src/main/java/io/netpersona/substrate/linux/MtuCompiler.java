@@ -17,7 +17,7 @@ final class MtuCompiler implements FieldCompiler {
             return;
         }
         int devices = 0;
-        for (JsonNode link : view.links(app.scope())) {
+        for (JsonNode link : view.devices(app.scope())) {
             if (!link.path("link_type").asString("").equals("loopback")) {
                 String dev = link.path("ifname").asString();
                 int max = link.path("max_mtu").asInt(65535);

@@ -76,6 +76,25 @@ final class NetlinkViews {
         return out;
     }
 
+    /**
+     * The fields of {@code ip -j -d link show} that do not need the device's kind: what {@link #links} gives
+     * without counters, and the MTU range the device takes ({@code min_mtu}, {@code max_mtu}).
+     */
+    static ArrayNode devices(List<Link> links) {
+        ArrayNode out = F.arrayNode();
+        for (Link l : links) {
+            ObjectNode o = device(l);
+            if (l.minMtu() >= 0) {
+                number(o, "min_mtu", l.minMtu());
+            }
+            if (l.maxMtu() >= 0) {
+                number(o, "max_mtu", l.maxMtu());
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
     /** {@code ip -j addr show}: every device (also those without addresses) with its {@code addr_info}. */
     static ArrayNode addresses(List<Link> links, List<Address> addresses) {
         Map<Integer, ArrayNode> byDevice = new LinkedHashMap<>();
@@ -118,17 +137,22 @@ final class NetlinkViews {
                 flags.add(name);
             }
         });
-        if (l.mtu() <= Integer.MAX_VALUE) {
-            o.put("mtu", (int) l.mtu()); // an int, as JSON parsed from ip holds it
-        } else {
-            o.put("mtu", l.mtu());
-        }
+        number(o, "mtu", l.mtu());
         o.put("operstate", l.operState() < OPER.length ? OPER[l.operState()] : "UNKNOWN");
         o.put("link_type", LINK_TYPES.getOrDefault(l.type(), "[" + l.type() + "]"));
         if (!l.address().isEmpty()) {
             o.put("address", l.address());
         }
         return o;
+    }
+
+    /** An int where it fits, as JSON parsed from ip holds it (so the two compare equal), else a long. */
+    private static void number(ObjectNode o, String name, long value) {
+        if (value <= Integer.MAX_VALUE) {
+            o.put(name, (int) value);
+        } else {
+            o.put(name, value);
+        }
     }
 
     /** ip's names of the address scopes (rt_scopes), the number for any other. */

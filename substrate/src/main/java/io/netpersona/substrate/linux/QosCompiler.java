@@ -84,7 +84,7 @@ final class QosCompiler implements FieldCompiler {
                     + s.host() + " shapes its uplink " + s.uplink() + " of capacity " + s.capacity() + " to; it cannot guarantee more)");
             return;
         }
-        int mtu = view.find(view.links(s.scope()), "ifname", s.uplink()).map(l -> l.path("mtu").asInt(1500)).orElse(1500);
+        int mtu = view.find(view.devices(s.scope()), "ifname", s.uplink()).map(l -> l.path("mtu").asInt(1500)).orElse(1500);
         out.add(root(s.scope(), s.uplink(), egressParent, mtu));
         out.add(HtbClassKind.of(s.scope(), s.uplink(), app.ids(), shape(q, egressParent, mtu)));
         if (app.host().isEmpty()) {
@@ -110,7 +110,7 @@ final class QosCompiler implements FieldCompiler {
                 .filter(h -> h.netns().equals(app.scope())).findFirst());
         if (host.isPresent()) {
             HostPicture.Host h = host.get();
-            if (view.find(view.links(h.netns()), "ifname", h.uplink()).isEmpty()) {
+            if (view.find(view.devices(h.netns()), "ifname", h.uplink()).isEmpty()) {
                 out.problem("spec.qos", "host " + h.name() + ": uplink " + h.uplink() + " is not a device in namespace "
                         + describe(h.netns()) + " (expected: the device the HostPicture names as its uplink)");
                 return Optional.empty();

@@ -107,21 +107,21 @@ final class RoutingCompiler implements FieldCompiler {
 
     /** The application's namespace if it has every egress interface, else its host's if that one does. */
     private static Optional<String> where(List<String> egress, AppContext app, HostView view) {
-        if (egress.stream().allMatch(d -> view.find(view.links(app.scope()), "ifname", d).isPresent())) {
+        if (egress.stream().allMatch(d -> view.find(view.devices(app.scope()), "ifname", d).isPresent())) {
             return Optional.of(app.scope());
         }
         return app.host().map(HostPicture.Host::netns)
-                .filter(h -> egress.stream().allMatch(d -> view.find(view.links(h), "ifname", d).isPresent()));
+                .filter(h -> egress.stream().allMatch(d -> view.find(view.devices(h), "ifname", d).isPresent()));
     }
 
     private static void missing(Routing routing, List<String> egress, AppContext app, HostView view, Desired out) {
         String host = app.host().map(HostPicture.Host::netns).orElse(null);
         String expected = "an interface of the application's namespace " + app.scope()
                 + (host == null ? "" : " or, for all of them, of its host's namespace " + (host.isEmpty() ? "(the machine's own)" : host));
-        String base = host != null && egress.stream().noneMatch(d -> view.find(view.links(app.scope()), "ifname", d).isPresent())
+        String base = host != null && egress.stream().noneMatch(d -> view.find(view.devices(app.scope()), "ifname", d).isPresent())
                 ? host : app.scope();
         for (int i = 0; i < egress.size(); i++) {
-            if (view.find(view.links(base), "ifname", egress.get(i)).isEmpty()) {
+            if (view.find(view.devices(base), "ifname", egress.get(i)).isEmpty()) {
                 out.problem(i == 0 ? "spec.routing.preferredEgress" : "spec.routing.fallback[" + (i - 1) + "]",
                         egress.get(i) + " (expected: " + expected + ")");
             }
@@ -194,7 +194,7 @@ final class RoutingCompiler implements FieldCompiler {
 
     /** The kernel refuses a route through a device that is administratively down. */
     private static boolean up(HostView view, String scope, String dev) {
-        Optional<JsonNode> link = view.find(view.links(scope), "ifname", dev);
+        Optional<JsonNode> link = view.find(view.devices(scope), "ifname", dev);
         if (link.isEmpty()) {
             return false;
         }

@@ -122,6 +122,27 @@ class NetlinkIT {
     }
 
     @Test
+    void devicesAgreeWithIpDetails() {
+        net.commands().check(Commands.ip(a, "link", "set", "va", "mtu", "1400"), null);
+        for (String ns : List.of(a, b)) {
+            Commands counted = new Commands();
+            JsonNode netlink = new HostView(counted).devices(ns);
+            JsonNode ip = ipJson(ns, "-j", "-d", "link", "show");
+            assertThat(counted.started()).as("processes started").isZero();
+            assertThat(netlink).hasSize(ip.size());
+            for (int i = 0; i < ip.size(); i++) {
+                for (String f : List.of("ifindex", "ifname", "flags", "mtu", "min_mtu", "max_mtu", "operstate", "link_type",
+                        "address")) {
+                    assertThat(netlink.get(i).get(f)).as(ns + " " + ip.get(i).path("ifname") + " " + f).isEqualTo(ip.get(i).get(f));
+                }
+            }
+        }
+        JsonNode va = new HostView(new Commands()).find(new HostView(new Commands()).devices(a), "ifname", "va").orElseThrow();
+        assertThat(va.path("mtu").asInt()).isEqualTo(1400);
+        assertThat(va.path("max_mtu").asInt()).isGreaterThan(1500);
+    }
+
+    @Test
     void addressesAgreeWithIp() {
         for (String ns : List.of(a, b)) {
             Commands counted = new Commands();

@@ -13,9 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Netlink's records in the shapes of ip's JSON and of ss's text as the parser reads it. */
 class NetlinkViewsTest {
-    private static final Link LO = new Link(1, "lo", 772, 0x10049, 65536, 0, "00:00:00:00:00:00", Optional.of(
+    private static final Link LO = new Link(1, "lo", 772, 0x10049, 65536, 0, 0, 0, "00:00:00:00:00:00", Optional.of(
             new Link.Counters(2, 2, 168, 168, 0, 0, 0, 0, 0, 0, 0, 0)));
-    private static final Link VETH = new Link(5, "v0", 1, 0x1003, 1500, 2, "02:00:00:00:00:01", Optional.empty());
+    private static final Link VETH = new Link(5, "v0", 1, 0x1003, 1500, 68, 65535, 2, "02:00:00:00:00:01", Optional.empty());
 
     @Test
     void devicesAsIpSJLinkPrintsThem() {
@@ -30,8 +30,18 @@ class NetlinkViewsTest {
     }
 
     @Test
+    void devicesWithTheirMtuRangeAsIpJDLinkPrintsThemWhereTheKernelSaid() {
+        var json = NetlinkViews.devices(List.of(VETH, new Link(7, "tun0", 65534, 0x10d1, 1400, -1, -1, 0, "", Optional.empty())));
+        assertThat(json.get(0).path("min_mtu").asInt()).isEqualTo(68);
+        assertThat(json.get(0).path("max_mtu").asInt()).isEqualTo(65535);
+        assertThat(json.get(0).has("stats64")).isFalse();
+        assertThat(json.get(1).has("max_mtu")).isFalse();
+        assertThat(json.get(1).path("mtu").asInt()).isEqualTo(1400);
+    }
+
+    @Test
     void addressesGroupedByDeviceAsIpJAddrPrintsThem() {
-        var json = NetlinkViews.addresses(List.of(LO, VETH, new Link(7, "tun0", 65534, 0x10d1, 1400, 0, "", Optional.empty())),
+        var json = NetlinkViews.addresses(List.of(LO, VETH, new Link(7, "tun0", 65534, 0x10d1, 1400, -1, -1, 0, "", Optional.empty())),
                 List.of(new Address(2, 1, 8, 254, "127.0.0.1", "", "lo", ""),
                         new Address(2, 7, 32, 0, "10.9.9.1", "10.9.9.2", "tun0", ""),
                         new Address(10, 1, 128, 254, "::1", "", "", ""),

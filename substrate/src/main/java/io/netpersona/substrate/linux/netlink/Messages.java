@@ -16,6 +16,7 @@ final class Messages {
     static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10, IPPROTO_TCP = 6;
     static final int IFINFOMSG = 16, IFADDRMSG = 8, INET_DIAG_MSG = 72, INET_DIAG_REQ_V2 = 56;
     private static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_OPERSTATE = 16, IFLA_STATS64 = 23;
+    private static final int IFLA_MIN_MTU = 50, IFLA_MAX_MTU = 51;
     private static final int IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_LABEL = 3, IFA_BROADCAST = 4;
     private static final int INET_DIAG_INFO = 2, INET_DIAG_CONG = 4;
     /**
@@ -59,7 +60,8 @@ final class Messages {
                 Frames.u64(c, 8), Frames.u64(c, 16), Frames.u64(c, 24), Frames.u64(c, 32), Frames.u64(c, 40),
                 Frames.u64(c, 48), Frames.u64(c, 56), Frames.u64(c, 64), Frames.u64(c, 72), Frames.u64(c, 88),
                 Frames.u64(c, 136)));
-        return new Link(index, name, type, flags, Frames.u32(a.get(IFLA_MTU), 0), Frames.u8(a.get(IFLA_OPERSTATE), 0),
+        return new Link(index, name, type, flags, Frames.u32(a.get(IFLA_MTU), 0), optionalU32(a.get(IFLA_MIN_MTU)),
+                optionalU32(a.get(IFLA_MAX_MTU)), Frames.u8(a.get(IFLA_OPERSTATE), 0),
                 address, counters);
     }
 
@@ -94,6 +96,10 @@ final class Messages {
         return new TcpSocket.Info(Frames.u8(i, 0), Frames.u32(i, 68), Frames.u32(i, 72), Frames.u32(i, 80),
                 Frames.u32(i, 36), Frames.u32(i, 100), Frames.u64(i, 160), Frames.u32(i, 148), Frames.u64(i, 120),
                 Frames.u64(i, 128));
+    }
+
+    private static long optionalU32(ByteBuffer a) {
+        return a == null || a.limit() < 4 ? -1 : Frames.u32(a, 0);
     }
 
     /** Ports in the socket id are in network byte order, whatever the host's. */

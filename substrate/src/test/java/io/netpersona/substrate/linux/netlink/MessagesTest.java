@@ -25,10 +25,11 @@ class MessagesTest {
         }
         byte[] p = new Bytes().raw(ifinfomsg(1, 3, 0x11043))
                 .attr(3, "veth0").u32attr(4, 1400).attr(16, new byte[] {6}).attr(1, new byte[] {2, 0, 0, (byte) 0xab, 0x10, 1})
+                .u32attr(50, 68).u32attr(51, 65535)
                 .attr(999, new byte[] {1, 2, 3}) // unknown: skipped
                 .attr(23, Bytes.u64s(stats)).bytes();
         Link l = Messages.link(payload(p));
-        assertThat(l).isEqualTo(new Link(3, "veth0", 1, 0x11043, 1400, 6, "02:00:00:ab:10:01", Optional.of(
+        assertThat(l).isEqualTo(new Link(3, "veth0", 1, 0x11043, 1400, 68, 65535, 6, "02:00:00:ab:10:01", Optional.of(
                 new Link.Counters(1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1011, 1017))));
     }
 
@@ -44,6 +45,7 @@ class MessagesTest {
         assertThat(bare.counters()).isEmpty();
         assertThat(bare.name()).isEmpty();
         assertThat(bare.mtu()).isZero();
+        assertThat(bare.maxMtu()).isEqualTo(-1);
     }
 
     @Test
