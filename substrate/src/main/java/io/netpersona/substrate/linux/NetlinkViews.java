@@ -170,7 +170,8 @@ final class NetlinkViews {
     /**
      * The sockets as {@code ss -tinH} prints them and {@link TcpInfoParser} reads them: ss prints the
      * congestion control and the rest only with tcp_info, rtt only once there is a sample (and then its
-     * variance), times in milliseconds, the delivery rate in bits per second, the retransmits in total.
+     * variance), times in milliseconds, the delivery rate in bits per second, the retransmits and the data
+     * segments sent in total.
      */
     static List<Metrics.TcpSocket> sockets(List<TcpSocket> sockets, IntFunction<String> deviceName) {
         List<Metrics.TcpSocket> out = new ArrayList<>(sockets.size());
@@ -180,7 +181,7 @@ final class NetlinkViews {
             String peer = end(s.peerAddress(), s.peerPort(), 0, deviceName);
             out.add(s.info().map(i -> new Metrics.TcpSocket(local, peer, state, s.congestionControl(),
                     i.rttUs() == 0 ? 0 : i.rttUs() / 1000.0, i.rttUs() == 0 ? 0 : i.rttVarUs() / 1000.0, i.totalRetrans(),
-                    i.deliveryRate() * 8, i.sndCwnd()))
+                    i.deliveryRate() * 8, i.sndCwnd(), i.dataSegsOut()))
                     .orElse(new Metrics.TcpSocket(local, peer, state, "", 0, 0, 0, 0, 0)));
         }
         return out;

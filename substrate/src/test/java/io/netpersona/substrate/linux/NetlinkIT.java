@@ -85,6 +85,7 @@ class NetlinkIT {
         // the sender measured its delivery rate; a socket bound to no device has no %dev
         assertThat(new HostView(new Commands()).tcpSockets(a)).allSatisfy(s -> {
             assertThat(s.deliveryRateBps()).isPositive();
+            assertThat(s.dataSegmentsOut()).as("the megabyte sent, in segments").isGreaterThan(10);
             assertThat(s.local()).doesNotContain("%");
         });
     }

@@ -16,5 +16,5 @@ public record TcpSocket(int family, int state, String localAddress, int localPor
      * second, as the kernel gives them. Fields past the end of an older kernel's struct read as 0.
      */
     public record Info(int state, long rttUs, long rttVarUs, long sndCwnd, long retrans, long totalRetrans,
-            long deliveryRate, long minRttUs, long bytesAcked, long bytesReceived) {}
+            long deliveryRate, long minRttUs, long bytesAcked, long bytesReceived, long dataSegsOut) {}
 }

@@ -93,7 +93,7 @@ class MessagesTest {
         i.putInt(36, 2).putInt(68, 615).putInt(72, 824).putInt(80, 48).putInt(100, 226);
         if (size >= 168) { // the fields after tcpi_total_retrans came with later kernels
             i.putInt(148, 4).putLong(120, 242309761L).putLong(128, 5L);
-            i.putLong(160, 37794453L);
+            i.putInt(156, 171925).putLong(160, 37794453L);
         }
         return i.array();
     }
@@ -104,7 +104,7 @@ class MessagesTest {
                 .attr(4, "bbr").attr(2, tcpInfo(248)).attr(1, new byte[16]).bytes();
         TcpSocket s = Messages.tcpSocket(payload(p));
         assertThat(s).isEqualTo(new TcpSocket(2, 1, "10.99.0.2", 55736, "10.99.0.1", 8082, 0, "bbr", Optional.of(
-                new TcpSocket.Info(1, 615, 824, 48, 2, 226, 37794453L, 4, 242309761L, 5))));
+                new TcpSocket.Info(1, 615, 824, 48, 2, 226, 37794453L, 4, 242309761L, 5, 171925))));
     }
 
     @Test
@@ -118,6 +118,7 @@ class MessagesTest {
         assertThat(s.info().orElseThrow().deliveryRate()).isZero(); // past the end of a 104-byte struct
         assertThat(s.info().orElseThrow().rttUs()).isEqualTo(615);
         assertThat(s.info().orElseThrow().bytesAcked()).isZero();
+        assertThat(s.info().orElseThrow().dataSegsOut()).isZero();
         assertThat(Messages.tcpSocket(payload(diag(2, 2, new byte[4], 1, new byte[4], 2, 0).bytes())).info()).isEmpty();
     }
 }
