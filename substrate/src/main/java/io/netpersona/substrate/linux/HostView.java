@@ -42,6 +42,9 @@ final class HostView {
         record LinkStats(String scope) implements Read {}
 
         record Addresses(String scope) implements Read {}
+
+        /** The counters of a device's qdiscs and classes, for queue metrics. */
+        record Queues(String scope, String device) implements Read {}
     }
 
     /**
@@ -59,6 +62,10 @@ final class HostView {
                     case Read.Sockets so -> tcpSockets(so.scope());
                     case Read.LinkStats l -> linkStats(l.scope());
                     case Read.Addresses a -> addresses(a.scope());
+                    case Read.Queues q -> {
+                        queueClasses(q.scope(), q.device());
+                        queueQdiscs(q.scope(), q.device());
+                    }
                 }
             });
         }
@@ -76,6 +83,41 @@ final class HostView {
 
     JsonNode links(String scope) {
         return read("links " + scope, () -> commands.run(Commands.ip(scope, "-j", "-d", "link", "show"), null));
+    }
+
+    /**
+     * A device's classes with their counters (handle, parent, bytes, packets, drops, overlimits, requeues,
+     * backlog, qlen), over netlink when this host can, else {@link #classes}: for metrics, not for state.
+     */
+    JsonNode queueClasses(String scope, String device) {
+        return tcCounters("qclass " + scope + " " + device, scope, device, false, () -> classes(scope, device));
+    }
+
+    /** A device's qdiscs with their counters, as {@link #queueClasses}; else {@link #qdiscs}. */
+    JsonNode queueQdiscs(String scope, String device) {
+        return tcCounters("qqdisc " + scope + " " + device, scope, device, true, () -> qdiscs(scope, device));
+    }
+
+    private JsonNode tcCounters(String key, String scope, String device, boolean qdiscs, Supplier<JsonNode> process) {
+        JsonNode n = cache.get(key);
+        if (n != null) {
+            return n;
+        }
+        Optional<NetlinkReader> nl = commands.netlink();
+        if (nl.isPresent()) {
+            try {
+                Optional<Link> dev = netlinkLinks(nl.get(), scope).stream().filter(l -> l.name().equals(device)).findFirst();
+                n = dev.isEmpty() ? JsonNodeFactory.instance.arrayNode() // as tc's failure on a missing device reads
+                        : NetlinkViews.tc(qdiscs ? nl.get().qdiscs(scope, dev.get().index()) : nl.get().classes(scope, dev.get().index()));
+            } catch (NoSuchNamespaceException e) {
+                n = JsonNodeFactory.instance.arrayNode();
+            } catch (NetlinkException e) {
+                // tc reads the same, or says why not
+            }
+        }
+        // not inside computeIfAbsent: the fallback is a read of this same cache
+        JsonNode prior = cache.putIfAbsent(key, n != null ? n : process.get());
+        return prior != null ? prior : cache.get(key);
     }
 
     /**

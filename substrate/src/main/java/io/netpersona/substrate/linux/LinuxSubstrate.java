@@ -160,8 +160,10 @@ public final class LinuxSubstrate implements Substrate {
                 r.get().entries().values().forEach(e -> e.applied().ifPresent(a -> keys.put(e.key(), a)));
                 applied.put(p.name(), keys);
                 for (Resource.Key k : keys.keySet()) {
-                    if (k.kind().equals(HostEntriesKind.KIND) || k.kind().equals(HtbClassKind.KIND)) {
+                    if (k.kind().equals(HostEntriesKind.KIND)) {
                         reads.addAll(kinds.get(k.kind()).reads(k));
+                    } else if (k.kind().equals(HtbClassKind.KIND)) {
+                        reads.add(new HostView.Read.Queues(k.scope(), HtbClassKind.device(k))); // counters, not state
                     }
                 }
                 String ns = p.spec().app().netns();

@@ -3,6 +3,7 @@ package io.netpersona.substrate.linux;
 import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.linux.netlink.Address;
 import io.netpersona.substrate.linux.netlink.Link;
+import io.netpersona.substrate.linux.netlink.TcObject;
 import io.netpersona.substrate.linux.netlink.TcpSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,6 +145,43 @@ final class NetlinkViews {
             o.put("address", l.address());
         }
         return o;
+    }
+
+    /**
+     * Qdiscs or classes with the fields of {@code tc -s -j qdisc show} that name them and count their traffic
+     * (kind, handle, parent or root, bytes, packets, drops, overlimits, requeues, backlog, qlen): what queue
+     * metrics read. Not their options: fingerprints compare those as tc prints them.
+     */
+    static ArrayNode tc(List<TcObject> objects) {
+        ArrayNode out = F.arrayNode();
+        for (TcObject t : objects) {
+            ObjectNode o = out.addObject().put("kind", t.kind()).put("handle", handle(t.handle()));
+            if (t.parent() == TcObject.ROOT) {
+                o.put("root", true);
+            } else {
+                o.put("parent", handle(t.parent()));
+            }
+            t.counters().ifPresent(c -> o.put("bytes", c.bytes()).put("packets", c.packets()).put("drops", c.drops())
+                    .put("overlimits", c.overlimits()).put("requeues", c.requeues()).put("backlog", c.backlog())
+                    .put("qlen", c.qlen()));
+        }
+        return out;
+    }
+
+    /** A handle as tc prints it (print_tc_classid): {@code 1:10}, {@code 10:} for minor 0, hex. */
+    static String handle(int h) {
+        if (h == TcObject.ROOT) {
+            return "root";
+        }
+        if (h == 0) {
+            return "none";
+        }
+        int major = h >>> 16;
+        int minor = h & 0xffff;
+        if (major == 0) {
+            return ":" + Integer.toHexString(minor);
+        }
+        return Integer.toHexString(major) + ":" + (minor == 0 ? "" : Integer.toHexString(minor));
     }
 
     /** An int where it fits, as JSON parsed from ip holds it (so the two compare equal), else a long. */

@@ -10,9 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The queues of a persona's HTB classes, for {@link Metrics#queues()}: backlog, drops and bytes sent from
- * the leaf queue ({@code tc -s -j qdisc show}, exact numbers), how often the class was over its rate from the
- * class ({@code tc -s class show}). Read through the observation's {@link HostView}: two processes per device,
- * however many classes.
+ * the leaf queue, how often the class was over its rate from the class. Read through the observation's
+ * {@link HostView}: two netlink dumps per device, however many classes ({@code tc -s -j qdisc show} and
+ * {@code tc -s class show}, two processes, where netlink cannot be read).
  */
 final class QueueMetrics {
     private QueueMetrics() {}
@@ -29,12 +29,12 @@ final class QueueMetrics {
     }
 
     static Optional<Metrics.Queue> read(HostView view, String scope, String device, String classid) {
-        Optional<JsonNode> cls = view.find(view.classes(scope, device), "handle", classid);
+        Optional<JsonNode> cls = view.find(view.queueClasses(scope, device), "handle", classid);
         if (cls.isEmpty()) {
             return Optional.empty();
         }
         JsonNode c = cls.get();
-        JsonNode leaf = HtbClassKind.leaf(view, scope, device, classid).orElse(c);
+        JsonNode leaf = view.find(view.queueQdiscs(scope, device), "parent", classid).orElse(c);
         return Optional.of(new Metrics.Queue(scope, device, classid, leaf.path("backlog").asLong(), leaf.path("qlen").asLong(),
                 leaf.path("drops").asLong(), c.path("overlimits").asLong(), leaf.path("bytes").asLong()));
     }

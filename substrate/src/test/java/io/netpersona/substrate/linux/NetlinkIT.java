@@ -144,6 +144,46 @@ class NetlinkIT {
     }
 
     @Test
+    void queueCountersAgreeWithTcAndLieBetweenTwoReadsOfIt() {
+        for (String line : List.of("qdisc add dev va root handle 1: htb default 10", "class add dev va parent 1: classid 1:1 htb rate 100mbit",
+                "class add dev va parent 1:1 classid 1:10 htb rate 50mbit ceil 100mbit", "qdisc add dev va parent 1:10 handle 10: pfifo limit 500")) {
+            net.commands().check(Commands.tc(a, line.split(" ")), null);
+        }
+        net.commands().check(List.of("ip", "netns", "exec", a, "ping", "-c", "20", "-i", "0.01", "-q", "10.77.0.2"), null);
+        JsonNode qLo = JSON.readTree(net.commands().check(Commands.tc(a, "-s", "-j", "qdisc", "show", "dev", "va"), null));
+        JsonNode cLo = TcText.classes(net.commands().check(Commands.tc(a, "-s", "class", "show", "dev", "va"), null));
+        Commands counted = new Commands();
+        HostView view = new HostView(counted);
+        JsonNode qdiscs = view.queueQdiscs(a, "va");
+        JsonNode classes = view.queueClasses(a, "va");
+        JsonNode qHi = JSON.readTree(net.commands().check(Commands.tc(a, "-s", "-j", "qdisc", "show", "dev", "va"), null));
+        JsonNode cHi = TcText.classes(net.commands().check(Commands.tc(a, "-s", "class", "show", "dev", "va"), null));
+        assertThat(counted.started()).as("processes started").isZero();
+        assertThat(qdiscs.findValuesAsString("handle")).containsExactlyElementsOf(qLo.findValuesAsString("handle"));
+        assertThat(classes.findValuesAsString("handle")).containsExactlyElementsOf(cLo.findValuesAsString("handle"));
+        for (String f : List.of("kind", "parent", "root")) {
+            assertThat(qdiscs.findValues(f)).as("qdisc " + f).isEqualTo(qLo.findValues(f));
+        }
+        assertThat(classes.findValuesAsString("parent")).isEqualTo(cLo.findValuesAsString("parent"));
+        between(qdiscs, qLo, qHi, List.of("bytes", "packets", "drops", "overlimits", "requeues", "backlog", "qlen"));
+        between(classes, cLo, cHi, List.of("bytes", "packets", "drops", "overlimits", "requeues", "backlog", "qlen"));
+        JsonNode leaf = view.find(qdiscs, "parent", "1:10").orElseThrow();
+        assertThat(leaf.path("kind").asString()).isEqualTo("pfifo");
+        assertThat(leaf.path("packets").asLong()).as("the pings went through the default class").isGreaterThanOrEqualTo(20);
+        assertThat(view.queueQdiscs(a, "nosuch0")).isEmpty();
+        assertThat(view.queueQdiscs(b, "vb").findValuesAsString("handle")).doesNotContain("1:", "10:");
+    }
+
+    private static void between(JsonNode got, JsonNode lo, JsonNode hi, List<String> fields) {
+        for (int i = 0; i < lo.size(); i++) {
+            for (String f : fields) {
+                assertThat(got.get(i).path(f).asLong()).as(lo.get(i).path("handle") + " " + f)
+                        .isBetween(lo.get(i).path(f).asLong(), hi.get(i).path(f).asLong());
+            }
+        }
+    }
+
+    @Test
     void addressesAgreeWithIp() {
         for (String ns : List.of(a, b)) {
             Commands counted = new Commands();

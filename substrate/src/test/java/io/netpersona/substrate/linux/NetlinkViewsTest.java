@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.linux.netlink.Address;
 import io.netpersona.substrate.linux.netlink.Link;
+import io.netpersona.substrate.linux.netlink.TcObject;
 import io.netpersona.substrate.linux.netlink.TcpSocket;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,18 @@ class NetlinkViewsTest {
         assertThat(json.get(0).has("stats64")).isFalse();
         assertThat(json.get(1).has("max_mtu")).isFalse();
         assertThat(json.get(1).path("mtu").asInt()).isEqualTo(1400);
+    }
+
+    @Test
+    void qdiscsAndClassesAsTcSJPrintsThem() {
+        var json = NetlinkViews.tc(List.of(new TcObject(4, 0x10000, TcObject.ROOT, "htb", Optional.empty()),
+                new TcObject(4, 0x100000, 0x1002a, "pfifo", Optional.of(new TcObject.Counters(1500, 10, 1, 1500, 2, 0, 3)))));
+        assertThat(json.toString()).isEqualTo("[{\"kind\":\"htb\",\"handle\":\"1:\",\"root\":true},"
+                + "{\"kind\":\"pfifo\",\"handle\":\"10:\",\"parent\":\"1:2a\",\"bytes\":1500,\"packets\":10,\"drops\":2,"
+                + "\"overlimits\":3,\"requeues\":0,\"backlog\":1500,\"qlen\":1}]");
+        assertThat(NetlinkViews.handle(0xffff0000)).isEqualTo("ffff:");
+        assertThat(NetlinkViews.handle(0x5)).isEqualTo(":5");
+        assertThat(NetlinkViews.handle(0)).isEqualTo("none");
     }
 
     @Test

@@ -12,8 +12,11 @@ import java.util.Optional;
  */
 final class Messages {
     static final int RTM_NEWLINK = 16, RTM_GETLINK = 18, RTM_NEWADDR = 20, RTM_GETADDR = 22;
+    static final int RTM_NEWQDISC = 36, RTM_GETQDISC = 38, RTM_NEWTCLASS = 40, RTM_GETTCLASS = 42;
     static final int SOCK_DIAG_BY_FAMILY = 20;
     static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10, IPPROTO_TCP = 6;
+    static final int TCMSG = 20;
+    private static final int TCA_KIND = 1, TCA_STATS2 = 7, TCA_STATS_BASIC = 1, TCA_STATS_QUEUE = 3, TCA_STATS_PKT64 = 8;
     static final int IFINFOMSG = 16, IFADDRMSG = 8, INET_DIAG_MSG = 72, INET_DIAG_REQ_V2 = 56;
     private static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_OPERSTATE = 16, IFLA_STATS64 = 23;
     private static final int IFLA_MIN_MTU = 50, IFLA_MAX_MTU = 51;
@@ -35,6 +38,30 @@ final class Messages {
     /** {@code struct ifaddrmsg} for a dump of every address of every family. */
     static byte[] addressRequest() {
         return new byte[IFADDRMSG];
+    }
+
+    /**
+     * {@code struct tcmsg} for the qdiscs or classes of one device. The kernel filters a class dump by the
+     * index; a qdisc dump lists every device's, so the reader keeps the ones of this index.
+     */
+    static byte[] tcRequest(int index) {
+        return Frames.order(ByteBuffer.allocate(TCMSG)).putInt(4, index).array();
+    }
+
+    static TcObject tc(ByteBuffer p) {
+        Frames.require(p, TCMSG, "tcmsg");
+        Map<Integer, ByteBuffer> a = Frames.attributes(p, TCMSG);
+        String kind = a.containsKey(TCA_KIND) ? Frames.string(a.get(TCA_KIND)) : "";
+        Optional<TcObject.Counters> counters = Optional.ofNullable(a.get(TCA_STATS2)).map(s -> {
+            Map<Integer, ByteBuffer> n = Frames.attributes(s, 0);
+            ByteBuffer basic = n.get(TCA_STATS_BASIC);
+            ByteBuffer queue = n.get(TCA_STATS_QUEUE);
+            // the 32-bit packet count wraps; a kernel that has the 64-bit one sends it beside
+            long packets = n.containsKey(TCA_STATS_PKT64) ? Frames.u64(n.get(TCA_STATS_PKT64), 0) : Frames.u32(basic, 8);
+            return new TcObject.Counters(Frames.u64(basic, 0), packets, Frames.u32(queue, 0), Frames.u32(queue, 4),
+                    Frames.u32(queue, 8), Frames.u32(queue, 12), Frames.u32(queue, 16));
+        });
+        return new TcObject(p.getInt(4), p.getInt(8), p.getInt(12), kind, counters);
     }
 
     /** {@code struct inet_diag_req_v2} for the TCP sockets of one family, asking for tcp_info and the congestion control. */

@@ -90,6 +90,18 @@ public final class NetlinkReader implements AutoCloseable {
         return dump(netns, e -> e.route, Messages.RTM_GETADDR, Messages.addressRequest(), Messages.RTM_NEWADDR, Messages::address);
     }
 
+    /** The qdiscs of the device of this index, with their counters ({@code tc -s qdisc show dev D}). */
+    public List<TcObject> qdiscs(String netns, int index) {
+        return dump(netns, e -> e.route, Messages.RTM_GETQDISC, Messages.tcRequest(index), Messages.RTM_NEWQDISC,
+                Messages::tc).stream().filter(q -> q.index() == index).toList();
+    }
+
+    /** The classes of the device of this index, with their counters ({@code tc -s class show dev D}). */
+    public List<TcObject> classes(String netns, int index) {
+        return dump(netns, e -> e.route, Messages.RTM_GETTCLASS, Messages.tcRequest(index), Messages.RTM_NEWTCLASS,
+                Messages::tc);
+    }
+
     /**
      * The TCP sockets {@code ss -t} shows (every state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV), IPv4
      * before IPv6, with their tcp_info and congestion control.

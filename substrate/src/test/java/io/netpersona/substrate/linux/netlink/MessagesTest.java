@@ -48,8 +48,30 @@ class MessagesTest {
         assertThat(bare.maxMtu()).isEqualTo(-1);
     }
 
+    private static byte[] tcmsg(int index, int handle, int parent) {
+        return Bytes.le(20).putInt(4, index).putInt(8, handle).putInt(12, parent).array();
+    }
+
+    @Test
+    void aQdiscWithItsCountersAndAClassWithout() {
+        byte[] basic = Bytes.le(16).putLong(0, 123456789012L).putInt(8, 4321).array();
+        byte[] queue = Bytes.le(20).putInt(0, 3).putInt(4, 4500).putInt(8, 17).putInt(12, 2).putInt(16, 99).array();
+        byte[] stats = new Bytes().attr(1, basic).attr(3, queue).attr(8, Bytes.u64s(5_000_000_000L)).bytes();
+        byte[] p = new Bytes().raw(tcmsg(4, 0x100000, 0x10010)).attr(1, "tbf").attr(2, new byte[8]).attr(7, stats).bytes();
+        assertThat(Messages.tc(payload(p))).isEqualTo(new TcObject(4, 0x100000, 0x10010, "tbf", Optional.of(
+                new TcObject.Counters(123456789012L, 5_000_000_000L, 3, 4500, 17, 2, 99))));
+        // without the 64-bit packet count, the 32-bit one
+        byte[] old = new Bytes().raw(tcmsg(4, 0x10000, TcObject.ROOT)).attr(1, "htb")
+                .attr(7, new Bytes().attr(1, basic).attr(3, queue).bytes()).bytes();
+        assertThat(Messages.tc(payload(old)).counters().orElseThrow().packets()).isEqualTo(4321);
+        assertThat(Messages.tc(payload(new Bytes().raw(tcmsg(4, 0x10001, 0x10000)).attr(1, "htb").bytes())).counters()).isEmpty();
+        assertThat(Messages.tcRequest(7)).hasSize(20).containsSequence(Bytes.le(4).putInt(7).array());
+    }
+
     @Test
     void aTruncatedHeaderIsRefused() {
+        assertThatThrownBy(() -> Messages.tc(payload(new byte[19]))).isInstanceOf(NetlinkException.class)
+                .hasMessageContaining("truncated tcmsg");
         assertThatThrownBy(() -> Messages.link(payload(new byte[12]))).isInstanceOf(NetlinkException.class)
                 .hasMessageContaining("truncated ifinfomsg: 12 bytes (expected: at least 16)");
         assertThatThrownBy(() -> Messages.address(payload(new byte[7]))).isInstanceOf(NetlinkException.class);
