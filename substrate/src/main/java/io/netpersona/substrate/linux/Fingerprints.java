@@ -24,6 +24,12 @@ final class Fingerprints {
 
     private Fingerprints() {}
 
+    /** A class's line as {@code tc class show} prints it, or as {@link #qdiscConfig} when read over netlink. */
+    static String classConfig(JsonNode cls) {
+        return cls.has(NetlinkViews.CONFIG) ? NetlinkViews.CONFIG + " " + cls.path(NetlinkViews.CONFIG).asString()
+                : cls.path("config").asString();
+    }
+
     static Optional<Resource> unlessChanged(Records.Entry recorded, String now, Supplier<Resource> parsed) {
         if (recorded.applied().isPresent() && recorded.fingerprint() != null && recorded.fingerprint().equals(now)) {
             return recorded.applied();
@@ -50,8 +56,15 @@ final class Fingerprints {
         return parsed.get();
     }
 
-    /** A qdisc from {@code tc -s -j qdisc show} without its counters. */
+    /**
+     * A qdisc from {@code tc -s -j qdisc show} without its counters; read over netlink, its configuration as
+     * the kernel holds it. The two never compare equal: a fingerprint recorded one way and read the other
+     * (netlink switched off) shows as drift once, and the next apply records it the new way.
+     */
     static String qdiscConfig(JsonNode qdisc) {
+        if (qdisc.has(NetlinkViews.CONFIG)) {
+            return NetlinkViews.CONFIG + " " + qdisc.path(NetlinkViews.CONFIG).asString();
+        }
         ObjectNode copy = ((ObjectNode) qdisc).deepCopy();
         copy.remove(COUNTERS);
         if (copy.get("options") instanceof ObjectNode options) {

@@ -87,7 +87,9 @@ final class HostView {
 
     /**
      * A device's classes with their counters (handle, parent, bytes, packets, drops, overlimits, requeues,
-     * backlog, qlen), over netlink when this host can, else {@link #classes}: for metrics, not for state.
+     * backlog, qlen) and their configuration as the kernel holds it ({@link NetlinkViews#CONFIG}), over
+     * netlink when this host can, else {@link #classes}: for metrics and fingerprints; options in tc's
+     * words (rates, bursts) come from {@link #classes} only.
      */
     JsonNode queueClasses(String scope, String device) {
         return tcCounters("qclass " + scope + " " + device, scope, device, false, () -> classes(scope, device));
@@ -108,7 +110,8 @@ final class HostView {
             try {
                 Optional<Link> dev = netlinkLinks(nl.get(), scope).stream().filter(l -> l.name().equals(device)).findFirst();
                 n = dev.isEmpty() ? JsonNodeFactory.instance.arrayNode() // as tc's failure on a missing device reads
-                        : NetlinkViews.tc(qdiscs ? nl.get().qdiscs(scope, dev.get().index()) : nl.get().classes(scope, dev.get().index()));
+                        : qdiscs ? NetlinkViews.tc(nl.get().qdiscs(scope, dev.get().index()), false)
+                        : NetlinkViews.tc(nl.get().classes(scope, dev.get().index()), true);
             } catch (NoSuchNamespaceException e) {
                 n = JsonNodeFactory.instance.arrayNode();
             } catch (NetlinkException e) {

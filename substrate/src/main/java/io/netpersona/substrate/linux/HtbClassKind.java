@@ -56,13 +56,15 @@ final class HtbClassKind implements ResourceKind {
 
     @Override
     public Optional<Resource> read(Resource.Key key, HostView view, Records.Entry recorded) {
-        Optional<JsonNode> c = view.find(view.classes(key.scope(), device(key)), "handle", classid(key));
+        Optional<JsonNode> c = view.find(view.queueClasses(key.scope(), device(key)), "handle", classid(key));
         if (c.isEmpty()) {
             return Optional.empty();
         }
-        Optional<JsonNode> leaf = leaf(view, key.scope(), device(key), classid(key));
-        Map<String, String> a = new TreeMap<>(Fingerprints.part(recorded, 0, classPart(c), CLASS, () -> parse(c.get())));
-        a.putAll(Fingerprints.part(recorded, 1, leafPart(leaf), LEAF, () -> TbfLeaf.read(leaf, "")));
+        // the fingerprints from the light reads (netlink); tc's print, a process, only for what changed
+        Map<String, String> a = new TreeMap<>(Fingerprints.part(recorded, 0, classPart(c), CLASS,
+                () -> parse(view.find(view.classes(key.scope(), device(key)), "handle", classid(key)).orElse(c.get()))));
+        a.putAll(Fingerprints.part(recorded, 1, leafPart(lightLeaf(view, key.scope(), device(key), classid(key))), LEAF,
+                () -> TbfLeaf.read(leaf(view, key.scope(), device(key), classid(key)), "")));
         return Optional.of(new Resource(KIND, key.scope(), key.id(), a));
     }
 
@@ -75,7 +77,7 @@ final class HtbClassKind implements ResourceKind {
     }
 
     private static String classPart(Optional<JsonNode> c) {
-        return c.map(n -> n.path("config").asString()).orElse("");
+        return c.map(Fingerprints::classConfig).orElse("");
     }
 
     private static String leafPart(Optional<JsonNode> leaf) {
@@ -84,18 +86,23 @@ final class HtbClassKind implements ResourceKind {
 
     @Override
     public String fingerprint(Resource.Key key, HostView view) {
-        return classPart(view.find(view.classes(key.scope(), device(key)), "handle", classid(key))) + Fingerprints.PART
-                + leafPart(leaf(view, key.scope(), device(key), classid(key)));
+        return classPart(view.find(view.queueClasses(key.scope(), device(key)), "handle", classid(key))) + Fingerprints.PART
+                + leafPart(lightLeaf(view, key.scope(), device(key), classid(key)));
     }
 
-    /** The qdisc attached to a class. */
+    /** The qdisc attached to a class, as {@code tc -s -j qdisc show} prints it. */
     static Optional<JsonNode> leaf(HostView view, String scope, String device, String classid) {
         return view.find(view.qdiscs(scope, device), "parent", classid);
     }
 
+    /** The qdisc attached to a class, from the light read (netlink where it can be read). */
+    static Optional<JsonNode> lightLeaf(HostView view, String scope, String device, String classid) {
+        return view.find(view.queueQdiscs(scope, device), "parent", classid);
+    }
+
     @Override
     public List<HostView.Read> reads(Resource.Key key) {
-        return List.of(new HostView.Read.Classes(key.scope(), device(key)), new HostView.Read.Qdiscs(key.scope(), device(key)));
+        return List.of(new HostView.Read.Queues(key.scope(), device(key)));
     }
 
     @Override

@@ -52,9 +52,9 @@ final class HtbRootKind implements ResourceKind {
         return HtbClassKind.onDevice(dependent, shared.scope(), shared.id());
     }
 
-    /** The root qdisc of a device, if it has one other than the kernel's default. */
+    /** The root qdisc of a device, if it has one other than the kernel's default (kind and handle, from the light read). */
     static Optional<JsonNode> root(HostView view, String scope, String device) {
-        for (JsonNode q : view.qdiscs(scope, device)) {
+        for (JsonNode q : view.queueQdiscs(scope, device)) {
             if (q.path("root").asBoolean(false) && !KERNEL_DEFAULT_HANDLE.equals(q.path("handle").asString(""))) {
                 return Optional.of(q);
             }
@@ -77,10 +77,10 @@ final class HtbRootKind implements ResourceKind {
             return Optional.of(new Resource(KIND, key.scope(), key.id(), Map.of("qdisc",
                     root.get().path("kind").asString() + " " + root.get().path("handle").asString())));
         }
-        Optional<JsonNode> leaf = HtbClassKind.leaf(view, key.scope(), key.id(), DEFAULT);
+        Optional<JsonNode> leaf = HtbClassKind.lightLeaf(view, key.scope(), key.id(), DEFAULT);
         Map<String, String> a = new TreeMap<>(Fingerprints.part(recorded, 0, classesPart(view, key), CLASSES, () -> parse(key, view)));
         a.putAll(Fingerprints.part(recorded, 1, leaf.map(Fingerprints::qdiscConfig).orElse(""), LEAF,
-                () -> TbfLeaf.read(leaf, "default-")));
+                () -> TbfLeaf.read(HtbClassKind.leaf(view, key.scope(), key.id(), DEFAULT), "default-")));
         return Optional.of(new Resource(KIND, key.scope(), key.id(), a));
     }
 
@@ -98,9 +98,9 @@ final class HtbRootKind implements ResourceKind {
     private static String classesPart(HostView view, Resource.Key key) {
         StringBuilder s = new StringBuilder();
         root(view, key.scope(), key.id()).ifPresent(r -> s.append(Fingerprints.qdiscConfig(r)));
-        JsonNode classes = view.classes(key.scope(), key.id());
+        JsonNode classes = view.queueClasses(key.scope(), key.id());
         for (String handle : List.of(PARENT, DEFAULT)) {
-            view.find(classes, "handle", handle).ifPresent(c -> s.append('\n').append(c.path("config").asString()));
+            view.find(classes, "handle", handle).ifPresent(c -> s.append('\n').append(Fingerprints.classConfig(c)));
         }
         return s.toString();
     }
@@ -108,12 +108,12 @@ final class HtbRootKind implements ResourceKind {
     @Override
     public String fingerprint(Resource.Key key, HostView view) {
         return classesPart(view, key) + Fingerprints.PART
-                + HtbClassKind.leaf(view, key.scope(), key.id(), DEFAULT).map(Fingerprints::qdiscConfig).orElse("");
+                + HtbClassKind.lightLeaf(view, key.scope(), key.id(), DEFAULT).map(Fingerprints::qdiscConfig).orElse("");
     }
 
     @Override
     public List<HostView.Read> reads(Resource.Key key) {
-        return List.of(new HostView.Read.Classes(key.scope(), key.id()), new HostView.Read.Qdiscs(key.scope(), key.id()));
+        return List.of(new HostView.Read.Queues(key.scope(), key.id()));
     }
 
     @Override

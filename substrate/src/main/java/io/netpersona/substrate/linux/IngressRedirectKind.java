@@ -39,9 +39,9 @@ final class IngressRedirectKind implements ResourceKind {
         return HtbClassKind.onDevice(dependent, shared.scope(), shared.attr("to"));
     }
 
-    /** The uplink's ingress-side qdisc (ingress or clsact), if any. */
+    /** The uplink's ingress-side qdisc (ingress or clsact), if any (its kind, from the light read). */
     static Optional<JsonNode> ingress(HostView view, String scope, String device) {
-        for (JsonNode q : view.qdiscs(scope, device)) {
+        for (JsonNode q : view.queueQdiscs(scope, device)) {
             String kind = q.path("kind").asString("");
             if (kind.equals("ingress") || kind.equals("clsact")) {
                 return Optional.of(q);

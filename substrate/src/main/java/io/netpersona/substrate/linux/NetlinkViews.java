@@ -33,6 +33,8 @@ final class NetlinkViews {
     private static final String[] STATES = {"UNKNOWN", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
         "TIME-WAIT", "UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING"};
     private static final int IFF_UP = 0x1, IFF_RUNNING = 0x40;
+    /** The field of a qdisc or class read over netlink that holds its configuration, for fingerprints. */
+    static final String CONFIG = "rtnetlink";
 
     private NetlinkViews() {}
 
@@ -148,19 +150,28 @@ final class NetlinkViews {
     }
 
     /**
-     * Qdiscs or classes with the fields of {@code tc -s -j qdisc show} that name them and count their traffic
-     * (kind, handle, parent or root, bytes, packets, drops, overlimits, requeues, backlog, qlen): what queue
-     * metrics read. Not their options: fingerprints compare those as tc prints them.
+     * Qdiscs or classes with the fields of tc's listings that name them and count their traffic (kind,
+     * handle, parent or root, a class's leaf, bytes, packets, drops, overlimits, requeues, backlog, qlen), and
+     * {@link #CONFIG}: their configuration as the kernel holds it, which fingerprints compare. Not their options
+     * in tc's words: tc prints them rounded, and reads them so ({@link HostView#classes}, {@link HostView#qdiscs}).
      */
-    static ArrayNode tc(List<TcObject> objects) {
+    static ArrayNode tc(List<TcObject> objects, boolean classes) {
         ArrayNode out = F.arrayNode();
         for (TcObject t : objects) {
-            ObjectNode o = out.addObject().put("kind", t.kind()).put("handle", handle(t.handle()));
+            // tc prints a qdisc's handle as its major number ("0:" for a device's default qdisc)
+            ObjectNode o = out.addObject().put("kind", t.kind())
+                    .put("handle", classes ? handle(t.handle()) : Integer.toHexString(t.handle() >>> 16) + ":");
             if (t.parent() == TcObject.ROOT) {
                 o.put("root", true);
             } else {
                 o.put("parent", handle(t.parent()));
             }
+            String leaf = classes && t.info() != 0 ? handle(t.info()) : "";
+            if (!leaf.isEmpty()) {
+                o.put("leaf", leaf);
+            }
+            o.put(CONFIG, t.kind() + " " + o.path("parent").asString("root") + (leaf.isEmpty() ? "" : " leaf " + leaf)
+                    + " " + t.options());
             t.counters().ifPresent(c -> o.put("bytes", c.bytes()).put("packets", c.packets()).put("drops", c.drops())
                     .put("overlimits", c.overlimits()).put("requeues", c.requeues()).put("backlog", c.backlog())
                     .put("qlen", c.qlen()));

@@ -42,11 +42,21 @@ class NetlinkViewsTest {
 
     @Test
     void qdiscsAndClassesAsTcSJPrintsThem() {
-        var json = NetlinkViews.tc(List.of(new TcObject(4, 0x10000, TcObject.ROOT, "htb", Optional.empty()),
-                new TcObject(4, 0x100000, 0x1002a, "pfifo", Optional.of(new TcObject.Counters(1500, 10, 1, 1500, 2, 0, 3)))));
-        assertThat(json.toString()).isEqualTo("[{\"kind\":\"htb\",\"handle\":\"1:\",\"root\":true},"
-                + "{\"kind\":\"pfifo\",\"handle\":\"10:\",\"parent\":\"1:2a\",\"bytes\":1500,\"packets\":10,\"drops\":2,"
-                + "\"overlimits\":3,\"requeues\":0,\"backlog\":1500,\"qlen\":1}]");
+        var qdiscs = NetlinkViews.tc(List.of(new TcObject(4, 0x10000, TcObject.ROOT, 2, "htb", "0a0b", Optional.empty()),
+                new TcObject(4, 0x100000, 0x1002a, 1, "pfifo", "", Optional.of(new TcObject.Counters(1500, 10, 1, 1500, 2, 0, 3))),
+                new TcObject(5, 0, TcObject.ROOT, 1, "noqueue", "", Optional.empty())), false);
+        assertThat(qdiscs.toString()).isEqualTo("[{\"kind\":\"htb\",\"handle\":\"1:\",\"root\":true,\"rtnetlink\":\"htb root 0a0b\"},"
+                + "{\"kind\":\"pfifo\",\"handle\":\"10:\",\"parent\":\"1:2a\",\"rtnetlink\":\"pfifo 1:2a \",\"bytes\":1500,"
+                + "\"packets\":10,\"drops\":2,\"overlimits\":3,\"requeues\":0,\"backlog\":1500,\"qlen\":1},"
+                + "{\"kind\":\"noqueue\",\"handle\":\"0:\",\"root\":true,\"rtnetlink\":\"noqueue root \"}]");
+        // a class's leaf is in tcm_info; a qdisc's tcm_info is its reference count, which is not configuration
+        var classes = NetlinkViews.tc(List.of(new TcObject(4, 0x1002a, 0x10001, 0x100000, "htb", "ff", Optional.empty()),
+                new TcObject(4, 0x10001, TcObject.ROOT, 0, "htb", "ee", Optional.empty())), true);
+        assertThat(classes.get(0).path("leaf").asString()).isEqualTo("10:");
+        assertThat(classes.get(0).path("rtnetlink").asString()).isEqualTo("htb 1:1 leaf 10: ff");
+        assertThat(classes.get(1).has("leaf")).isFalse();
+        assertThat(Fingerprints.classConfig(classes.get(0))).isEqualTo("rtnetlink htb 1:1 leaf 10: ff");
+        assertThat(Fingerprints.qdiscConfig(qdiscs.get(0))).isEqualTo("rtnetlink htb root 0a0b");
         assertThat(NetlinkViews.handle(0xffff0000)).isEqualTo("ffff:");
         assertThat(NetlinkViews.handle(0x5)).isEqualTo(":5");
         assertThat(NetlinkViews.handle(0)).isEqualTo("none");

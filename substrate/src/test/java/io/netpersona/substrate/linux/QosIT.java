@@ -335,8 +335,23 @@ class QosIT {
 
     @Test
     void changesByHandShowAsDriftAndTheNextPlanPutsThemRight() {
-        LinuxSubstrate s = substrate(net.commands());
+        List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+        Commands logged = new Commands() {
+            @Override
+            public Result run(List<String> argv, String stdin) {
+                ran.add(String.join(" ", argv));
+                return super.run(argv, stdin);
+            }
+        };
+        LinuxSubstrate s = substrate(logged);
         apply(s, probePersona());
+        // the classes and qdiscs, their fingerprints and counters among them, are read over netlink (filters are
+        // still read with tc: their JSON names matches and actions)
+        java.util.function.Predicate<String> tcRead = c -> c.startsWith("tc ") && (c.contains(" qdisc show") || c.contains(" class show"));
+        assertThat(ran).anyMatch(c -> c.startsWith("tc ") && c.endsWith(" -batch -")).noneMatch(tcRead);
+        ran.clear();
+        assertThat(s.observe(probePersona()).drift()).isEmpty();
+        assertThat(ran).isNotEmpty().noneMatch(tcRead);
         tc(host, "class", "change", "dev", "up0", "parent", "1:1", "classid", classid("probe"), "htb", "rate", "3mbit", "ceil", "19mbit");
         net.commands().check(Commands.nft(host, "delete", "element", "inet", "netpersona", "qos_prio4", "{ 10.88.1.2 }"), null);
         Observation o = s.observe(probePersona());

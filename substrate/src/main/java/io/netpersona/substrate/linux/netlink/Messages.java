@@ -16,7 +16,7 @@ final class Messages {
     static final int SOCK_DIAG_BY_FAMILY = 20;
     static final int AF_UNSPEC = 0, AF_INET = 2, AF_INET6 = 10, IPPROTO_TCP = 6;
     static final int TCMSG = 20;
-    private static final int TCA_KIND = 1, TCA_STATS2 = 7, TCA_STATS_BASIC = 1, TCA_STATS_QUEUE = 3, TCA_STATS_PKT64 = 8;
+    private static final int TCA_KIND = 1, TCA_OPTIONS = 2, TCA_HTB_INIT = 2, TCA_STATS2 = 7, TCA_STATS_BASIC = 1, TCA_STATS_QUEUE = 3, TCA_STATS_PKT64 = 8;
     static final int IFINFOMSG = 16, IFADDRMSG = 8, INET_DIAG_MSG = 72, INET_DIAG_REQ_V2 = 56;
     private static final int IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_OPERSTATE = 16, IFLA_STATS64 = 23;
     private static final int IFLA_MIN_MTU = 50, IFLA_MAX_MTU = 51;
@@ -61,7 +61,27 @@ final class Messages {
             return new TcObject.Counters(Frames.u64(basic, 0), packets, Frames.u32(queue, 0), Frames.u32(queue, 4),
                     Frames.u32(queue, 8), Frames.u32(queue, 12), Frames.u32(queue, 16));
         });
-        return new TcObject(p.getInt(4), p.getInt(8), p.getInt(12), kind, counters);
+        return new TcObject(p.getInt(4), p.getInt(8), p.getInt(12), p.getInt(16), kind,
+                options(kind, a.get(TCA_OPTIONS)), counters);
+    }
+
+    /**
+     * The options' bytes as hex. An HTB qdisc counts the packets it sent past its classes in its options
+     * ({@code tc_htb_glob.direct_pkts}); that count is zeroed, as tc's {@code direct_packets_stat} is left out.
+     */
+    static String options(String kind, ByteBuffer options) {
+        if (options == null) {
+            return "";
+        }
+        byte[] b = Frames.bytes(options);
+        ByteBuffer init = kind.equals("htb") ? Frames.attributes(options, 0).get(TCA_HTB_INIT) : null;
+        if (init != null && init.limit() >= 20) {
+            int at = init.arrayOffset() - options.arrayOffset() + 16; // both slices of one array
+            if (at >= 0 && at + 4 <= b.length) {
+                java.util.Arrays.fill(b, at, at + 4, (byte) 0);
+            }
+        }
+        return HexFormat.of().formatHex(b);
     }
 
     /** {@code struct inet_diag_req_v2} for the TCP sockets of one family, asking for tcp_info and the congestion control. */

@@ -49,7 +49,7 @@ class MessagesTest {
     }
 
     private static byte[] tcmsg(int index, int handle, int parent) {
-        return Bytes.le(20).putInt(4, index).putInt(8, handle).putInt(12, parent).array();
+        return Bytes.le(20).putInt(4, index).putInt(8, handle).putInt(12, parent).putInt(16, 0x100000).array();
     }
 
     @Test
@@ -57,8 +57,9 @@ class MessagesTest {
         byte[] basic = Bytes.le(16).putLong(0, 123456789012L).putInt(8, 4321).array();
         byte[] queue = Bytes.le(20).putInt(0, 3).putInt(4, 4500).putInt(8, 17).putInt(12, 2).putInt(16, 99).array();
         byte[] stats = new Bytes().attr(1, basic).attr(3, queue).attr(8, Bytes.u64s(5_000_000_000L)).bytes();
-        byte[] p = new Bytes().raw(tcmsg(4, 0x100000, 0x10010)).attr(1, "tbf").attr(2, new byte[8]).attr(7, stats).bytes();
-        assertThat(Messages.tc(payload(p))).isEqualTo(new TcObject(4, 0x100000, 0x10010, "tbf", Optional.of(
+        byte[] p = new Bytes().raw(tcmsg(4, 0x100000, 0x10010)).attr(1, "tbf").attr(2, new byte[] {1, 2, 3, 4, 5, 6, 7, 8})
+                .attr(7, stats).bytes();
+        assertThat(Messages.tc(payload(p))).isEqualTo(new TcObject(4, 0x100000, 0x10010, 0x100000, "tbf", "0102030405060708", Optional.of(
                 new TcObject.Counters(123456789012L, 5_000_000_000L, 3, 4500, 17, 2, 99))));
         // without the 64-bit packet count, the 32-bit one
         byte[] old = new Bytes().raw(tcmsg(4, 0x10000, TcObject.ROOT)).attr(1, "htb")
@@ -66,6 +67,23 @@ class MessagesTest {
         assertThat(Messages.tc(payload(old)).counters().orElseThrow().packets()).isEqualTo(4321);
         assertThat(Messages.tc(payload(new Bytes().raw(tcmsg(4, 0x10001, 0x10000)).attr(1, "htb").bytes())).counters()).isEmpty();
         assertThat(Messages.tcRequest(7)).hasSize(20).containsSequence(Bytes.le(4).putInt(7).array());
+    }
+
+    @Test
+    void anHtbQdiscsCountOfDirectPacketsIsLeftOutOfItsOptions() {
+        byte[] glob = Bytes.le(20).putInt(0, 3).putInt(4, 10).putInt(8, 0x10).putInt(12, 0).putInt(16, 777).array();
+        byte[] options = new Bytes().attr(2, glob).u32attr(5, 1000).bytes();
+        String direct777 = Messages.tc(payload(new Bytes().raw(tcmsg(4, 0x10000, TcObject.ROOT)).attr(1, "htb").attr(2, options).bytes())).options();
+        glob[16] = 5;
+        byte[] other = new Bytes().attr(2, glob).u32attr(5, 1000).bytes();
+        String direct5 = Messages.tc(payload(new Bytes().raw(tcmsg(4, 0x10000, TcObject.ROOT)).attr(1, "htb").attr(2, other).bytes())).options();
+        assertThat(direct777).isEqualTo(direct5).contains("030000000a0000001000000000000000" + "00000000"); // version, r2q, default kept; the count zeroed
+        glob[8] = 0x11; // another default class: configuration, not a count
+        byte[] changed = new Bytes().attr(2, glob).u32attr(5, 1000).bytes();
+        assertThat(Messages.tc(payload(new Bytes().raw(tcmsg(4, 0x10000, TcObject.ROOT)).attr(1, "htb").attr(2, changed).bytes())).options())
+                .isNotEqualTo(direct5);
+        // another kind's options are kept whole
+        assertThat(Messages.options("tbf", payload(options))).isNotEqualTo(direct5);
     }
 
     @Test
