@@ -150,9 +150,28 @@ class FlowPipelineTest {
     }
 
     @Test
-    void readUsesTwoThreadsOnlyFromTheThreshold() {
-        assertThat(Flows.TWO_THREADS_FROM).as("files of the shared captures are read on one thread")
-                .isGreaterThan(1 << 20);
+    void readDecodesOnASecondThreadOnlyFromTheThreshold(@TempDir Path dir) throws IOException {
+        Path big = concatenated(dir, 2);
+        assertThat(Files.size(big)).as("the joined capture").isGreaterThanOrEqualTo(Flows.TWO_THREADS_FROM);
+        Path small = TrainingData.captures().stream().filter(f -> f.getFileName().toString().endsWith(".pcap")).findFirst()
+                .orElseThrow();
+        assertThat(Files.size(small)).isLessThan(Flows.TWO_THREADS_FROM);
+        assertThat(decodingThreadSeen(big)).as("a decoding thread while %s is read", big.getFileName()).isTrue();
+        assertThat(decodingThreadSeen(small)).as("a decoding thread while %s is read", small.getFileName()).isFalse();
+    }
+
+    /**
+     * Whether a thread decodes {@code file} while the reading reports progress or hands over flows (the first
+     * report comes after {@link Flows#PROGRESS_FRAMES} frames, long before the decoding thread is done).
+     */
+    private static boolean decodingThreadSeen(Path file) {
+        String name = "decode " + file.getFileName();
+        boolean[] seen = {false};
+        Runnable look = () -> seen[0] |= Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(name) && t.isAlive());
+        CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, f -> look.run(), (f, read, size, frames) -> look.run());
+        assertThat(s.complete()).isTrue();
+        return seen[0];
     }
 
     /**
