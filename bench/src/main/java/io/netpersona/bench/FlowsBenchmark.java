@@ -36,6 +36,7 @@ public final class FlowsBenchmark {
         List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:Tier4InvocationThreshold=300000",
                 "-XX:Tier4MinInvocationThreshold=300000", "-XX:Tier4CompileThreshold=350000"));
         int repeat = 1;
+        boolean aot = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = bytes(args[++i]);
@@ -45,14 +46,18 @@ public final class FlowsBenchmark {
                 case "--ndpi" -> ndpi = args[++i];
                 case "--java-opts" -> javaOpts = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--no-aot" -> aot = false;
                 case "-h", "--help" -> {
                     System.out.println("""
                             usage: bench/run flows [--size 2G] [--cache DIR] [--data DIR] [--repeat N]
-                                                   [--java-opts "..."] [--ndpi PATH]
+                                                   [--java-opts "..."] [--ndpi PATH] [--no-aot]
                             Builds (once, into DIR, default ~/.cache/netpersona/bench) an Ethernet pcap of SIZE from
                             the shared captures, then runs 'persona flows -o csv' (the shaded jar, a JVM of its own)
                             and 'ndpiReader -q -i' on it, and prints packets per second of each, their ratio, and
-                            the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).""");
+                            the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).
+                            persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
+                            ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
+                            training run on a 64 MB capture of its own, unless --no-aot.""");
                     return;
                 }
                 default -> {
@@ -80,6 +85,9 @@ public final class FlowsBenchmark {
 
         List<String> persona = new ArrayList<>(List.of(java));
         persona.addAll(javaOpts);
+        if (aot) {
+            persona.addAll(AotCache.options(AotCache.obtain(java, javaOpts, jar, data, cache)));
+        }
         persona.addAll(List.of("-jar", jar.toString(), "flows", "-o", "csv", capture.file().toString()));
         List<String> ndpiReader = List.of(ndpi, "-q", "-i", capture.file().toString());
         System.out.println("persona:    " + String.join(" ", persona) + " > /dev/null");
