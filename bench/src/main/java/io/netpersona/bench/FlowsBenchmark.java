@@ -17,7 +17,8 @@ public final class FlowsBenchmark {
     private FlowsBenchmark() {
     }
 
-    record Result(String name, double seconds, long peakRssKiB, int exit, String err) {
+    /** @param cpuSeconds user and system time of the process: what a busy machine distorts least */
+    record Result(String name, double seconds, double cpuSeconds, long peakRssKiB, int exit, String err) {
         double pps(long packets) {
             return packets / seconds;
         }
@@ -32,8 +33,10 @@ public final class FlowsBenchmark {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String ndpi = "ndpiReader";
         // the options the ./persona launcher gives the JVM by default
-        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m"));
+        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:Tier4InvocationThreshold=300000",
+                "-XX:Tier4MinInvocationThreshold=300000", "-XX:Tier4CompileThreshold=350000"));
         int repeat = 1;
+        boolean aot = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--size" -> size = bytes(args[++i]);
@@ -43,14 +46,18 @@ public final class FlowsBenchmark {
                 case "--ndpi" -> ndpi = args[++i];
                 case "--java-opts" -> javaOpts = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--no-aot" -> aot = false;
                 case "-h", "--help" -> {
                     System.out.println("""
                             usage: bench/run flows [--size 2G] [--cache DIR] [--data DIR] [--repeat N]
-                                                   [--java-opts "..."] [--ndpi PATH]
+                                                   [--java-opts "..."] [--ndpi PATH] [--no-aot]
                             Builds (once, into DIR, default ~/.cache/netpersona/bench) an Ethernet pcap of SIZE from
                             the shared captures, then runs 'persona flows -o csv' (the shaded jar, a JVM of its own)
                             and 'ndpiReader -q -i' on it, and prints packets per second of each, their ratio, and
-                            the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).""");
+                            the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).
+                            persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
+                            ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
+                            training run on a 64 MB capture of its own, unless --no-aot.""");
                     return;
                 }
                 default -> {
@@ -78,11 +85,16 @@ public final class FlowsBenchmark {
 
         List<String> persona = new ArrayList<>(List.of(java));
         persona.addAll(javaOpts);
+        if (aot) {
+            persona.addAll(AotCache.options(AotCache.obtain(java, javaOpts, jar, data, cache)));
+        }
         persona.addAll(List.of("-jar", jar.toString(), "flows", "-o", "csv", capture.file().toString()));
         List<String> ndpiReader = List.of(ndpi, "-q", "-i", capture.file().toString());
         System.out.println("persona:    " + String.join(" ", persona) + " > /dev/null");
         System.out.println("ndpiReader: " + String.join(" ", ndpiReader) + " > /dev/null");
         Result best = null, bestNdpi = null;
+        // other work on the machine slows both tools, not always alike: the load says how far to trust a run
+        String loadBefore = load();
         for (int r = 0; r < repeat; r++) {
             Result p = Measured.run("persona flows", persona);
             Result n = Measured.run("ndpiReader", ndpiReader);
@@ -94,14 +106,26 @@ public final class FlowsBenchmark {
         System.out.printf(Locale.ROOT, "%nratio: persona flows reads %.2fx the packets per second of ndpiReader "
                 + "(target: 3x); peak RSS %,d KiB against %,d KiB%n", best.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
                 best.peakRssKiB(), bestNdpi.peakRssKiB());
+        System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s, on %d cores%n", loadBefore, load(),
+                Runtime.getRuntime().availableProcessors());
         if (best.exit() != 0 || bestNdpi.exit() != 0) {
             System.exit(1);
         }
     }
 
+    /** The load averages, or "unknown" where /proc/loadavg is not. */
+    private static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static void report(Result r, long packets) {
-        System.out.printf(Locale.ROOT, "%-14s %7.2f s  %6.2f M packets/s  peak RSS %,9d KiB  exit %d%n", r.name(),
-                r.seconds(), r.pps(packets) / 1e6, r.peakRssKiB(), r.exit());
+        System.out.printf(Locale.ROOT, "%-14s %7.2f s  %6.2f M packets/s  CPU %5.2f s  peak RSS %,9d KiB  exit %d%n",
+                r.name(), r.seconds(), r.pps(packets) / 1e6, r.cpuSeconds(), r.peakRssKiB(), r.exit());
         if (r.exit() != 0) {
             System.out.println("  stderr: " + r.err().strip());
         }

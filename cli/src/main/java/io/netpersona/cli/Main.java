@@ -41,7 +41,7 @@ public final class Main implements Runnable {
 
     /** Runs the command with the given output streams; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         cl.setUsageHelpAutoWidth(true);
         cl.setOut(out);
         cl.setErr(err);
@@ -63,6 +63,34 @@ public final class Main implements Runnable {
             return FAILED;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * The whole command tree, or, when the first argument names a command, a root with that command alone:
+     * picocli builds every command it is given (options, converters, the libraries their fields load), and
+     * that costs a short run like {@code persona flows} a good part of its time.
+     */
+    static CommandLine commandLine(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+                Command command = c.getAnnotation(Command.class);
+                if (command != null && command.name().equals(args[0]) && c != CommandLine.HelpCommand.class) {
+                    CommandLine root = new CommandLine(new Root());
+                    root.addSubcommand(new CommandLine(c, CommandLine.defaultFactory()));
+                    return root;
+                }
+            }
+        }
+        return new CommandLine(new Main());
+    }
+
+    /** The root of a command line that knows one command (see {@link #commandLine}). */
+    @Command(name = "persona", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class Root implements Runnable {
+        @Override
+        public void run() {
+            throw new IllegalStateException("a command line with one command runs that command");
+        }
     }
 
     @Override

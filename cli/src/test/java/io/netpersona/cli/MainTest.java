@@ -150,4 +150,25 @@ class MainTest {
         assertThat(version.code()).isZero();
         assertThat(version.out()).startsWith("persona ").contains("Java " + Runtime.version().feature());
     }
+
+    @Test
+    void aNamedCommandIsBuiltAloneAndBehavesAsInTheWholeTree() {
+        picocli.CommandLine whole = new picocli.CommandLine(new Main());
+        assertThat(whole.getSubcommands()).containsKeys("validate", "flows", "help");
+        for (String name : whole.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            picocli.CommandLine alone = Main.commandLine(new String[] {name, "--help"});
+            assertThat(alone.getSubcommands()).as("the tree for %s", name).containsOnlyKeys(name);
+            assertThat(alone.getSubcommands().get(name).getUsageMessage())
+                    .isEqualTo(whole.getSubcommands().get(name).getUsageMessage());
+        }
+        assertThat(Main.commandLine(new String[] {"--help"}).getSubcommands()).containsOnlyKeys(
+                whole.getSubcommands().keySet());
+        assertThat(Main.commandLine(new String[] {"help", "flows"}).getSubcommands()).containsKey("help");
+        Result wrong = run("flows", "--no-such-option", "x.pcap");
+        assertThat(wrong.code()).isEqualTo(Main.USAGE);
+        assertThat(wrong.err()).startsWith("persona: Unknown option: '--no-such-option'").contains("Usage: persona flows");
+    }
 }

@@ -36,7 +36,7 @@ public sealed interface CaptureReader extends AutoCloseable permits FileCaptureR
         } catch (IOException e) {
             throw new CaptureException(file, -1, "cannot open: " + e.getMessage(), e);
         }
-        return open(in);
+        return FileCaptureReader.open(in);
     }
 
     /**
@@ -46,38 +46,7 @@ public sealed interface CaptureReader extends AutoCloseable permits FileCaptureR
      * @throws CaptureException when the stream ends before a header or does not start like a capture
      */
     static CaptureReader open(InputStream stream, String name) {
-        return open(new ChunkedInput(Channels.newChannel(stream), java.nio.file.Path.of(name), BUFFER_BYTES));
-    }
-
-    private static CaptureReader open(ChunkedInput in) {
-        Path file = in.file;
-        try {
-            if (!in.request(4)) {
-                throw new CaptureException(file, -1, "not a capture: " + in.available()
-                        + " bytes (expected: a pcap or pcapng file)");
-            }
-            int magic = in.buf.getInt(in.pos);
-            return switch (magic) {
-                case PcapngReader.SECTION_HEADER -> new PcapngReader(in);
-                case 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1 -> new PcapReader(in);
-                default -> throw new CaptureException(file, 0, String.format(
-                        "not a capture: starts with 0x%08x (expected: a pcap or pcapng magic number)", magic));
-            };
-        } catch (IOException e) {
-            closeQuietly(in);
-            throw new CaptureException(file, -1, "cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeQuietly(in);
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(ChunkedInput in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // the open failed already; that failure is the one worth reporting
-        }
+        return FileCaptureReader.open(new ChunkedInput(Channels.newChannel(stream), java.nio.file.Path.of(name), BUFFER_BYTES));
     }
 
     CaptureFormat format();

@@ -1,6 +1,7 @@
 package io.netpersona.learn;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -16,8 +17,26 @@ import java.nio.file.StandardOpenOption;
  */
 final class ChunkedInput implements AutoCloseable {
     static final int READ_BYTES = 256 * 1024;
+
+    /**
+     * Where a sliding window gets its next buffer instead of compacting the one it has, so that the bytes
+     * already handed out stay as they are for whoever still reads them (another thread's decoder output).
+     */
+    interface Rotation {
+        /**
+         * Takes {@code retired} (no frame handed out later lies in it) and returns an empty buffer of the
+         * same capacity and byte order.
+         *
+         * @throws InterruptedIOException when the wait for a free buffer is interrupted
+         */
+        ByteBuffer next(ByteBuffer retired) throws InterruptedIOException;
+    }
+
     final Path file;
-    final ByteBuffer buf;
+    /** The window; replaced, not compacted, when there is a {@link Rotation}. */
+    ByteBuffer buf;
+    private final Rotation rotation;
+    private final int readBytes;
     private final ReadableByteChannel channel;
     /** The file's size, or {@link Long#MAX_VALUE} for a stream (whose end is found by reading). */
     private final long size;
@@ -31,12 +50,26 @@ final class ChunkedInput implements AutoCloseable {
 
     /** @param capacity the largest buffer; a smaller file gets a buffer of its own size */
     ChunkedInput(Path file, int capacity) throws IOException {
+        this(file, capacity, null, READ_BYTES);
+    }
+
+    /**
+     * @param rotation where buffers come from when the window slides, or null to compact one buffer
+     * @param readBytes how much one read asks for
+     */
+    ChunkedInput(Path file, int capacity, Rotation rotation, int readBytes) throws IOException {
         this.file = file;
         FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
         this.channel = c;
         this.size = c.size();
-        int needed = (int) Math.min(capacity, Math.max(64 * 1024, size));
-        this.buf = ByteBuffer.allocateDirect(needed).order(ByteOrder.BIG_ENDIAN);
+        this.rotation = rotation;
+        this.readBytes = readBytes;
+        this.buf = ByteBuffer.allocateDirect(bufferBytes(capacity, size)).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    /** The buffer a file of {@code size} bytes needs, at most {@code capacity}. */
+    static int bufferBytes(int capacity, long size) {
+        return (int) Math.min(capacity, Math.max(64 * 1024, size));
     }
 
     /** A stream under a name of its own; the buffer is {@code capacity}, as no size says it could be smaller. */
@@ -44,6 +77,8 @@ final class ChunkedInput implements AutoCloseable {
         this.file = name;
         this.channel = stream;
         this.size = Long.MAX_VALUE;
+        this.rotation = null;
+        this.readBytes = READ_BYTES;
         this.buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.BIG_ENDIAN);
     }
 
@@ -80,7 +115,16 @@ final class ChunkedInput implements AutoCloseable {
             }
             throw new IllegalArgumentException("request of " + n + " bytes (expected: at most " + buf.capacity() + ")");
         }
-        if (pos > 0) {
+        if (pos > 0 && rotation != null) {
+            ByteBuffer old = buf;
+            ByteBuffer fresh = rotation.next(old);
+            // an absolute copy: the old buffer's position and limit belong to its readers now
+            fresh.clear().put(0, old, pos, limit - pos);
+            buf = fresh;
+            base += pos;
+            limit -= pos;
+            pos = 0;
+        } else if (pos > 0) {
             buf.limit(limit).position(pos);
             buf.compact();
             base += pos;
@@ -90,7 +134,7 @@ final class ChunkedInput implements AutoCloseable {
         while (limit - pos < n && !eof) {
             // small reads keep the bytes being decoded in the core's own cache; the buffer's size only
             // bounds the largest record
-            buf.limit((int) Math.min(buf.capacity(), Math.max(limit + READ_BYTES, pos + (long) n))).position(limit);
+            buf.limit((int) Math.min(buf.capacity(), Math.max(limit + readBytes, pos + (long) n))).position(limit);
             int read = channel.read(buf);
             if (read < 0) {
                 eof = true;
@@ -116,6 +160,9 @@ final class ChunkedInput implements AutoCloseable {
             return false;
         }
         ((FileChannel) channel).position(target);
+        if (rotation != null) {
+            buf = rotation.next(buf);
+        }
         base = target;
         pos = 0;
         limit = 0;

@@ -126,16 +126,25 @@ public final class FlowMeter {
 
     /** Counts, decodes and meters one frame. */
     public void accept(Frame frame) {
-        DecodeResult r = decoder.decode(frame, packet);
+        Packet p = packet;
+        DecodeResult r = decoder.decode(frame, p);
+        accept(r, p, r.inFlow() ? FlowTable.hash(p) : 0);
+    }
+
+    /**
+     * Counts and meters a frame decoded elsewhere (by a {@link PacketDecoder} with this meter's options), so
+     * that decoding can run on another thread; {@code hash} is {@link FlowTable#hash} of the packet when
+     * {@code r} puts it in a flow.
+     */
+    void accept(DecodeResult r, Packet p, long hash) {
         frames++;
-        bytes += options.wireLengths() ? frame.originalLength : frame.capturedLength;
+        // the packet carries the frame's lengths as the record stated them
+        bytes += options.wireLengths() ? p.originalLength : p.capturedLength;
         results[r.ordinal()]++;
         if (!r.inFlow()) {
             return;
         }
-        Packet p = packet;
         listener.packet(p);
-        long hash = FlowTable.hash(p);
         if (p.cut) {
             cut++;
         }

@@ -1,6 +1,8 @@
 package io.netpersona.learn;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,9 +35,36 @@ public final class Flows {
         return read(file, options, sink, PacketListener.NONE, progress);
     }
 
-    /** The same, with a listener that hears every packet that goes into a flow. */
+    /**
+     * The same, with a listener that hears every packet that goes into a flow (on the calling thread, as the
+     * sink does, even when the file is decoded on another: see {@link #TWO_THREADS_FROM}).
+     */
     public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Progress progress) {
+        if (TWO_THREADS_FROM >= 0 && Runtime.getRuntime().availableProcessors() > 1 && sizeOf(file) >= TWO_THREADS_FROM) {
+            return FlowPipeline.read(file, options, sink, listener, progress, ChunkedInput.READ_BYTES);
+        }
+        return readOnOneThread(file, options, sink, listener, progress);
+    }
+
+    /**
+     * Files at least this large are decoded on a thread of their own while the caller's thread meters (see
+     * {@link FlowPipeline}); below it, a second thread costs more than it saves. Negative: never.
+     */
+    static final long TWO_THREADS_FROM = Long.getLong("netpersona.flows.twoThreadsFrom", 8L << 20);
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : -1;
+        } catch (IOException e) {
+            // the reader names what is wrong with the file
+            return -1;
+        }
+    }
+
+    /** {@link #read(Path, FlowMeter.Options, Consumer, PacketListener, Progress)} on the calling thread alone. */
+    static CaptureSummary readOnOneThread(Path file, FlowMeter.Options options, Consumer<Flow> sink,
+            PacketListener listener, Progress progress) {
         Path name = file.getFileName();
         try (CaptureReader reader = CaptureReader.open(file)) {
             return read(reader, new FlowMeter(name == null ? file.toString() : name.toString(), options, sink, listener),

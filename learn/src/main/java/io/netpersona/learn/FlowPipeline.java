@@ -1,0 +1,245 @@
+package io.netpersona.learn;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * {@link Flows#read} on two cores: a thread of its own reads and decodes frames in batches, the calling
+ * thread meters them (and so calls the sink and the packet listener). The meter sees the same packets in
+ * the same order as when one thread does both, so the flows, the counts and a problem's message are
+ * exactly the same; only the progress reports may come at other points.
+ *
+ * <p>A batch holds the decoded frames that lie in one buffer of the reader's window. The window does not
+ * compact a buffer that a batch still points into (payloads are read for names by the meter): it moves to
+ * a free buffer, and the meter frees a buffer when it is done with its batch. Memory is {@link #BUFFERS}
+ * buffers and their batches, whatever the size of the file.
+ */
+final class FlowPipeline {
+    /** Buffers in circulation: one being filled, one being metered, one waiting between them. */
+    static final int BUFFERS = 3;
+
+    /** The decoded frames of one buffer, in file order. */
+    static final class Batch {
+        ByteBuffer buffer;
+        Packet[] packets = new Packet[0];
+        DecodeResult[] results = new DecodeResult[0];
+        long[] hashes = new long[0];
+        long[] offsets = new long[0];
+        long[] numbers = new long[0];
+        int count;
+        /** The reader's position after the batch's last frame. */
+        long position;
+        /** Set on the last batch: why the reading stopped early, or empty. */
+        Optional<String> problem;
+        /** Set on the last batch when the decoding thread died of an error. */
+        Error error;
+        boolean last;
+
+        /** The next slot, grown as needed: how many frames a buffer holds depends on their sizes. */
+        Packet slot() {
+            if (count == packets.length) {
+                int n = Math.max(256, count * 2);
+                Packet[] grown = java.util.Arrays.copyOf(packets, n);
+                for (int i = count; i < n; i++) {
+                    grown[i] = new Packet();
+                }
+                packets = grown;
+                results = java.util.Arrays.copyOf(results, n);
+                hashes = java.util.Arrays.copyOf(hashes, n);
+                offsets = java.util.Arrays.copyOf(offsets, n);
+                numbers = java.util.Arrays.copyOf(numbers, n);
+            }
+            return packets[count];
+        }
+    }
+
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private Batch filling;
+    private ChunkedInput in;
+    /** Buffers made so far, the window's first included; more are made only when none is free. */
+    private int allocated = 1;
+
+    private FlowPipeline() {
+        for (int i = 0; i <= BUFFERS; i++) {
+            empty.add(new Batch());
+        }
+    }
+
+    /** Reads {@code file} as {@link Flows#read} does, decoding on another thread; {@code readBytes} is one read's size. */
+    static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
+            Flows.Progress progress, int readBytes) {
+        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes);
+    }
+
+    private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
+            Flows.Progress progress, int readBytes) {
+        Path name = file.getFileName();
+        FlowMeter meter = new FlowMeter(name == null ? file.toString() : name.toString(), options, sink, listener);
+        try (CaptureReader reader = open(file, readBytes)) {
+            if (filling == null) {
+                filling = take(empty);
+                filling.buffer = in.buf;
+            }
+            Thread decoding = Thread.ofPlatform().name("decode " + name).daemon().start(
+                    () -> decode(reader, new PacketDecoder(options.tunnels(), options.wholePacketsOnly())));
+            Optional<String> problem = Optional.empty();
+            long frames = 0;
+            try {
+                while (true) {
+                    Batch b = take(full);
+                    int i = 0;
+                    try {
+                        for (; i < b.count; i++) {
+                            meter.accept(b.results[i], b.packets[i], b.hashes[i]);
+                        }
+                    } catch (RuntimeException e) {
+                        problem = Optional.of(file + ": offset " + b.offsets[i] + ": frame " + b.numbers[i]
+                                + ": internal error: " + e);
+                        break;
+                    }
+                    long before = frames;
+                    frames += b.count;
+                    if (before / Flows.PROGRESS_FRAMES != frames / Flows.PROGRESS_FRAMES) {
+                        progress.update(file, b.position, reader.size(), frames);
+                    }
+                    if (b.last) {
+                        if (b.error != null) {
+                            throw b.error;
+                        }
+                        problem = b.problem;
+                        progress.update(file, b.position, reader.size(), frames);
+                        break;
+                    }
+                    recycle(b);
+                }
+            } finally {
+                decoding.interrupt();
+                join(decoding);
+            }
+            return new CaptureSummary(file, reader.format(), reader.size(), meter.finish(), problem);
+        }
+    }
+
+    /** Opens the file as {@link CaptureReader#open} does, with a window that moves between buffers. */
+    private CaptureReader open(Path file, int readBytes) {
+        ChunkedInput in;
+        try {
+            in = new ChunkedInput(file, CaptureReader.BUFFER_BYTES, this::retire, readBytes);
+        } catch (NoSuchFileException e) {
+            throw new CaptureException(file, -1, "no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new CaptureException(file, -1, "permission denied", e);
+        } catch (IOException e) {
+            throw new CaptureException(file, -1, "cannot open: " + e.getMessage(), e);
+        }
+        this.in = in;
+        return FileCaptureReader.open(in);
+    }
+
+    /** The decoding thread: every frame into the batch of its buffer, a batch handed on when its buffer is left. */
+    private void decode(CaptureReader reader, PacketDecoder decoder) {
+        Frame frame = new Frame();
+        Optional<String> problem = Optional.empty();
+        Error error = null;
+        try {
+            while (reader.next(frame)) {
+                Batch b = filling;
+                Packet p = b.slot();
+                DecodeResult r = decoder.decode(frame, p);
+                int i = b.count++;
+                b.results[i] = r;
+                b.hashes[i] = r.inFlow() ? FlowTable.hash(p) : 0;
+                b.offsets[i] = frame.fileOffset;
+                b.numbers[i] = frame.number;
+            }
+        } catch (CaptureException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            problem = Optional.of(e.getMessage());
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            problem = Optional.of(reader.file() + ": offset " + frame.fileOffset + ": frame " + frame.number
+                    + ": internal error: " + e);
+        } catch (Error e) {
+            // handed to the meter's thread, which would otherwise wait for a batch that never comes
+            error = e;
+        }
+        Batch b = filling;
+        b.problem = problem;
+        b.error = error;
+        b.last = true;
+        b.position = reader.position();
+        full.add(b);
+    }
+
+    /** On the decoding thread: the window leaves {@code retired}; its batch goes to the meter. */
+    private ByteBuffer retire(ByteBuffer retired) throws InterruptedIOException {
+        try {
+            Batch b = filling;
+            if (b == null) {
+                // still opening: no frame has been handed out of this buffer
+                free.add(retired);
+            } else {
+                b.position = in.offset();
+                full.add(b);
+            }
+            if (free.isEmpty() && allocated < BUFFERS) {
+                allocated++;
+                free.add(ByteBuffer.allocateDirect(retired.capacity()).order(ByteOrder.BIG_ENDIAN));
+            }
+            ByteBuffer next = free.take();
+            Batch fresh = empty.take();
+            fresh.buffer = next;
+            filling = fresh;
+            return next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the reading was stopped");
+        }
+    }
+
+    private void recycle(Batch b) {
+        free.add(b.buffer);
+        b.buffer = null;
+        b.count = 0;
+        empty.add(b);
+    }
+
+    private static <T> T take(BlockingQueue<T> q) {
+        try {
+            return q.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading a capture", e);
+        }
+    }
+
+    private static void join(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
