@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Cross-validation by capture file: the captures are dealt into k folds (all flows of a capture in one fold,
  * the largest captures first, each to the fold with the fewest flows so far), and each fold is classified by
- * a forest trained on the other folds only. So no flow is judged by a model that saw its capture.
+ * a forest trained on the other folds only, behind the fixed {@link Signatures} as the standard classifier has
+ * them. So no flow is judged by a model that saw its capture.
  */
 public final class CrossValidation {
     private CrossValidation() {
@@ -153,9 +154,10 @@ public final class CrossValidation {
                     training.addAll(folds.get(j));
                 }
             }
-            ForestClassifier model = new ForestClassifier(Trainer.train(training, settings), ForestClassifier.UNKNOWN_BELOW);
+            SignedClassifier model = new SignedClassifier(new ForestClassifier(Trainer.train(training, settings),
+                    ForestClassifier.UNKNOWN_BELOW));
             for (TrainingSet.Example e : folds.get(i)) {
-                Verdict v = model.verdict(model.forestProbabilities(e.features()));
+                Verdict v = model.verdict(Signatures.of(e.flow()), e.flow(), e.features());
                 confusion[e.label().ordinal()][v.known() ? v.trafficClass().ordinal() : classes]++;
             }
         }

@@ -13,12 +13,12 @@ public interface FlowClassifier {
     Verdict classify(Flow flow);
 
     /**
-     * The classifier shipped with netpersona: a random forest trained on labelled captures (see
-     * {@link Trainer}), read from the class path once.
+     * The classifier shipped with netpersona: protocol signatures first ({@link Signatures}), then a random
+     * forest trained on labelled captures (see {@link Trainer}), read from the class path once.
      *
      * @throws IllegalStateException when the model is missing from the class path
      */
     static FlowClassifier standard() {
-        return ForestClassifier.standard();
+        return SignedClassifier.standard();
     }
 }

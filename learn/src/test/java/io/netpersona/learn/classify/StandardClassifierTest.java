@@ -25,7 +25,7 @@ class StandardClassifierTest {
     void theShippedModelIsReadOnce() {
         FlowClassifier c = FlowClassifier.standard();
         assertThat(FlowClassifier.standard()).isSameAs(c);
-        assertThat(((ForestClassifier) c).describe()).startsWith("40 trees, ").endsWith(Features.NAMES.size() + " features");
+        assertThat(((SignedClassifier) c).forest().describe()).startsWith("40 trees, ").endsWith(Features.NAMES.size() + " features");
     }
 
     @Test

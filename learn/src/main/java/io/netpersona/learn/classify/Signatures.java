@@ -1,0 +1,155 @@
+package io.netpersona.learn.classify;
+
+import io.netpersona.learn.Flow;
+
+/**
+ * Which application protocol a flow speaks, as nDPI would name it, from fixed knowledge of protocols: the IP
+ * protocol number, the first payload bytes of each side ({@link Payloads}), the names of known services in
+ * the TLS SNI or HTTP Host ({@link ServiceNames}), and well-known ports as a last guess. Nothing here was
+ * learned from captures, so it needs no training and no cross-validation fold.
+ *
+ * <p>A signature is {@linkplain Signature#confident() confident} when its protocol settles the nDPI category;
+ * carriers such as TLS, QUIC, HTTP, STUN or RTP without a known service, and port guesses, are not.
+ */
+public final class Signatures {
+    private Signatures() {
+    }
+
+    /** The flow's protocol, null when nothing is recognised. */
+    public static Signature of(Flow f) {
+        Signature s = bare(f);
+        String name = f.names().serverName();
+        if (s == null && !f.names().tlsServerName().isEmpty()) {
+            s = new Signature("TLS", "Web", false);
+        }
+        if (s != null && carrier(s.protocol())) {
+            Signature.Service service = ServiceNames.of(f.names().tlsServerName().isEmpty() ? f.names().httpHost()
+                    : f.names().tlsServerName());
+            if (service != null) {
+                // a game's web pages and launcher downloads go over HTTP; its play does not
+                boolean page = s.protocol().startsWith("HTTP") && service.category().equals("Game");
+                return page ? s.carrying(service).unsure() : s.carrying(service);
+            }
+            Signature.Service resolved = ServiceNames.of(f.names().dnsName());
+            return resolved == null ? s : s.carrying(resolved).unsure();
+        }
+        if (s == null && !name.isEmpty()) {
+            Signature.Service service = ServiceNames.of(name);
+            if (service != null) {
+                return new Signature(service.name(), service.category(), false);
+            }
+        }
+        return s;
+    }
+
+    private static boolean carrier(String protocol) {
+        return switch (protocol) {
+            case "TLS", "QUIC", "HTTP", "DTLS", "HTTP2" -> true;
+            default -> false;
+        };
+    }
+
+    /** The protocol without the service it carries. */
+    private static Signature bare(Flow f) {
+        switch (f.protocol()) {
+            case 1, 58 -> {
+                return new Signature(f.protocol() == 1 ? "ICMP" : "ICMPV6", "Network", true);
+            }
+            case 2 -> {
+                return new Signature("IGMP", "Network", true);
+            }
+            case 47 -> {
+                return new Signature("GRE", "Network", true);
+            }
+            case 50, 51 -> {
+                return new Signature("IPSec", "VPN", true);
+            }
+            case 89, 103, 112, 132 -> {
+                return new Signature(switch (f.protocol()) {
+                    case 89 -> "OSPF";
+                    case 103 -> "IP_PIM";
+                    case 112 -> "VRRP";
+                    default -> "SCTP";
+                }, "Network", true);
+            }
+            case 6, 17 -> {
+                return transport(f);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static Signature transport(Flow f) {
+        boolean tcp = f.protocol() == 6;
+        Flow.Heads h = f.heads();
+        boolean query = Shapes.dns(h, true), answer = Shapes.dns(h, false);
+        if (!f.names().dnsQuery().isEmpty() || ((query || answer) && dnsPort(f))
+                || (!tcp && query && answer && h.at(true, 0) == h.at(false, 0) && h.at(true, 1) == h.at(false, 1))) {
+            return dns(f);
+        }
+        for (boolean side : new boolean[] {true, false}) {
+            if (Shapes.tls(h, side) && h.at(side, 0) == 0x16) {
+                // DNS over TLS has its own port
+                return f.srcPort() == 853 || f.dstPort() == 853 ? new Signature("TLS.DoH_DoT", "Network", true)
+                        : new Signature("TLS", "Web", false);
+            }
+            if (!tcp && h.at(side, 0) == 0x16 && h.at(side, 1) == 0xfe && h.at(side, 2) >= 0xfc) {
+                return new Signature("DTLS", "Web", false);
+            }
+            if (!tcp && Shapes.quic(h, side)) {
+                return new Signature("QUIC", "Web", false);
+            }
+        }
+        for (boolean side : new boolean[] {true, false}) {
+            Payloads.Head head = new Payloads.Head(h, side, tcp, side ? f.srcPort() : f.dstPort(),
+                    side ? f.dstPort() : f.srcPort(), firstPayload(f, side));
+            Signature s = Payloads.of(head);
+            if (s != null) {
+                return s;
+            }
+        }
+        for (boolean side : new boolean[] {true, false}) {
+            if (Shapes.tls(h, side)) {
+                return new Signature("TLS", "Web", false);
+            }
+            if (Shapes.stun(h, side, firstPayload(f, side))) {
+                return new Signature("STUN", "Network", false);
+            }
+        }
+        return Ports.of(f);
+    }
+
+    private static boolean dnsPort(Flow f) {
+        for (int p : new int[] {53, 5353, 5355, 137, 853, 5300}) {
+            if (f.srcPort() == p || f.dstPort() == p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** DNS and its relatives, told apart by port: multicast DNS, LLMNR, the NetBIOS name service. */
+    private static Signature dns(Flow f) {
+        if (f.srcPort() == 5353 || f.dstPort() == 5353) {
+            return new Signature("MDNS", "Network", true);
+        }
+        if (f.srcPort() == 5355 || f.dstPort() == 5355) {
+            return new Signature("LLMNR", "Network", true);
+        }
+        if (f.srcPort() == 137 || f.dstPort() == 137) {
+            return new Signature("NetBIOS", "System", true);
+        }
+        return new Signature("DNS", "Network", true);
+    }
+
+    private static int firstPayload(Flow f, boolean side) {
+        for (Flow.FirstPacket p : f.firstPackets()) {
+            if (p.forward() == side && p.payloadBytes() > 0) {
+                return p.payloadBytes();
+            }
+        }
+        return 0;
+    }
+}
