@@ -211,6 +211,8 @@ public final class FlowMeter {
                 if (asked != null && f.dnsQuery.isEmpty()) {
                     f.dnsQuery = asked;
                 }
+            } else if (!p.fragment) {
+                quic(f, p, side);
             }
             return;
         }
@@ -241,6 +243,32 @@ public final class FlowMeter {
         if (host != null) {
             f.httpHost = host;
             f.nameLooks = NAME_LOOKS;
+        }
+    }
+
+    /** The SNI of a QUIC client's Initial packets: looked for in a flow's first datagrams only. */
+    private void quic(FlowState f, Packet p, int side) {
+        if (f.quic == null) {
+            if (f.nameLooks >= NAME_LOOKS) {
+                return;
+            }
+            f.nameLooks++;
+            if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
+                return;
+            }
+            f.quic = new QuicInitial();
+            f.quicSide = side;
+        }
+        if (side != f.quicSide) {
+            return;
+        }
+        String sni = f.quic.add(p.buffer, p.payloadOffset, p.payloadLength);
+        if (sni != ServerNames.INCOMPLETE) {
+            f.quic = null;
+            f.nameLooks = NAME_LOOKS;
+            if (sni != null) {
+                f.tlsServerName = sni;
+            }
         }
     }
 

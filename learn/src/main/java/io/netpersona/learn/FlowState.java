@@ -31,6 +31,9 @@ final class FlowState {
     /** A ClientHello cut at a segment's end, waiting for the next segment. */
     HelloBuffer hello;
     int helloSide;
+    /** A QUIC client's Initial packets being read for their ClientHello. */
+    QuicInitial quic;
+    int quicSide;
 
     /**
      * The first payload bytes of side 0, then of side 1; made at the first payload, so that the many flows

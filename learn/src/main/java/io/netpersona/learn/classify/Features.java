@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * A flow as the numbers the model splits on: transport and ports, hints from ports and names, sizes, timing,
- * rates and direction balance per side, TCP's flags and handshake, the first packets, and the shapes of the
- * first payload bytes. Addresses and the capture's name are never features. Missing values are -1.
+ * rates and direction balance per side, TCP's flags and handshake, the first packets, the shapes of the
+ * first payload bytes, and what {@link Signatures} made of the flow. Addresses and the capture's name are never features. Missing values are -1.
  *
  * <p>The order of {@link #NAMES} is part of the model file: a model names the features it was trained on,
  * and loading refuses a model whose names differ.
@@ -65,6 +65,11 @@ final class Features {
             n.add("first" + i + "_payload");
         }
         n.addAll(List.of("first_count", "first_gap1_ms", "first_gap2_ms", "first_turns", "first_payload_length"));
+        for (String c : CLASSES) {
+            n.add("signature_" + c);
+        }
+        n.addAll(List.of("signature_none", "signature_confident", "signature_tls", "signature_quic", "signature_http",
+                "signature_stun", "signature_dtls", "signature_service"));
         return List.copyOf(n);
     }
 
@@ -105,6 +110,7 @@ final class Features {
         side(v, f, true);
         side(v, f, false);
         first(v, f);
+        signature(v, Signatures.of(f));
         return v.done();
     }
 
@@ -188,6 +194,17 @@ final class Features {
         v.add(first.size()).add(first.size() > 1 ? first.get(1).offsetNanos() / 1e6 : -1)
                 .add(first.size() > 2 ? (first.get(2).offsetNanos() - first.get(1).offsetNanos()) / 1e6 : -1)
                 .add(turns).add(firstPayloadLength);
+    }
+
+    /** The signature's class (none for unknown), how sure it is, and which carrier it found. */
+    private static void signature(Vector v, Signature s) {
+        TrafficClass c = s == null ? null : s.trafficClass();
+        for (TrafficClass t : TrafficClass.values()) {
+            v.add(c == t);
+        }
+        String p = s == null ? "" : s.protocol();
+        v.add(c == null).add(s != null && s.confident()).add(p.startsWith("TLS")).add(p.startsWith("QUIC"))
+                .add(p.startsWith("HTTP")).add(p.startsWith("STUN")).add(p.startsWith("DTLS")).add(p.indexOf('.') > 0);
     }
 
     private static double share(long part, long whole) {

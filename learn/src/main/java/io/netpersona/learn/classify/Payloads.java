@@ -116,9 +116,10 @@ final class Payloads {
                 || (h.port(6379) && h.startsAny("PING", "+PONG", "AUTH ", "-NOAUTH"))) {
             return sure("Redis", "Database");
         }
-        // MQTT: CONNECT with a remaining length of one byte and the protocol name "MQTT" or "MQIsdp"
-        if (h.at(0) == 0x10 && h.at(2) == 0 && ((h.at(3) == 4 && h.at(4) == 'M' && h.at(5) == 'Q' && h.at(6) == 'T')
-                || (h.at(3) == 6 && h.at(4) == 'M' && h.at(5) == 'Q' && h.at(6) == 'I'))) {
+        // MQTT: CONNECT, a remaining length of one or two bytes, and the protocol name "MQTT" or "MQIsdp"
+        int name = h.at(1) >= 0x80 ? 3 : 2;
+        if (h.at(0) == 0x10 && h.at(name) == 0 && h.at(name + 2) == 'M' && h.at(name + 3) == 'Q'
+                && (h.at(name + 1) == 4 && h.at(name + 4) == 'T' || h.at(name + 1) == 6 && h.at(name + 4) == 'I')) {
             return sure("MQTT", "RPC");
         }
         // PPTP control: a length, message type 1 and the magic cookie 0x1a2b3c4d
@@ -293,6 +294,13 @@ final class Payloads {
         }
         if (h.port(5351) && h.at(0) == 0) {
             return sure("NAT-PMP", "Network");
+        }
+        // Ubiquiti's discovery (version 1 or 2) and IPMI's RMCP (version 6) on their ports
+        if (h.port(10001) && (h.at(0) == 1 || h.at(0) == 2)) {
+            return sure("UBNTAC2", "Network");
+        }
+        if (h.port(623) && h.at(0) == 6 && h.at(1) == 0) {
+            return sure("RMCP", "System");
         }
         if (h.port(3544)) {
             return sure("Teredo", "Network");

@@ -138,6 +138,27 @@ final class ServiceNames {
         add("Ookla", "Network", "speedtest.net", "ookla.com");
     }
 
+    private static final Signature.Service RESOLVER = new Signature.Service("DoH_DoT", "Network");
+
+    /**
+     * Whether the name's first label is how public resolvers name their DNS-over-HTTPS/TLS endpoints: dns, doh
+     * or dot, with an optional number or dash-suffix ({@code dns10.}, {@code doh-2.}, {@code dns-family.}).
+     */
+    static boolean resolverName(String n) {
+        int dot = n.indexOf('.');
+        if (dot < 0 || n.indexOf('.', dot + 1) < 0 && !n.endsWith(".google")) {
+            return false; // a bare registered domain (dns.com) is a company, not an endpoint
+        }
+        String first = n.substring(0, dot);
+        for (String prefix : new String[] {"dns", "doh", "dot"}) {
+            if (first.startsWith(prefix)) {
+                String rest = first.substring(prefix.length());
+                return rest.isEmpty() || rest.chars().allMatch(Character::isDigit) || rest.startsWith("-");
+            }
+        }
+        return false;
+    }
+
     /** The service of a server name, null when none is known. */
     static Signature.Service of(String name) {
         if (name == null || name.isEmpty()) {
@@ -150,6 +171,9 @@ final class ServiceNames {
         int colon = n.indexOf(':');
         if (colon >= 0 && n.indexOf(':', colon + 1) < 0) {
             n = n.substring(0, colon); // an HTTP Host with a port
+        }
+        if (resolverName(n)) {
+            return RESOLVER;
         }
         for (String d = n; ; ) {
             Signature.Service s = DOMAINS.get(d);

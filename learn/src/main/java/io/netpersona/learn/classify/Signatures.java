@@ -28,10 +28,15 @@ public final class Signatures {
             if (service != null) {
                 // a game's web pages and launcher downloads go over HTTP; its play does not
                 boolean page = s.protocol().startsWith("HTTP") && service.category().equals("Game");
-                return page ? s.carrying(service).unsure() : s.carrying(service);
+                return page ? new Signature(s.protocol() + "." + service.name(), "Web", true) : s.carrying(service);
             }
             Signature.Service resolved = ServiceNames.of(f.names().dnsName());
-            return resolved == null ? s : s.carrying(resolved).unsure();
+            if (resolved != null) {
+                return s.carrying(resolved).unsure();
+            }
+            // nDPI's category of a carrier whose service it does not know is Web; DTLS carries calls as often
+            boolean decides = !s.protocol().equals("DTLS") && s.protocol().equals(fromPayload(f));
+            return decides ? new Signature(s.protocol(), s.category(), true) : s;
         }
         if (s == null && !name.isEmpty()) {
             Signature.Service service = ServiceNames.of(name);
@@ -40,6 +45,12 @@ public final class Signatures {
             }
         }
         return s;
+    }
+
+    /** The protocol the payload showed, empty when only a port (or nothing) suggested one. */
+    private static String fromPayload(Flow f) {
+        Signature s = f.protocol() == 6 || f.protocol() == 17 ? transport(f) : null;
+        return s == null || s == Ports.of(f) ? "" : s.protocol();
     }
 
     private static boolean carrier(String protocol) {

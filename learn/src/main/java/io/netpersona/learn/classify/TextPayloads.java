@@ -36,6 +36,9 @@ final class TextPayloads {
         if (h.starts("CONNECT ")) {
             return sure("HTTP_Connect", "Web");
         }
+        if (!h.tcp() && h.startsAny("HTTP/1.", "NOTIFY ", "M-SEARCH ")) {
+            return sure("SSDP", "System"); // HTTP over UDP is UPnP's discovery
+        }
         if (h.startsAny("GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "HTTP/1.", "HTTP/2")) {
             return guess("HTTP", "Web");
         }
@@ -72,7 +75,7 @@ final class TextPayloads {
         if (h.starts("AMQP")) {
             return sure("AMQP", "RPC");
         }
-        if (h.starts("<stream:stream")) {
+        if (h.startsAny("<stream:stream", "<iq type=", "<iq id=", "<presence", "<message to=", "<message from=")) {
             return sure("Jabber", "Web");
         }
         if (h.starts("# munin node at ")) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * Builds the traffic-class model from labelled captures: {@code scripts/train-classifier} runs it. The same
  * captures, labels and settings give the same model file, byte for byte.
  *
- * <p>Each example weighs 1, except that the examples of one class in one capture weigh {@link #PER_CAPTURE}
+ * <p>Flows that a confident {@link Signatures signature} decides never reach the forest, so it learns from the
+ * others only: those are what it is asked about. Each example weighs 1, except that the examples of one class in one capture weigh {@link #PER_CAPTURE}
  * together at most: a capture with 800 flows of one attack must not outvote thirty captures of other traffic
  * of the class.
  */
@@ -28,7 +29,11 @@ public final class Trainer {
         return train(examples, ForestTrainer.Settings.DEFAULTS);
     }
 
-    static Forest train(List<TrainingSet.Example> examples, ForestTrainer.Settings settings) {
+    static Forest train(List<TrainingSet.Example> all, ForestTrainer.Settings settings) {
+        List<TrainingSet.Example> examples = all.stream().filter(e -> {
+            Signature s = Signatures.of(e.flow());
+            return s == null || !s.confident() || s.trafficClass() == null;
+        }).toList();
         Map<String, Integer> counts = new HashMap<>();
         for (TrainingSet.Example e : examples) {
             counts.merge(e.capture() + "\u0000" + e.label(), 1, Integer::sum);

@@ -2,7 +2,7 @@
  * The traffic class of a flow.
  *
  * <pre>
- * Flow --Features.of--> float[150] --Forest--> probability per class --ForestClassifier--> Verdict
+ * Flow --Features.of--> float[166] --Forest--> probability per class --ForestClassifier--> Verdict
  * </pre>
  * {@link io.netpersona.learn.classify.FlowClassifier#standard()} is the shipped forest, read once from
  * {@code traffic-class.forest} on the class path. {@link io.netpersona.learn.classify.Trainer} builds that file

@@ -90,7 +90,14 @@ class SignaturesTest {
         Signature unknownSite = Signatures.of(flow(6, 40000, 443, hello, new byte[0],
                 new Flow.Names("www.example.org", "", "", "")));
         assertThat(unknownSite.protocol()).isEqualTo("TLS");
-        assertThat(unknownSite.confident()).as("TLS without a known service is a carrier").isFalse();
+        assertThat(unknownSite.trafficClass()).as("nDPI's category of TLS to a service it does not know")
+                .isEqualTo(TrafficClass.INTERACTIVE);
+        Signature resolver = Signatures.of(flow(6, 40000, 443, hello, new byte[0],
+                new Flow.Names("doh-2.resolver.example", "", "", "")));
+        assertThat(resolver.protocol()).isEqualTo("TLS.DoH_DoT");
+        assertThat(resolver.trafficClass()).isEqualTo(TrafficClass.CONTROL);
+        Signature port443 = Signatures.of(flow(6, 40000, 443, hex("9a7f3c"), new byte[0], Flow.Names.NONE));
+        assertThat(port443.confident()).as("port 443 without a TLS record is only a guess").isFalse();
         assertThat(ServiceNames.of("notyoutube.com")).as("a suffix matches whole labels only").isNull();
         assertThat(ServiceNames.of("WWW.NetFlix.COM.").name()).isEqualTo("NetFlix");
         assertThat(ServiceNames.of("api.sec-tunnel.com").category()).isEqualTo("VPN");

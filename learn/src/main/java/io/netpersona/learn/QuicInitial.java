@@ -1,0 +1,234 @@
+package io.netpersona.learn;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.BitSet;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The TLS ClientHello inside a client's QUIC Initial packets, for its SNI. Initial packets are protected with
+ * keys anyone can derive from the packet's destination connection id and a salt published for each QUIC
+ * version (RFC 9001 section 5.2, RFC 9369 for version 2), so the hello can be read as a TLS one can. The
+ * hello may fill several packets, its CRYPTO frames in any order: they are gathered until it is whole, for
+ * at most {@link #MAX_PACKETS} packets and {@link #MAX_BYTES} bytes.
+ */
+final class QuicInitial {
+    static final int MAX_PACKETS = 4, MAX_BYTES = 8 * 1024;
+    private static final byte[] SALT_V1 = hex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"),
+            SALT_V2 = hex("0dede3def700a6db819381be6e269dcbf9bd2ed9"),
+            SALT_DRAFT29 = hex("afbfec289993d24c9e9786f19c6111e04390a899");
+    private static final int V2 = 0x6b3343cf;
+
+    private final byte[] crypto = new byte[MAX_BYTES];
+    private final BitSet filled = new BitSet(MAX_BYTES);
+    private SecretKeySpec key, hp;
+    private byte[] iv;
+    private int packets;
+
+    private static byte[] hex(String s) {
+        return java.util.HexFormat.of().parseHex(s);
+    }
+
+    /** Whether the datagram starts with a long-header Initial packet of a QUIC version whose salt is known. */
+    static boolean looksLikeInitial(ByteBuffer b, int off, int len) {
+        if (len < 7 || (b.get(off) & 0xc0) != 0xc0) {
+            return false;
+        }
+        return salt(u32(b, off + 1)) != null && ((b.get(off) >> 4) & 3) == (u32(b, off + 1) == V2 ? 1 : 0);
+    }
+
+    private static byte[] salt(int version) {
+        if (version == 1) {
+            return SALT_V1;
+        }
+        if (version == V2) {
+            return SALT_V2;
+        }
+        return version >= 0xff00001d && version <= 0xff000020 ? SALT_DRAFT29 : null;
+    }
+
+    /**
+     * Reads one client datagram: the SNI once the hello is whole, null when there is none or the packet cannot
+     * be read (cut by the capture, not an Initial), {@link ServerNames#INCOMPLETE} while more is needed.
+     */
+    String add(ByteBuffer b, int off, int len) {
+        if (++packets > MAX_PACKETS || !looksLikeInitial(b, off, len)) {
+            return null;
+        }
+        try {
+            byte[] plain = open(b, off, len);
+            if (plain == null || !frames(plain)) {
+                return null;
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null; // not a packet these keys open: no name, as for any other unreadable payload
+        }
+        int whole = filled.nextClearBit(0);
+        if (whole < 4 || crypto[0] != 1) {
+            return packets < MAX_PACKETS ? ServerNames.INCOMPLETE : null;
+        }
+        int helloLength = 4 + ((crypto[1] & 0xff) << 16 | (crypto[2] & 0xff) << 8 | (crypto[3] & 0xff));
+        int have = Math.min(whole, helloLength);
+        // the hello as a TLS record, so that the TLS reader finds its SNI
+        ByteBuffer record = ByteBuffer.allocate(5 + have);
+        record.put((byte) 0x16).put((byte) 3).put((byte) 1).putShort((short) Math.min(0xffff, helloLength))
+                .put(crypto, 0, have).flip();
+        String sni = ServerNames.tlsServerName(record, 0, record.limit());
+        if (sni == ServerNames.INCOMPLETE && (packets >= MAX_PACKETS || helloLength > MAX_BYTES && have >= MAX_BYTES)) {
+            return null;
+        }
+        return sni;
+    }
+
+    /** Removes header protection and decrypts the packet's payload; null when the packet is cut short. */
+    private byte[] open(ByteBuffer b, int off, int len) throws GeneralSecurityException {
+        int end = off + len, p = off + 5;
+        int dcidLength = b.get(p++) & 0xff;
+        if (dcidLength > 20 || p + dcidLength + 1 > end) {
+            return null;
+        }
+        byte[] dcid = new byte[dcidLength];
+        b.get(p, dcid);
+        p += dcidLength;
+        p += 1 + (b.get(p) & 0xff);
+        long[] v = new long[1];
+        p = varint(b, p, end, v);
+        if (p < 0 || (p += (int) Math.min(v[0], len)) > end) {
+            return null;
+        }
+        p = varint(b, p, end, v);
+        if (p < 0 || v[0] < 20 || p + v[0] > end) {
+            return null;
+        }
+        int pnOffset = p, packetEnd = (int) (p + v[0]);
+        if (key == null) {
+            keys(u32(b, off + 1), dcid);
+        }
+        Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
+        ecb.init(Cipher.ENCRYPT_MODE, hp);
+        byte[] sample = new byte[16];
+        b.get(pnOffset + 4, sample);
+        byte[] mask = ecb.doFinal(sample);
+        int first = (b.get(off) ^ (mask[0] & 0x0f)) & 0xff;
+        int pnLength = (first & 3) + 1;
+        byte[] header = new byte[pnOffset - off + pnLength];
+        b.get(off, header);
+        header[0] = (byte) first;
+        byte[] nonce = iv.clone();
+        for (int i = 0; i < pnLength; i++) {
+            int at = pnOffset - off + i;
+            header[at] ^= mask[1 + i];
+            nonce[12 - pnLength + i] ^= header[at];
+        }
+        byte[] sealed = new byte[packetEnd - pnOffset - pnLength];
+        b.get(pnOffset + pnLength, sealed);
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        gcm.updateAAD(header);
+        return gcm.doFinal(sealed);
+    }
+
+    private void keys(int version, byte[] dcid) throws GeneralSecurityException {
+        boolean v2 = version == V2;
+        byte[] initial = hmac(salt(version), dcid);
+        byte[] client = expand(initial, "client in", 32);
+        key = new SecretKeySpec(expand(client, v2 ? "quicv2 key" : "quic key", 16), "AES");
+        iv = expand(client, v2 ? "quicv2 iv" : "quic iv", 12);
+        hp = new SecretKeySpec(expand(client, v2 ? "quicv2 hp" : "quic hp", 16), "AES");
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+    /** TLS 1.3's HKDF-Expand-Label with an empty context, for outputs of one hash length at most. */
+    private static byte[] expand(byte[] secret, String label, int length) throws GeneralSecurityException {
+        byte[] full = ("tls13 " + label).getBytes(StandardCharsets.US_ASCII);
+        byte[] info = new byte[2 + 1 + full.length + 1 + 1];
+        info[0] = (byte) (length >> 8);
+        info[1] = (byte) length;
+        info[2] = (byte) full.length;
+        System.arraycopy(full, 0, info, 3, full.length);
+        info[info.length - 1] = 1; // the counter of HKDF-Expand's first block
+        return Arrays.copyOf(hmac(secret, info), length);
+    }
+
+    /** Gathers the CRYPTO frames; false at a frame an Initial packet may not carry. */
+    private boolean frames(byte[] plain) {
+        ByteBuffer b = ByteBuffer.wrap(plain);
+        int p = 0, end = plain.length;
+        long[] v = new long[1];
+        while (p < end) {
+            int type = plain[p] & 0xff;
+            if (type == 0 || type == 1) {
+                p++;
+                continue;
+            }
+            p++;
+            if (type == 2 || type == 3) {
+                int fields = 4;
+                for (int i = 0; i < fields && p >= 0; i++) {
+                    p = varint(b, p, end, v);
+                    if (i == 2 && p >= 0) {
+                        fields += 2 * (int) Math.min(v[0], 64);
+                    }
+                }
+                if (type == 3) {
+                    for (int i = 0; i < 3 && p >= 0; i++) {
+                        p = varint(b, p, end, v);
+                    }
+                }
+            } else if (type == 6) {
+                p = varint(b, p, end, v);
+                long offset = v[0];
+                p = p < 0 ? p : varint(b, p, end, v);
+                if (p < 0 || p + v[0] > end) {
+                    return false;
+                }
+                int length = (int) v[0];
+                if (offset < MAX_BYTES) {
+                    int n = (int) Math.min(length, MAX_BYTES - offset);
+                    System.arraycopy(plain, p, crypto, (int) offset, n);
+                    filled.set((int) offset, (int) offset + n);
+                }
+                p += length;
+            } else if (type == 0x1c) {
+                return true; // the connection closes: nothing more to read
+            } else {
+                return filled.cardinality() > 0;
+            }
+            if (p < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int u32(ByteBuffer b, int at) {
+        return (b.get(at) & 0xff) << 24 | (b.get(at + 1) & 0xff) << 16 | (b.get(at + 2) & 0xff) << 8 | (b.get(at + 3) & 0xff);
+    }
+
+    /** Reads a QUIC variable-length integer at {@code p} into {@code out[0]}; the next position, or -1. */
+    private static int varint(ByteBuffer b, int p, int end, long[] out) {
+        if (p < 0 || p >= end) {
+            return -1;
+        }
+        int first = b.get(p) & 0xff, length = 1 << (first >> 6);
+        if (p + length > end) {
+            return -1;
+        }
+        long value = first & 0x3f;
+        for (int i = 1; i < length; i++) {
+            value = value << 8 | (b.get(p + i) & 0xff);
+        }
+        out[0] = value;
+        return p + length;
+    }
+}
