@@ -149,7 +149,7 @@ public record Flow(String capture, int ipVersion, int protocol, InetAddress srcA
      * nothing per packet; a classifier reads protocol headers from them (TLS, QUIC, STUN, RTP, DNS, ...).
      */
     public static final class Heads {
-        public static final int BYTES = 16;
+        public static final int BYTES = 24;
         public static final Heads NONE = new Heads(new byte[0], new byte[0]);
         private final byte[] forward, backward;
 

@@ -254,6 +254,11 @@ public final class FlowMeter {
             }
             f.nameLooks++;
             if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
+                String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
+                if (google != null) {
+                    f.tlsServerName = google;
+                    f.nameLooks = NAME_LOOKS;
+                }
                 return;
             }
             f.quic = new QuicInitial();

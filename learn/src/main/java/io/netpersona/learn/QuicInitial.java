@@ -85,6 +85,51 @@ final class QuicInitial {
         return sni;
     }
 
+    /**
+     * The SNI of Google QUIC's plaintext client hello (versions Q046 and older): a public header with the
+     * version flag and a version "Q0nn", then somewhere in the first packet's first stream frame the tag "CHLO",
+     * a little-endian count of tags, and a table of tags with the end offsets of their values. Null when the
+     * datagram is not such a hello or has no SNI tag.
+     */
+    static String googleHello(ByteBuffer b, int off, int len) {
+        if (len < 32 || (b.get(off) & 0x81) != 0x01 || (b.get(off) & 0x08) == 0 || b.get(off + 9) != 'Q'
+                || b.get(off + 10) != '0') {
+            return null;
+        }
+        int end = off + len, chlo = -1;
+        for (int i = off + 13; i + 4 <= Math.min(end, off + 96); i++) {
+            if (b.get(i) == 'C' && b.get(i + 1) == 'H' && b.get(i + 2) == 'L' && b.get(i + 3) == 'O') {
+                chlo = i;
+                break;
+            }
+        }
+        if (chlo < 0 || chlo + 8 > end) {
+            return null;
+        }
+        int tags = (b.get(chlo + 4) & 0xff) | (b.get(chlo + 5) & 0xff) << 8;
+        int table = chlo + 8, values = table + 8 * tags;
+        if (tags > 64 || values > end) {
+            return null;
+        }
+        int start = 0;
+        for (int t = 0; t < tags; t++) {
+            int at = table + 8 * t;
+            int stop = (b.get(at + 4) & 0xff) | (b.get(at + 5) & 0xff) << 8 | (b.get(at + 6) & 0xff) << 16;
+            if (b.get(at) == 'S' && b.get(at + 1) == 'N' && b.get(at + 2) == 'I' && b.get(at + 3) == 0) {
+                int length = stop - start;
+                if (length <= 0 || length > 255 || values + stop > end) {
+                    return null;
+                }
+                byte[] name = new byte[length];
+                b.get(values + start, name);
+                String n = new String(name, StandardCharsets.US_ASCII);
+                return n.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? n : null;
+            }
+            start = stop;
+        }
+        return null;
+    }
+
     /** Removes header protection and decrypts the packet's payload; null when the packet is cut short. */
     private byte[] open(ByteBuffer b, int off, int len) throws GeneralSecurityException {
         int end = off + len, p = off + 5;

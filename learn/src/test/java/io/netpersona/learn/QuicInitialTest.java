@@ -29,6 +29,16 @@ class QuicInitialTest {
     }
 
     @Test
+    void googleQuicSaysItsServerNameInPlainText() {
+        assertThat(udp443("quic_q39.pcap")).extracting(f -> f.names().tlsServerName()).contains("s.youtube.com");
+        byte[] notHello = new byte[64];
+        notHello[0] = 0x0d;
+        notHello[9] = 'Q';
+        notHello[10] = '0';
+        assertThat(QuicInitial.googleHello(ByteBuffer.wrap(notHello), 0, notHello.length)).isNull();
+    }
+
+    @Test
     void packetsTheKeysDoNotOpenGiveNoName() {
         byte[] packet = new byte[1200];
         packet[0] = (byte) 0xc3;

@@ -153,6 +153,13 @@ final class Payloads {
                 || (h.at(0) == 4 && (h.at(1) == 1 || h.at(1) == 2)))) {
             return sure("SOCKS", "Web");
         }
+        // AJP13: the web server's packets start 0x1234, the container's "AB", each with a length
+        if (h.port(8009) && (h.u16(0) == 0x1234 || h.at(0) == 'A' && h.at(1) == 'B')) {
+            return sure("AJP", "Web");
+        }
+        if (h.port(4899)) {
+            return sure("Radmin", "RemoteAccess");
+        }
         // Telnet option negotiation: IAC and WILL/WONT/DO/DONT
         if (h.at(0) == 0xff && h.at(1) >= 0xfb && h.at(1) <= 0xfe && h.port(23)) {
             return sure("Telnet", "RemoteAccess");
@@ -186,6 +193,9 @@ final class Payloads {
 
     private static Signature udp(Head h) {
         if (h.starts("GND") && h.length() >= 8) {
+            return sure("Gnutella", "Download");
+        }
+        if (gnutellaDescriptor(h)) {
             return sure("Gnutella", "Download");
         }
         // DNSCrypt's answers start with its resolver magic "r6fnvWj8"
@@ -282,55 +292,32 @@ final class Payloads {
             boolean nfs = program == 100003L || program == 100005L || program == 100021L || program == 100024L;
             return nfs || h.port(2049) ? sure("NFS", "DataTransfer") : guess("RPC", "RPC");
         }
-        // Services that own their ports and send nothing else there
-        if (h.port(5353)) {
-            return sure("MDNS", "Network");
-        }
-        if (h.port(5355)) {
-            return sure("LLMNR", "Network");
-        }
-        if (h.port(1985, 2029)) {
-            return sure("HSRP", "Network");
-        }
-        if (h.port(5351) && h.at(0) == 0) {
-            return sure("NAT-PMP", "Network");
-        }
-        // Ubiquiti's discovery (version 1 or 2) and IPMI's RMCP (version 6) on their ports
-        if (h.port(10001) && (h.at(0) == 1 || h.at(0) == 2)) {
-            return sure("UBNTAC2", "Network");
-        }
-        if (h.port(623) && h.at(0) == 6 && h.at(1) == 0) {
-            return sure("RMCP", "System");
-        }
-        if (h.port(3544)) {
-            return sure("Teredo", "Network");
-        }
-        if (h.port(25826)) {
-            return sure("collectd", "System");
-        }
-        if (h.port(3784, 3785, 4784)) {
-            return sure("BFD", "Network");
-        }
-        if (h.port(5246, 5247)) {
-            return sure("CAPWAP", "Network");
-        }
-        if (h.port(319, 320)) {
-            return sure("PTPv2", "System");
-        }
-        if (h.port(4341, 4342)) {
-            return sure("LISP", "Cloud");
-        }
-        if (h.port(1119)) {
-            return sure("Starcraft", "Game");
-        }
-        if (h.port(8801, 8802, 8803, 8804, 8805, 8806, 8807, 8808, 8809, 8810) && h.u32(4) != 0x2112a442L) {
-            return sure("Zoom", "Video");
+        Signature owned = OwnedPorts.udp(h);
+        if (owned != null) {
+            return owned;
         }
         // Syncthing's discovery announcement magic
         if (h.u32(0) == 0x2ea7d90bL) {
             return sure("Syncthing", "Download");
         }
         return null;
+    }
+
+    /**
+     * A Gnutella message in a datagram: a 16-byte message id, a known payload type, TTL and hops, and a
+     * little-endian payload length that accounts for exactly the rest of the datagram.
+     */
+    private static boolean gnutellaDescriptor(Head h) {
+        if (h.length() < 23 || h.payload() < 23) {
+            return false;
+        }
+        int type = h.at(16);
+        boolean known = switch (type) {
+            case 0x00, 0x01, 0x02, 0x30, 0x31, 0x32, 0x40, 0x41, 0x44, 0x80, 0x81 -> true;
+            default -> false;
+        };
+        long length = h.at(19) | h.at(20) << 8 | h.at(21) << 16 | (long) h.at(22) << 24;
+        return known && h.at(17) + h.at(18) <= 16 && length == h.payload() - 23;
     }
 
     private static boolean addressText(Head h) {

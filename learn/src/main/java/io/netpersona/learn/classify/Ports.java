@@ -57,7 +57,8 @@ final class Ports {
         add(UDP, "NTP", "System", 123);
         add(UDP, "DHCP", "Network", 67, 68);
         add(UDP, "SNMP", "Network", 161, 162);
-        both("Syslog", "System", 514);
+        add(UDP, "Syslog", "System", 514);
+        add(TCP, "RSH", "RemoteAccess", 514, 513);
         both("Kerberos", "Network", 88);
         both("LDAP", "System", 389);
         add(UDP, "Radius", "Network", 1812, 1813, 1645, 1646);

@@ -138,11 +138,13 @@ final class ServiceNames {
         add("Ookla", "Network", "speedtest.net", "ookla.com");
     }
 
-    private static final Signature.Service RESOLVER = new Signature.Service("DoH_DoT", "Network");
+    private static final Signature.Service RESOLVER = new Signature.Service("DoH_DoT", "Network"),
+            OCSP = new Signature.Service("OCSP", "Network");
 
     /**
-     * Whether the name's first label is how public resolvers name their DNS-over-HTTPS/TLS endpoints: dns, doh
-     * or dot, with an optional number or dash-suffix ({@code dns10.}, {@code doh-2.}, {@code dns-family.}).
+     * Whether the name's first label is how public resolvers name their DNS-over-HTTPS/TLS endpoints (dns, doh
+     * or dot) or certificate authorities their status responders (ocsp), with an optional number or
+     * dash-suffix ({@code dns10.}, {@code doh-2.}, {@code ocsp2.}).
      */
     static boolean resolverName(String n) {
         int dot = n.indexOf('.');
@@ -150,7 +152,7 @@ final class ServiceNames {
             return false; // a bare registered domain (dns.com) is a company, not an endpoint
         }
         String first = n.substring(0, dot);
-        for (String prefix : new String[] {"dns", "doh", "dot"}) {
+        for (String prefix : new String[] {"dns", "doh", "dot", "ocsp"}) {
             if (first.startsWith(prefix)) {
                 String rest = first.substring(prefix.length());
                 return rest.isEmpty() || rest.chars().allMatch(Character::isDigit) || rest.startsWith("-");
@@ -173,7 +175,7 @@ final class ServiceNames {
             n = n.substring(0, colon); // an HTTP Host with a port
         }
         if (resolverName(n)) {
-            return RESOLVER;
+            return n.startsWith("ocsp") ? OCSP : RESOLVER;
         }
         for (String d = n; ; ) {
             Signature.Service s = DOMAINS.get(d);

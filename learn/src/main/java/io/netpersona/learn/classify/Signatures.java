@@ -15,6 +15,12 @@ public final class Signatures {
     private Signatures() {
     }
 
+    /**
+     * More packets than a STUN exchange needs to find addresses and keep a binding (a dozen or two): what
+     * follows is the media of a call (WebRTC, WhatsApp and others send it on the STUN flow's ports).
+     */
+    static final int CALL_PACKETS = 40;
+
     /** The flow's protocol, null when nothing is recognised. */
     public static Signature of(Flow f) {
         Signature s = bare(f);
@@ -25,6 +31,9 @@ public final class Signatures {
         if (s != null && carrier(s.protocol())) {
             Signature.Service service = ServiceNames.of(f.names().tlsServerName().isEmpty() ? f.names().httpHost()
                     : f.names().tlsServerName());
+            if (service == null && s.protocol().startsWith("HTTP") && (f.dstPort() == 631 || f.srcPort() == 631)) {
+                return new Signature("HTTP.IPP", "System", true); // the Internet Printing Protocol
+            }
             if (service != null) {
                 // a game's web pages and launcher downloads go over HTTP; its play does not
                 boolean page = s.protocol().startsWith("HTTP") && service.category().equals("Game");
@@ -102,9 +111,7 @@ public final class Signatures {
         }
         for (boolean side : new boolean[] {true, false}) {
             if (Shapes.tls(h, side) && h.at(side, 0) == 0x16) {
-                // DNS over TLS has its own port
-                return f.srcPort() == 853 || f.dstPort() == 853 ? new Signature("TLS.DoH_DoT", "Network", true)
-                        : new Signature("TLS", "Web", false);
+                return implicitTls(f);
             }
             if (!tcp && h.at(side, 0) == 0x16 && h.at(side, 1) == 0xfe && h.at(side, 2) >= 0xfc) {
                 return new Signature("DTLS", "Web", false);
@@ -126,10 +133,35 @@ public final class Signatures {
                 return new Signature("TLS", "Web", false);
             }
             if (Shapes.stun(h, side, firstPayload(f, side))) {
-                return new Signature("STUN", "Network", false);
+                // a few binding checks find addresses; a long STUN flow is a call whose media shares its ports
+                return f.packets() > CALL_PACKETS ? new Signature("STUN", "VoIP", true)
+                        : new Signature("STUN", "Network", false);
             }
         }
         return Ports.of(f);
+    }
+
+    /** TLS, named by the ports of protocols that start with it (DNS, mail); plain TLS elsewhere. */
+    private static Signature implicitTls(Flow f) {
+        for (int port : new int[] {f.dstPort(), f.srcPort()}) {
+            switch (port) {
+                case 853 -> {
+                    return new Signature("TLS.DoH_DoT", "Network", true);
+                }
+                case 993 -> {
+                    return new Signature("IMAPS", "Email", true);
+                }
+                case 995 -> {
+                    return new Signature("POPS", "Email", true);
+                }
+                case 465 -> {
+                    return new Signature("SMTPS", "Email", true);
+                }
+                default -> {
+                }
+            }
+        }
+        return new Signature("TLS", "Web", false);
     }
 
     private static boolean dnsPort(Flow f) {

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
  */
 class CrossValidationTest {
     /**
-     * The issue asks for 0.90. Measured: 0.882 (see README, "persona classify"), so this is a floor against
+     * The issue asks for 0.90. Measured: 0.900 (see README, "persona classify"), so this is a floor against
      * getting worse, not the target; the report is printed for a person to read.
      */
-    static final double FLOOR = 0.87;
+    static final double FLOOR = 0.89;
 
     @Test
     void agreementByCaptureFile() {

@@ -23,8 +23,8 @@ class SignaturesTest {
                 new Flow.FirstPacket(false, 100, backward.length, 1000));
         return new Flow("test", 4, protocol, InetAddress.ofLiteral("192.0.2.1"), srcPort, InetAddress.ofLiteral("192.0.2.2"),
                 dstPort, -1, false, 0, 1000, side, side, Flow.Handshake.NONE, names, first, Flow.End.CAPTURE_END,
-                new Flow.Heads(Arrays.copyOf(forward, Math.min(16, forward.length)),
-                        Arrays.copyOf(backward, Math.min(16, backward.length))));
+                new Flow.Heads(Arrays.copyOf(forward, Math.min(Flow.Heads.BYTES, forward.length)),
+                        Arrays.copyOf(backward, Math.min(Flow.Heads.BYTES, backward.length))));
     }
 
     static byte[] text(String s) {
@@ -61,6 +61,16 @@ class SignaturesTest {
         assertThat(tcp(110, new byte[0], text("+OK POP3 ready\r\n")).trafficClass()).isEqualTo(TrafficClass.MESSAGING);
         assertThat(udp(427, hex("02010000360000000000000100026571"), new byte[0]).trafficClass())
                 .isEqualTo(TrafficClass.TRANSACTIONAL);
+        byte[] query = new byte[43];
+        query[16] = (byte) 0x80; // a Gnutella query: id, type, TTL 3, hops 0, a payload of 20 bytes (LE)
+        query[17] = 3;
+        query[19] = 20;
+        Flow gnutellaUdp = flow(17, 40000, 6500, query, new byte[0], Flow.Names.NONE);
+        assertThat(Signatures.of(gnutellaUdp).protocol()).isEqualTo("Gnutella");
+        query[19] = 21;
+        assertThat(Signatures.of(flow(17, 40000, 6500, query, new byte[0], Flow.Names.NONE)))
+                .as("the length must account for the datagram").isNull();
+        assertThat(tcp(993, hex("160301020001"), new byte[0]).protocol()).isEqualTo("IMAPS");
         assertThat(List.of(tcp(7000, text("GNUTELLA"), new byte[0]), udp(53, hex("1234010000010000000000000377777704"),
                 new byte[0]))).allMatch(Signature::confident);
     }
