@@ -8,7 +8,6 @@ import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.live.LiveCaptureException;
-import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.profile.Profile;
 import io.netpersona.learn.profile.ProfileBuilder;
 import io.netpersona.learn.profile.ProfileException;
@@ -57,8 +56,8 @@ import picocli.CommandLine.Parameters;
         },
         mixinStandardHelpOptions = true)
 final class LearnCommand implements Callable<Integer> {
-    /** The classifier behind every learned class; the trained one replaces this stand-in. */
-    static final FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
+    /** The classifier behind every learned class: protocol signatures, then the trained forest. */
+    static final FlowClassifier CLASSIFIER = FlowClassifier.standard();
 
     @Parameters(arity = "0..*", paramLabel = "FILE", description = "pcap or pcapng captures (or none, with --netns/--interface).")
     List<Path> files = new ArrayList<>();

@@ -2,7 +2,7 @@ package io.netpersona.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netpersona.learn.profile.FallbackClassifier;
+import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.profile.Profile;
 import io.netpersona.learn.profile.ProfileBuilder;
 import io.netpersona.learn.profile.ProfileException;
@@ -24,7 +24,7 @@ class LearnSharedCapturesTest {
     void everyCaptureGivesAValidPersonaOrAReason() {
         int personas = 0, refused = 0;
         for (Path file : TrainingData.captures()) {
-            ProfileBuilder b = new ProfileBuilder(Selection.AUTO, FallbackClassifier.INSTANCE);
+            ProfileBuilder b = new ProfileBuilder(Selection.AUTO, FlowClassifier.standard());
             try {
                 Flows.read(file, FlowMeter.Options.DEFAULTS, b, b.packets(), Flows.Progress.NONE);
             } catch (CaptureException e) {

@@ -6,7 +6,6 @@ import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveLearning;
-import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.profile.Profile;
 import io.netpersona.learn.profile.Selection;
 import io.netpersona.learn.synth.PersonaSynthesizer;
@@ -43,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 class LearnedPersonaIT {
-    /** The classifier behind the learned class; the trained one (FlowClassifier.standard()) replaces it when merged. */
-    static final FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
+    /** The classifier behind the learned class: the shipped one, as `persona learn` has it. */
+    static final FlowClassifier CLASSIFIER = FlowClassifier.standard();
     static final InetAddress APP = InetAddress.ofLiteral("10.91.1.1"), CLI = InetAddress.ofLiteral("10.91.1.2"),
             APP_DEP_SIDE = InetAddress.ofLiteral("10.91.2.1"), DEP = InetAddress.ofLiteral("10.91.2.2"),
             RESOLVER = InetAddress.ofLiteral("10.91.2.3");
