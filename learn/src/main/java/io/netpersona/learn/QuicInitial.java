@@ -24,8 +24,9 @@ final class QuicInitial {
             SALT_DRAFT29 = hex("afbfec289993d24c9e9786f19c6111e04390a899");
     private static final int V2 = 0x6b3343cf;
 
-    private final byte[] crypto = new byte[MAX_BYTES];
-    private final BitSet filled = new BitSet(MAX_BYTES);
+    /** The hello's bytes so far, grown as CRYPTO frames reach further (a typical hello needs 300 to 2,000). */
+    private byte[] crypto = new byte[0];
+    private final BitSet filled = new BitSet();
     private SecretKeySpec key, hp;
     private byte[] iv;
     private int packets;
@@ -240,6 +241,9 @@ final class QuicInitial {
                 int length = (int) v[0];
                 if (offset < MAX_BYTES) {
                     int n = (int) Math.min(length, MAX_BYTES - offset);
+                    if (offset + n > crypto.length) {
+                        crypto = Arrays.copyOf(crypto, (int) Math.min(MAX_BYTES, Math.max(offset + n, 2L * crypto.length)));
+                    }
                     System.arraycopy(plain, p, crypto, (int) offset, n);
                     filled.set((int) offset, (int) offset + n);
                 }

@@ -20,7 +20,8 @@
  *       packet is a {@link io.netpersona.learn.DecodeResult} counted in {@link io.netpersona.learn.FlowMeter.Stats},
  *       never an exception.</li>
  *   <li>Memory is bounded: the reader's buffer, {@link io.netpersona.learn.FlowMeter.Options#maxFlows()} flow
- *       states (each bounded: first packets, a ClientHello of at most 16 KiB while it is reassembled,
+ *       states (each bounded: first packets, a ClientHello of at most 16 KiB over TCP or 8 KiB over QUIC while
+ *       it is reassembled, 24 bytes of each side's first payload,
  *       names of at most 255 characters), and 65,536 DNS answers.</li>
  * </ul>
  */
