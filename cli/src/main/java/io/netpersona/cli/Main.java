@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             ""
         },
         subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, ClassifyCommand.class,
-            LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CertsCommand.class, CommandLine.HelpCommand.class},
+            LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CertsCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExit codes:%n",
@@ -95,7 +96,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, learn, host, lab, journal, certs)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, learn, host, lab, journal, certs, serve)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

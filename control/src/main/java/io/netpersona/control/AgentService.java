@@ -1,0 +1,111 @@
+package io.netpersona.control;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.netpersona.identity.NodeIdentity;
+import io.netpersona.proto.agent.v1.AgentMessage;
+import io.netpersona.proto.agent.v1.AgentServiceGrpc;
+import io.netpersona.proto.agent.v1.ControlMessage;
+import io.netpersona.proto.agent.v1.RegisterRequest;
+import io.netpersona.proto.agent.v1.RegisterResponse;
+import io.netpersona.store.Store;
+import io.netpersona.store.StoreException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agents' side of the control plane. Every call runs behind {@link NodeIdentity#interceptor()}, so the
+ * caller's node is the one in its verified certificate; a message naming any other node is refused with
+ * PERMISSION_DENIED before anything is recorded.
+ */
+final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
+    static final long OBSERVATION_INTERVAL_MS = 1000;
+
+    private final Store store;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
+    private final Map<String, AgentStream> streams = new ConcurrentHashMap<>();
+
+    AgentService(Store store, Clock clock, Metrics metrics) {
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> response) {
+        String node = callerNode();
+        if (!node.equals(request.getNode())) {
+            response.onError(impersonation(node, request.getNode()));
+            return;
+        }
+        try {
+            store.registerAgent(node, request.getHostname(), request.getAgentVersion());
+        } catch (StoreException e) {
+            response.onError(Statuses.of(e).asRuntimeException());
+            return;
+        }
+        String session = UUID.randomUUID().toString();
+        sessions.put(node, session);
+        response.onNext(RegisterResponse.newBuilder().setSessionId(session)
+                .setObservationIntervalMs(OBSERVATION_INTERVAL_MS).setServerTimeMs(clock.millis()).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> connect(StreamObserver<ControlMessage> response) {
+        return new AgentStream(callerNode(), (ServerCallStreamObserver<ControlMessage>) response, this);
+    }
+
+    /** Called by a stream once its Hello was accepted: it becomes the node's one stream. */
+    boolean admit(AgentStream stream, String sessionId) {
+        if (!sessionId.equals(sessions.get(stream.node()))) {
+            return false;
+        }
+        AgentStream old = streams.put(stream.node(), stream);
+        if (old != null && old != stream) {
+            // not under this stream's lock: two streams of one node closing each other must not wait on each other
+            Thread.startVirtualThread(() -> old.close(Status.ABORTED.withDescription("another stream of node " + stream.node()
+                    + " replaced this one")));
+        }
+        metrics.connected(streams.size());
+        return true;
+    }
+
+    void closed(AgentStream stream) {
+        if (streams.remove(stream.node(), stream)) {
+            metrics.connected(streams.size());
+        }
+    }
+
+    /** Sends every connected node among {@code nodes} (all nodes when null) what changed for it. */
+    void resync(java.util.Set<String> nodes) {
+        for (AgentStream s : streams.values()) {
+            if (nodes == null || nodes.contains(s.node())) {
+                s.resync();
+            }
+        }
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    static io.grpc.StatusRuntimeException impersonation(String certified, String claimed) {
+        return Status.PERMISSION_DENIED.withDescription("node: '" + claimed + "' (expected: '" + certified
+                + "', the node of this agent's certificate)").asRuntimeException();
+    }
+
+    private static String callerNode() {
+        // the interceptor refuses calls without a node, so one is always there
+        return NodeIdentity.current().orElseThrow(() -> Status.UNAUTHENTICATED.asRuntimeException());
+    }
+}

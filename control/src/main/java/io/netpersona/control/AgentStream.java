@@ -1,0 +1,200 @@
+package io.netpersona.control;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.netpersona.model.PersonaCodec;
+import io.netpersona.proto.agent.v1.AgentMessage;
+import io.netpersona.proto.agent.v1.Assignment;
+import io.netpersona.proto.agent.v1.AssignmentUpdate;
+import io.netpersona.proto.agent.v1.ControlMessage;
+import io.netpersona.proto.agent.v1.Hello;
+import io.netpersona.proto.agent.v1.Refusal;
+import io.netpersona.store.PersonaVersion;
+import io.netpersona.store.StoreException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One agent's Connect stream. It knows what the agent runs or has been sent ({@code expected}) and sends
+ * only the difference to what the repository assigns the node. A refused version stays expected, so it is
+ * not sent again until a new version (or the agent's reconnect) asks for it.
+ *
+ * <p>Serialized: gRPC delivers the agent's messages one at a time, and the fan-out's resyncs take the
+ * same lock, so the expected state and the nonces never see two writers.
+ */
+final class AgentStream implements StreamObserver<AgentMessage> {
+    private final String node;
+    private final ServerCallStreamObserver<ControlMessage> out;
+    private final AgentService service;
+    private final Map<String, Long> expected = new HashMap<>();
+    private final Set<String> inflight = new HashSet<>();
+    private long nextNonce = 1;
+    private boolean admitted;
+    private boolean closed;
+
+    AgentStream(String node, ServerCallStreamObserver<ControlMessage> out, AgentService service) {
+        this.node = node;
+        this.out = out;
+        this.service = service;
+    }
+
+    String node() {
+        return node;
+    }
+
+    @Override
+    public synchronized void onNext(AgentMessage m) {
+        if (closed) {
+            return;
+        }
+        try {
+            switch (m.getBodyCase()) {
+                case HELLO -> hello(m.getHello());
+                case ACK -> {
+                    answered(m.getAck().getNonce());
+                    service.store().agentSeen(node, running(m.getAck().getRunningMap()));
+                    service.metrics().ack();
+                }
+                case NACK -> {
+                    answered(m.getNack().getNonce());
+                    for (Refusal r : m.getNack().getRefusalsList()) {
+                        service.store().agentNacked(node, r.getPersona(), Math.toIntExact(r.getVersion()), r.getReason());
+                    }
+                    service.store().agentSeen(node, running(m.getNack().getRunningMap()));
+                    service.metrics().nack();
+                }
+                case OBSERVATIONS, JOURNAL, CAPABILITIES -> requireHello(m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT));
+                case BODY_NOT_SET -> close(Status.INVALID_ARGUMENT.withDescription("message: empty (expected: one of hello, ack, nack, "
+                        + "observations, journal, capabilities)"));
+            }
+        } catch (Refused r) {
+            close(r.status);
+        } catch (StoreException e) {
+            close(Statuses.of(e));
+        } catch (ArithmeticException e) {
+            close(Status.INVALID_ARGUMENT.withDescription("version: out of range"));
+        }
+    }
+
+    private void hello(Hello h) {
+        if (admitted) {
+            throw new Refused(Status.FAILED_PRECONDITION.withDescription("hello: sent twice on one stream"));
+        }
+        if (!node.equals(h.getNode())) {
+            throw new Refused(Status.fromThrowable(AgentService.impersonation(node, h.getNode())));
+        }
+        if (!service.admit(this, h.getSessionId())) {
+            throw new Refused(Status.FAILED_PRECONDITION.withDescription("hello: session '" + h.getSessionId()
+                    + "' is not the current registration of node " + node + " (expected: Register first)"));
+        }
+        admitted = true;
+        expected.putAll(h.getRunningMap());
+        service.store().agentSeen(node, running(h.getRunningMap()));
+        // an agent that is up to date gets an empty update, so it knows it has caught up
+        send(difference(), true);
+    }
+
+    private void requireHello(String what) {
+        if (!admitted) {
+            throw new Refused(Status.FAILED_PRECONDITION.withDescription(what + ": before hello (expected: hello first)"));
+        }
+    }
+
+    private void answered(String nonce) {
+        requireHello("ack");
+        if (!inflight.remove(nonce)) {
+            // a nonce another node's stream was sent, or one already answered: nothing of it is recorded
+            throw new Refused(Status.INVALID_ARGUMENT.withDescription("nonce: '" + nonce + "' (expected: the nonce of an "
+                    + "unanswered update sent on this stream)"));
+        }
+    }
+
+    /** Sends what changed in the repository for this node, if anything did. */
+    synchronized void resync() {
+        if (!admitted || closed) {
+            return;
+        }
+        try {
+            send(difference(), false);
+        } catch (StoreException e) {
+            // the next change or the agent's reconnect tries again; the stream stays
+            service.metrics().storeError();
+        }
+    }
+
+    private AssignmentUpdate difference() {
+        long revision = service.store().revision();
+        Map<String, PersonaVersion> desired = new TreeMap<>(service.store().desired(node));
+        AssignmentUpdate.Builder u = AssignmentUpdate.newBuilder().setRevision(revision);
+        for (PersonaVersion v : desired.values()) {
+            Long have = expected.get(v.name());
+            if (have == null || have != v.version()) {
+                u.addAssignments(Assignment.newBuilder().setPersona(v.name()).setVersion(v.version())
+                        .setDocumentJson(PersonaCodec.toJson(v.persona())));
+            }
+        }
+        for (String name : new TreeMap<>(expected).keySet()) {
+            if (!desired.containsKey(name)) {
+                u.addRemovals(name);
+            }
+        }
+        return u.build();
+    }
+
+    private void send(AssignmentUpdate u, boolean evenEmpty) {
+        if (!evenEmpty && u.getAssignmentsCount() == 0 && u.getRemovalsCount() == 0) {
+            return;
+        }
+        u.getAssignmentsList().forEach(a -> expected.put(a.getPersona(), a.getVersion()));
+        u.getRemovalsList().forEach(expected::remove);
+        String nonce = Long.toString(nextNonce++);
+        inflight.add(nonce);
+        out.onNext(ControlMessage.newBuilder().setNonce(nonce).setUpdate(u).build());
+        service.metrics().update();
+    }
+
+    private static Map<String, Integer> running(Map<String, Long> running) {
+        Map<String, Integer> r = new HashMap<>();
+        running.forEach((k, v) -> r.put(k, Math.toIntExact(v)));
+        return r;
+    }
+
+    synchronized void close(Status status) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        service.closed(this);
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (IllegalStateException alreadyClosed) {
+            // the call ended on its own meanwhile
+        }
+    }
+
+    @Override
+    public synchronized void onError(Throwable t) {
+        closed = true;
+        service.closed(this);
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+        closed = true;
+        service.closed(this);
+        out.onCompleted();
+    }
+
+    private static final class Refused extends RuntimeException {
+        final transient Status status;
+
+        Refused(Status status) {
+            super(status.getDescription(), null, false, false);
+            this.status = status;
+        }
+    }
+}
