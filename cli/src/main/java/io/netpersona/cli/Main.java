@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, ClassifyCommand.class,
             LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CertsCommand.class, ServeCommand.class,
+            RepositoryCommands.Apply.class, RepositoryCommands.Get.class, RepositoryCommands.History.class,
+            RepositoryCommands.Rollback.class, RepositoryCommands.Assign.class, RepositoryCommands.Unassign.class,
             CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
@@ -96,7 +98,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, learn, host, lab, journal, certs, serve)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (validate, diff, blend, flows, learn, host, lab, journal, certs, serve, apply, get, ...)");
     }
 
     static final class Version implements CommandLine.IVersionProvider {
