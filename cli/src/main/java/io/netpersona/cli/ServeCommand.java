@@ -8,6 +8,10 @@ import io.netpersona.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -58,8 +62,17 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Held, because java.util.logging keeps loggers only weakly and would forget their levels. */
+    private static final List<Logger> QUIET = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
+        // the libraries' start-up chatter (Jetty, the pool, the migrations) would bury the lines that matter
+        for (String name : List.of("org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb")) {
+            Logger l = Logger.getLogger(name);
+            l.setLevel(Level.WARNING);
+            QUIET.add(l);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ControlPlane cp;
