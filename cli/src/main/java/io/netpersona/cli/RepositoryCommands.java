@@ -74,22 +74,36 @@ final class RepositoryCommands {
         }
     }
 
-    enum Kind { personas, agents, assignments }
+    enum Kind { personas, agents, assignments, journal }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = {"List the repository's personas (latest versions), agents (their last state) or assignments.", ""},
+            description = {"List the repository's personas (latest versions), agents (their last state), assignments, or the "
+                    + "agents' journal (what their adaptation engines decided, also not to act; newest first).", ""},
             footerHeading = "%nExamples:%n",
-            footer = {"  persona get personas", "  persona get agents -o json"})
+            footer = {"  persona get personas", "  persona get agents -o json", "  persona get journal --node edge-01 --limit 20",
+                "", "('persona journal' reads the journal file of the engine on this machine.)"})
     static final class Get extends Base {
-        @Parameters(index = "0", paramLabel = "KIND", description = "personas, agents or assignments.")
+        @Parameters(index = "0", paramLabel = "KIND", description = "personas, agents, assignments or journal.")
         Kind kind;
+
+        @Option(names = "--node", paramLabel = "NODE", description = "journal: only this node's entries.")
+        String node;
+
+        @Option(names = "--persona", paramLabel = "NAME", description = "journal: only this persona's entries.")
+        String persona;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "journal: at most N entries (default: ${DEFAULT-VALUE}).")
+        int limit;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json.")
         TextOrJson output;
 
         @Override
         public Integer call() {
-            JsonNode list = server.client().get(kind.name());
+            if ((node != null || persona != null) && kind != Kind.journal) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--node and --persona: for 'get journal' only");
+            }
+            JsonNode list = server.client().get(kind == Kind.journal ? journalQuery() : kind.name());
             if (output == TextOrJson.json) {
                 printJson(list);
                 return Main.OK;
@@ -98,6 +112,7 @@ final class RepositoryCommands {
                 case personas -> new Table("NAME", "VERSION", "CREATED");
                 case agents -> new Table("NODE", "HOSTNAME", "AGENT", "LAST SEEN", "RUNNING", "LAST NACK");
                 case assignments -> new Table("PERSONA", "NODE", "SINCE");
+                case journal -> new Table("TIME", "NODE", "PERSONA", "OUTCOME", "REASON");
             };
             for (JsonNode n : list) {
                 switch (kind) {
@@ -105,10 +120,23 @@ final class RepositoryCommands {
                     case agents -> t.row(n.get("node").asString(), n.get("hostname").asString(), n.get("agentVersion").asString(),
                             time(n.get("lastSeenMs")), running(n.get("running")), nack(n.get("lastNack")));
                     case assignments -> t.row(n.get("persona").asString(), n.get("node").asString(), time(n.get("createdAtMs")));
+                    case journal -> t.row(time(n.get("timeMs")), n.get("node").asString(), n.get("persona").asString() + "@"
+                            + n.get("version").asInt(), n.get("outcome").asString(), n.get("reason").asString());
                 }
             }
             t.print(out());
             return Main.OK;
+        }
+
+        private String journalQuery() {
+            StringBuilder query = new StringBuilder("journal?limit=" + limit);
+            if (node != null) {
+                query.append("&node=").append(ApiClient.segment(node));
+            }
+            if (persona != null) {
+                query.append("&persona=").append(ApiClient.segment(persona));
+            }
+            return query.toString();
         }
 
         private static String running(JsonNode running) {

@@ -80,6 +80,20 @@ class RepositoryCommandsTest {
         assertThat(persona("get", "agents").out()).isEqualTo("NODE  HOSTNAME  AGENT  LAST SEEN  RUNNING  LAST NACK\n");
         assertThat(persona("unassign", "arena", "--node", "edge-01").out()).isEqualTo("arena: unassigned from node edge-01\n");
         assertThat(ApiClientJson.read(persona("get", "assignments", "-o", "json").out())).isEmpty();
+        assertThat(persona("get", "journal", "--node", "edge-01").out()).isEqualTo("TIME  NODE  PERSONA  OUTCOME  REASON\n");
+        assertThat(persona("get", "journal", "--limit", "0").err()).isEqualTo("persona: limit: 0 (expected: 1..10000)\n");
+
+        // an agent's report, written the way the control plane writes it: into the same repository
+        try (io.netpersona.store.Store repo = io.netpersona.store.Store.open(
+                new io.netpersona.store.StoreConfig.Sqlite(tmp.resolve("data").resolve("netpersona.db")), Clock.systemUTC())) {
+            repo.registerAgent("edge-01", "e1.lab", "0.1.0");
+            repo.appendJournal("edge-01", List.of(new io.netpersona.store.JournalRecord("edge-01", "j1", "arena", 1, 1_750_000_000_000L,
+                    "reverted", "loss rose after the change", "{}", 0)));
+        }
+        assertThat(persona("get", "journal", "--persona", "arena").out()).isEqualTo("""
+                TIME                  NODE     PERSONA  OUTCOME   REASON
+                2025-06-15T15:06:40Z  edge-01  arena@1  reverted  loss rose after the change
+                """);
     }
 
     @Test

@@ -13,7 +13,6 @@ import io.netpersona.store.Store;
 import io.netpersona.store.StoreException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +26,6 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Store store;
     private final Clock clock;
     private final Metrics metrics;
-    private final Map<String, String> sessions = new ConcurrentHashMap<>();
     private final Map<String, AgentStream> streams = new ConcurrentHashMap<>();
 
     AgentService(Store store, Clock clock, Metrics metrics) {
@@ -43,14 +41,14 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
             response.onError(impersonation(node, request.getNode()));
             return;
         }
+        String session;
         try {
-            store.registerAgent(node, request.getHostname(), request.getAgentVersion());
+            // the session lives in the repository, so the stream may open on another replica than the registration
+            session = store.registerAgent(node, request.getHostname(), request.getAgentVersion()).session();
         } catch (StoreException e) {
             response.onError(Statuses.of(e).asRuntimeException());
             return;
         }
-        String session = UUID.randomUUID().toString();
-        sessions.put(node, session);
         response.onNext(RegisterResponse.newBuilder().setSessionId(session)
                 .setObservationIntervalMs(OBSERVATION_INTERVAL_MS).setServerTimeMs(clock.millis()).build());
         response.onCompleted();
@@ -63,7 +61,7 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
     /** Called by a stream once its Hello was accepted: it becomes the node's one stream. */
     boolean admit(AgentStream stream, String sessionId) {
-        if (!sessionId.equals(sessions.get(stream.node()))) {
+        if (!store.agent(stream.node()).map(a -> sessionId.equals(a.session())).orElse(false)) {
             return false;
         }
         AgentStream old = streams.put(stream.node(), stream);

@@ -10,6 +10,7 @@ import io.netpersona.proto.agent.v1.AssignmentUpdate;
 import io.netpersona.proto.agent.v1.ControlMessage;
 import io.netpersona.proto.agent.v1.Hello;
 import io.netpersona.proto.agent.v1.Refusal;
+import io.netpersona.store.JournalRecord;
 import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.StoreException;
 import java.util.HashMap;
@@ -67,7 +68,16 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                     service.store().agentSeen(node, running(m.getNack().getRunningMap()));
                     service.metrics().nack();
                 }
-                case OBSERVATIONS, JOURNAL, CAPABILITIES -> requireHello(m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT));
+                case JOURNAL -> {
+                    requireHello("journal");
+                    // the entries carry no node: they are the certificate's node's by construction
+                    service.store().appendJournal(node, m.getJournal().getEntriesList().stream()
+                            .map(e -> new JournalRecord(node, e.getId(), e.getPersona(), Math.toIntExact(e.getVersion()), e.getTimeMs(),
+                                    e.getOutcome(), e.getReason(), e.getDetailsJson(), 0))
+                            .toList());
+                    service.metrics().journal(m.getJournal().getEntriesCount());
+                }
+                case OBSERVATIONS, CAPABILITIES -> requireHello(m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT));
                 case BODY_NOT_SET -> close(Status.INVALID_ARGUMENT.withDescription("message: empty (expected: one of hello, ack, nack, "
                         + "observations, journal, capabilities)"));
             }

@@ -12,6 +12,7 @@ final class Metrics {
     private final Counter updates = Counter.builder("netpersona_assignment_updates_sent").register(registry);
     private final Counter acks = Counter.builder("netpersona_acks_received").register(registry);
     private final Counter nacks = Counter.builder("netpersona_nacks_received").register(registry);
+    private final Counter journal = Counter.builder("netpersona_journal_entries_received").register(registry);
     private final Counter storeErrors = Counter.builder("netpersona_store_errors").register(registry);
     private final Counter refusedTokens = Counter.builder("netpersona_api_unauthorized").register(registry);
 
@@ -29,6 +30,10 @@ final class Metrics {
 
     void nack() {
         nacks.increment();
+    }
+
+    void journal(int entries) {
+        journal.increment(entries);
     }
 
     void storeError() {

@@ -7,6 +7,7 @@ import io.netpersona.model.PersonaCodec;
 import io.netpersona.model.Problem;
 import io.netpersona.store.AgentState;
 import io.netpersona.store.Assignment;
+import io.netpersona.store.JournalRecord;
 import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.PutResult;
 import io.netpersona.store.Store;
@@ -64,6 +65,7 @@ final class RestApi {
             config.routes.get("/api/v1/agents", ctx -> json(ctx, 200, array(store.agents().stream().map(RestApi::agent).toList())));
             config.routes.get("/api/v1/agents/{node}", ctx -> json(ctx, 200, agent(store.agent(ctx.pathParam("node"))
                     .orElseThrow(() -> new ApiError(404, "agent " + ctx.pathParam("node") + ": not found")))));
+            config.routes.get("/api/v1/journal", this::journal);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.problems));
             config.routes.exception(StoreException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
                 case NOT_FOUND -> 404;
@@ -163,6 +165,26 @@ final class RestApi {
         ctx.status(204);
     }
 
+    private void journal(Context ctx) {
+        String limit = ctx.queryParam("limit");
+        ArrayNode out = F.arrayNode();
+        for (JournalRecord e : store.journal(ctx.queryParam("node"), ctx.queryParam("persona"), limit == null ? 100 : intParam(limit, "limit"))) {
+            ObjectNode o = out.addObject().put("node", e.node()).put("id", e.id()).put("persona", e.persona()).put("version", e.version())
+                    .put("timeMs", e.timeMs()).put("outcome", e.outcome()).put("reason", e.reason()).put("receivedAtMs", e.receivedAtMs());
+            o.set("details", readJson(e.detailsJson()));
+        }
+        json(ctx, 200, out);
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (RuntimeException e) {
+            // the engine's details are kept as they came; shown as text when they are not JSON
+            return F.stringNode(text);
+        }
+    }
+
     private static JsonNode readBody(Context ctx) {
         try {
             return JSON.readTree(ctx.body().isBlank() ? "{}" : ctx.body());
@@ -175,7 +197,7 @@ final class RestApi {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new ApiError(400, name + ": " + (value == null ? "missing" : "'" + value + "'") + " (expected: a version number)");
+            throw new ApiError(400, name + ": " + (value == null ? "missing" : "'" + value + "'") + " (expected: a number)");
         }
     }
 

@@ -7,7 +7,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.netpersona.identity.CertificateAuthority;
 import io.netpersona.identity.CertificateDir;
+import io.netpersona.proto.agent.v1.AgentMessage;
 import io.netpersona.proto.agent.v1.Assignment;
+import io.netpersona.proto.agent.v1.JournalEntries;
+import io.netpersona.proto.agent.v1.JournalEntry;
 import io.netpersona.proto.agent.v1.ControlMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -262,6 +265,37 @@ class ControlPlaneTest {
             awaitRunning("edge-01", "arena", 1);
             JsonNode edge02 = api("GET", "/api/v1/agents/edge-02", null).body();
             assertThat(edge02.get("running")).as("edge-02's refused ack recorded nothing").isEmpty();
+        }
+    }
+
+    @Test
+    void journalEntriesAreStoredOnceForTheAgentsOwnNode() throws Exception {
+        try (TestAgent agent = new TestAgent(certs, "edge-01", cp.grpcPort())) {
+            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+            ControlMessage caughtUp = agent.next();
+            JournalEntries entries = JournalEntries.newBuilder()
+                    .addEntries(JournalEntry.newBuilder().setId("j-1").setPersona("arena").setVersion(1).setTimeMs(1000)
+                            .setOutcome("applied").setReason("rtt p99 above 80 ms").setDetailsJson("{\"ceilRate\":\"30Mbit\"}"))
+                    .addEntries(JournalEntry.newBuilder().setId("j-2").setPersona("arena").setVersion(1).setTimeMs(2000)
+                            .setOutcome("no_action").setReason("within bounds"))
+                    .build();
+            agent.send(AgentMessage.newBuilder().setJournal(entries).build());
+            // resent after an unsure moment: stored once
+            agent.send(AgentMessage.newBuilder().setJournal(entries).build());
+            // the stream is handled in order: once this ack is recorded, both batches were
+            agent.ack(caughtUp.getNonce(), Map.of("arena", 1L));
+            awaitRunning("edge-01", "arena", 1);
+            JsonNode journal = api("GET", "/api/v1/journal?node=edge-01", null).body();
+            assertThat(journal).extracting(n -> n.get("id").asString()).containsExactly("j-2", "j-1");
+            assertThat(journal.get(1).at("/details/ceilRate").asString()).isEqualTo("30Mbit");
+            assertThat(journal.get(1).get("node").asString()).isEqualTo("edge-01");
+            assertThat(api("GET", "/api/v1/journal?node=edge-02", null).body()).isEmpty();
+
+            agent.send(AgentMessage.newBuilder().setJournal(JournalEntries.newBuilder().addEntries(JournalEntry.newBuilder()
+                    .setId("j-3").setPersona("arena").setVersion(1).setOutcome("exploded"))).build());
+            Status s = agent.end();
+            assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(s.getDescription()).startsWith("entries[0].outcome: exploded");
         }
     }
 

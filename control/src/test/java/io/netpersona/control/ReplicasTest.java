@@ -74,8 +74,10 @@ class ReplicasTest {
 
     @Test
     void aChangeThroughOneReplicaReachesAnAgentOnTheOther() throws Exception {
-        try (TestAgent agent = new TestAgent(new CertificateDir(tmp.resolve("certs")), "edge-01", b.grpcPort())) {
-            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+        CertificateDir certs = new CertificateDir(tmp.resolve("certs"));
+        try (TestAgent agent = new TestAgent(certs, "edge-01", b.grpcPort()); TestAgent viaA = new TestAgent(certs, "edge-01", a.grpcPort())) {
+            // registered through one replica, streaming through the other, as behind a load balancer
+            agent.connect("edge-01", viaA.register("edge-01"), Map.of());
             assertThat(agent.next().getUpdate().getAssignmentsList()).isEmpty();
 
             String token = Files.readString(a.adminTokenFile()).strip();

@@ -23,7 +23,8 @@ final class AgentRows {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<Map<String, Integer>> RUNNING = new TypeReference<>() {};
     private static final String COLUMNS =
-            "node, hostname, agent_version, registered_at_ms, last_seen_ms, running, nack_persona, nack_version, nack_reason, nack_at_ms";
+            "node, hostname, agent_version, registered_at_ms, last_seen_ms, running, nack_persona, nack_version, nack_reason, nack_at_ms,"
+            + " session";
 
     private final Database db;
     private final Clock clock;
@@ -35,10 +36,11 @@ final class AgentRows {
 
     AgentState register(String node, String hostname, String agentVersion) {
         long now = clock.millis();
-        db.read(c -> JdbcStore.update(c, "INSERT INTO agents (node, id, hostname, agent_version, registered_at_ms, last_seen_ms, running)"
-                + " VALUES (?, ?, ?, ?, ?, ?, '{}') ON CONFLICT (node) DO UPDATE SET hostname = excluded.hostname,"
+        db.read(c -> JdbcStore.update(c, "INSERT INTO agents (node, id, hostname, agent_version, registered_at_ms, last_seen_ms, running,"
+                + " session) VALUES (?, ?, ?, ?, ?, ?, '{}', ?) ON CONFLICT (node) DO UPDATE SET hostname = excluded.hostname,"
                 + " agent_version = excluded.agent_version, registered_at_ms = excluded.registered_at_ms,"
-                + " last_seen_ms = excluded.last_seen_ms", node, UUID.randomUUID().toString(), hostname, agentVersion, now, now));
+                + " last_seen_ms = excluded.last_seen_ms, session = excluded.session", node, UUID.randomUUID().toString(), hostname,
+                agentVersion, now, now, UUID.randomUUID().toString()));
         return find(node).orElseThrow();
     }
 
@@ -73,7 +75,7 @@ final class AgentRows {
                 Optional<AgentState.Nack> nack = nackPersona == null ? Optional.empty()
                         : Optional.of(new AgentState.Nack(nackPersona, rs.getInt(8), rs.getString(9), rs.getLong(10)));
                 out.add(new AgentState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                        JSON.readValue(rs.getString(6), RUNNING), nack));
+                        JSON.readValue(rs.getString(6), RUNNING), nack, rs.getString(11)));
             }
         }
         return out;

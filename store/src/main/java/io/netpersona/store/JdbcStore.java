@@ -29,11 +29,13 @@ final class JdbcStore implements Store {
     private final Database db;
     private final Clock clock;
     private final AgentRows agents;
+    private final JournalRows journal;
 
     private JdbcStore(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
         this.agents = new AgentRows(db, clock);
+        this.journal = new JournalRows(db, clock);
     }
 
     static Store open(StoreConfig config, Clock clock) {
@@ -202,6 +204,16 @@ final class JdbcStore implements Store {
     @Override
     public List<AgentState> agents() {
         return agents.all();
+    }
+
+    @Override
+    public int appendJournal(String node, List<JournalRecord> entries) {
+        return journal.append(node, entries);
+    }
+
+    @Override
+    public List<JournalRecord> journal(String node, String persona, int limit) {
+        return journal.query(node, persona, limit);
     }
 
     @Override

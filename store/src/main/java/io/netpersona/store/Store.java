@@ -107,6 +107,19 @@ public interface Store extends AutoCloseable {
     /** Every agent, by node name. */
     List<AgentState> agents();
 
+    /**
+     * Stores journal entries reported by the agent of {@code node}; an entry whose id the node already used
+     * is not stored again (an agent resends what it is unsure arrived). All or none are checked before any
+     * is stored.
+     *
+     * @return how many were new
+     * @throws StoreException INVALID naming the entry and field, for an entry of another node among them
+     */
+    int appendJournal(String node, List<JournalRecord> entries);
+
+    /** Journal entries, newest first, of one node and/or one persona (null: any), at most {@code limit}. */
+    List<JournalRecord> journal(String node, String persona, int limit);
+
     /** The revision of the last change; 0 for an empty repository. */
     long revision();
 

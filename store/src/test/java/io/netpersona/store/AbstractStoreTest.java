@@ -227,6 +227,43 @@ abstract class AbstractStoreTest {
     }
 
     @Test
+    void everyRegistrationHasANewSessionThatEveryReplicaSees() {
+        String first = store.registerAgent("host-a", "a.lab", "0.1.0").session();
+        String second = store.registerAgent("host-a", "a.lab", "0.1.0").session();
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+        assertThat(open().agent("host-a").orElseThrow().session()).isEqualTo(second);
+    }
+
+    static JournalRecord entry(String node, String id, String outcome, long timeMs) {
+        return new JournalRecord(node, id, "arena", 2, timeMs, outcome, "rtt p99 above 80 ms", "{\"rate\":\"20Mbit\"}", 0);
+    }
+
+    @Test
+    void theJournalStoresAResentEntryOnceAndOnlyForItsOwnNode() {
+        clock.advance(500);
+        assertThat(store.appendJournal("host-a", List.of(entry("host-a", "e1", "applied", T0), entry("host-a", "e2", "no_action", T0 + 10))))
+                .isEqualTo(2);
+        // resent after a reconnect, with one new entry
+        assertThat(store.appendJournal("host-a", List.of(entry("host-a", "e2", "no_action", T0 + 10), entry("host-a", "e3", "reverted", T0 + 20))))
+                .isEqualTo(1);
+        // another node may use the same id without touching host-a's entry
+        assertThat(store.appendJournal("host-b", List.of(entry("host-b", "e1", "failed", T0 + 5)))).isEqualTo(1);
+
+        assertThat(store.journal("host-a", null, 100)).extracting(JournalRecord::id).containsExactly("e3", "e2", "e1");
+        JournalRecord e1 = store.journal("host-a", null, 100).getLast();
+        assertThat(e1).isEqualTo(new JournalRecord("host-a", "e1", "arena", 2, T0, "applied", "rtt p99 above 80 ms", "{\"rate\":\"20Mbit\"}", T0 + 500));
+        assertThat(store.journal(null, "arena", 2)).extracting(r -> r.node() + "/" + r.id()).containsExactly("host-a/e3", "host-a/e2");
+        assertThat(store.journal("host-b", null, 10)).extracting(JournalRecord::outcome).containsExactly("failed");
+
+        assertThatThrownBy(() -> store.appendJournal("host-a", List.of(entry("host-a", "e9", "applied", T0), entry("host-b", "e8", "applied", T0))))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.INVALID))
+                .hasMessage("entries[1].node: host-b (expected: host-a, the reporting agent's node)");
+        assertThatThrownBy(() -> store.appendJournal("host-a", List.of(entry("host-a", "e9", "exploded", T0))))
+                .hasMessageStartingWith("entries[0].outcome: exploded (expected: one of applied, failed, kept, no_action, reverted)");
+        assertThat(store.journal("host-a", null, 100)).as("nothing of a refused batch is stored").hasSize(3);
+    }
+
+    @Test
     void changeFeedLetsAnotherReplicaCatchUp() {
         Store replica = open();
         assertThat(replica.revision()).isZero();
