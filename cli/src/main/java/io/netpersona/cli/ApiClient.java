@@ -77,7 +77,10 @@ final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1 from the start: with the default (an h2c upgrade offered first) each request took about half a
+    // second longer against the control plane's Jetty, as measured in the control plane's tests
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
     private final String token;
 

@@ -43,7 +43,7 @@ class ControlPlaneTest {
     Path data;
     ControlPlane cp;
     String token;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Everything logged through java.util.logging, where gRPC, Jetty (via SLF4J) and the store log. */
     static final List<String> LOGGED = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

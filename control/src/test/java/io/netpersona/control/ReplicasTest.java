@@ -81,7 +81,7 @@ class ReplicasTest {
             assertThat(agent.next().getUpdate().getAssignmentsList()).isEmpty();
 
             String token = Files.readString(a.adminTokenFile()).strip();
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + a.httpPort() + "/api/v1/";
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "personas")).header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString(ControlPlaneTest.ARENA)).build(), HttpResponse.BodyHandlers.ofString())
