@@ -7,6 +7,7 @@ import io.netpersona.identity.NodeIdentity;
 import io.netpersona.proto.agent.v1.AgentMessage;
 import io.netpersona.proto.agent.v1.AgentServiceGrpc;
 import io.netpersona.proto.agent.v1.ControlMessage;
+import io.netpersona.proto.agent.v1.Observations;
 import io.netpersona.proto.agent.v1.RegisterRequest;
 import io.netpersona.proto.agent.v1.RegisterResponse;
 import io.netpersona.store.Store;
@@ -27,6 +28,13 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Clock clock;
     private final Metrics metrics;
     private final Map<String, AgentStream> streams = new ConcurrentHashMap<>();
+    private final Map<String, Observed> observations = new ConcurrentHashMap<>();
+
+    /**
+     * The last metrics a node sent, and when they arrived. Kept in memory only: they come every second from
+     * every agent, and only the replica the agent streams to has them.
+     */
+    record Observed(long receivedAtMs, Observations observations) {}
 
     AgentService(Store store, Clock clock, Metrics metrics) {
         this.store = store;
@@ -80,13 +88,25 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
         }
     }
 
-    /** Sends every connected node among {@code nodes} (all nodes when null) what changed for it. */
+    /**
+     * Sends every connected node among {@code nodes} (all nodes when null) what changed for it, and tries
+     * again for the streams whose last resync failed.
+     */
     void resync(java.util.Set<String> nodes) {
         for (AgentStream s : streams.values()) {
-            if (nodes == null || nodes.contains(s.node())) {
+            if (nodes == null || nodes.contains(s.node()) || s.stale()) {
                 s.resync();
             }
         }
+    }
+
+    void observed(String node, Observations o) {
+        observations.put(node, new Observed(clock.millis(), o));
+        metrics.observations();
+    }
+
+    java.util.Optional<Observed> observations(String node) {
+        return java.util.Optional.ofNullable(observations.get(node));
     }
 
     Store store() {

@@ -36,6 +36,8 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private long nextNonce = 1;
     private boolean admitted;
     private boolean closed;
+    /** A resync failed (the repository was unreachable): the fan-out tries again at its next poll. */
+    private volatile boolean stale;
 
     AgentStream(String node, ServerCallStreamObserver<ControlMessage> out, AgentService service) {
         this.node = node;
@@ -77,7 +79,11 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                             .toList());
                     service.metrics().journal(m.getJournal().getEntriesCount());
                 }
-                case OBSERVATIONS, CAPABILITIES -> requireHello(m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT));
+                case OBSERVATIONS -> {
+                    requireHello("observations");
+                    service.observed(node, m.getObservations());
+                }
+                case CAPABILITIES -> requireHello("capabilities");
                 case BODY_NOT_SET -> close(Status.INVALID_ARGUMENT.withDescription("message: empty (expected: one of hello, ack, nack, "
                         + "observations, journal, capabilities)"));
             }
@@ -130,10 +136,15 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         }
         try {
             send(difference(), false);
+            stale = false;
         } catch (StoreException e) {
-            // the next change or the agent's reconnect tries again; the stream stays
+            stale = true;
             service.metrics().storeError();
         }
+    }
+
+    boolean stale() {
+        return stale;
     }
 
     private AssignmentUpdate difference() {

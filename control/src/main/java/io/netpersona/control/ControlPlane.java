@@ -87,7 +87,7 @@ public final class ControlPlane implements AutoCloseable {
                 throw new ControlException("grpc: cannot listen on " + config.grpcHost() + ":" + config.grpcPort() + " (" + e.getMessage() + ")", e);
             }
             fanout = new Fanout(store, agents, metrics);
-            Javalin http = new RestApi(store, token, metrics, fanout::wake).start(config.httpHost(), config.httpPort());
+            Javalin http = new RestApi(store, agents, token, metrics, fanout::wake).start(config.httpHost(), config.httpPort());
             return new ControlPlane(store, token, grpc, http, fanout);
         } catch (RuntimeException e) {
             if (fanout != null) {

@@ -73,6 +73,7 @@ final class Fanout implements AutoCloseable {
     private void step() {
         List<ChangeEvent> changes = store.changesSince(revision, BATCH);
         if (changes.isEmpty()) {
+            agents.resync(Set.of());
             return;
         }
         Set<String> nodes = new HashSet<>();

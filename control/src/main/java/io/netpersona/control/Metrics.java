@@ -13,6 +13,7 @@ final class Metrics {
     private final Counter acks = Counter.builder("netpersona_acks_received").register(registry);
     private final Counter nacks = Counter.builder("netpersona_nacks_received").register(registry);
     private final Counter journal = Counter.builder("netpersona_journal_entries_received").register(registry);
+    private final Counter observations = Counter.builder("netpersona_observations_received").register(registry);
     private final Counter storeErrors = Counter.builder("netpersona_store_errors").register(registry);
     private final Counter refusedTokens = Counter.builder("netpersona_api_unauthorized").register(registry);
 
@@ -34,6 +35,10 @@ final class Metrics {
 
     void journal(int entries) {
         journal.increment(entries);
+    }
+
+    void observations() {
+        observations.increment();
     }
 
     void storeError() {

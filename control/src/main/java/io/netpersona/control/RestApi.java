@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.netpersona.model.Change;
 import io.netpersona.model.PersonaCodec;
 import io.netpersona.model.Problem;
+import io.netpersona.proto.agent.v1.PersonaMetrics;
 import io.netpersona.store.AgentState;
 import io.netpersona.store.Assignment;
 import io.netpersona.store.JournalRecord;
@@ -29,12 +30,14 @@ final class RestApi {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final Store store;
+    private final AgentService agents;
     private final AdminToken token;
     private final Metrics metrics;
     private final Runnable changed;
 
-    RestApi(Store store, AdminToken token, Metrics metrics, Runnable changed) {
+    RestApi(Store store, AgentService agents, AdminToken token, Metrics metrics, Runnable changed) {
         this.store = store;
+        this.agents = agents;
         this.token = token;
         this.metrics = metrics;
         this.changed = changed;
@@ -65,6 +68,7 @@ final class RestApi {
             config.routes.get("/api/v1/agents", ctx -> json(ctx, 200, array(store.agents().stream().map(RestApi::agent).toList())));
             config.routes.get("/api/v1/agents/{node}", ctx -> json(ctx, 200, agent(store.agent(ctx.pathParam("node"))
                     .orElseThrow(() -> new ApiError(404, "agent " + ctx.pathParam("node") + ": not found")))));
+            config.routes.get("/api/v1/agents/{node}/observations", this::observations);
             config.routes.get("/api/v1/journal", this::journal);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.problems));
             config.routes.exception(StoreException.class, (e, ctx) -> error(ctx, switch (e.reason()) {
@@ -163,6 +167,20 @@ final class RestApi {
         }
         changed.run();
         ctx.status(204);
+    }
+
+    private void observations(Context ctx) {
+        String node = ctx.pathParam("node");
+        AgentService.Observed o = agents.observations(node).orElseThrow(() -> new ApiError(404, "agent " + node
+                + ": no observations reached this replica (they go to the replica the agent streams to)"));
+        ObjectNode out = F.objectNode().put("node", node).put("receivedAtMs", o.receivedAtMs()).put("timeMs", o.observations().getTimeMs());
+        ArrayNode list = out.putArray("metrics");
+        for (PersonaMetrics m : o.observations().getMetricsList()) {
+            list.addObject().put("persona", m.getPersona()).put("version", m.getVersion()).put("rttP50Ms", m.getRttP50Ms())
+                    .put("rttP99Ms", m.getRttP99Ms()).put("throughputBps", m.getThroughputBps()).put("lossPct", m.getLossPct())
+                    .put("queueDrops", m.getQueueDrops()).put("backlogBytes", m.getBacklogBytes());
+        }
+        json(ctx, 200, out);
     }
 
     private void journal(Context ctx) {

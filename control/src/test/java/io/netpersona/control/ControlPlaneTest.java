@@ -11,6 +11,8 @@ import io.netpersona.proto.agent.v1.AgentMessage;
 import io.netpersona.proto.agent.v1.Assignment;
 import io.netpersona.proto.agent.v1.JournalEntries;
 import io.netpersona.proto.agent.v1.JournalEntry;
+import io.netpersona.proto.agent.v1.Observations;
+import io.netpersona.proto.agent.v1.PersonaMetrics;
 import io.netpersona.proto.agent.v1.ControlMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -296,6 +298,27 @@ class ControlPlaneTest {
             Status s = agent.end();
             assertThat(s.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(s.getDescription()).startsWith("entries[0].outcome: exploded");
+        }
+    }
+
+    @Test
+    void theLastObservationsOfAnAgentAreShown() throws Exception {
+        assertThat(api("GET", "/api/v1/agents/edge-01/observations", null).status()).isEqualTo(404);
+        try (TestAgent agent = new TestAgent(certs, "edge-01", cp.grpcPort())) {
+            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+            ControlMessage caughtUp = agent.next();
+            for (double rtt : new double[] {12.5, 40.25}) {
+                agent.send(AgentMessage.newBuilder().setObservations(Observations.newBuilder().setTimeMs(5000)
+                        .addMetrics(PersonaMetrics.newBuilder().setPersona("arena").setVersion(1).setRttP50Ms(rtt).setThroughputBps(2_000_000)))
+                        .build());
+            }
+            // handled in order: once the ack is recorded, both observations were
+            agent.ack(caughtUp.getNonce(), Map.of("arena", 1L));
+            awaitRunning("edge-01", "arena", 1);
+            JsonNode o = api("GET", "/api/v1/agents/edge-01/observations", null).body();
+            assertThat(o.at("/metrics/0/rttP50Ms").asDouble()).as("the last of them").isEqualTo(40.25);
+            assertThat(o.at("/metrics/0/throughputBps").asLong()).isEqualTo(2_000_000);
+            assertThat(call("GET", "/metrics", null, null).raw().body()).contains("netpersona_observations_received_total 2.0");
         }
     }
 

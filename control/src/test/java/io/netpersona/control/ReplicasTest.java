@@ -73,6 +73,42 @@ class ReplicasTest {
     }
 
     @Test
+    void aChangeThatCouldNotBeSentIsSentOnceTheRepositoryAnswersAgain() throws Exception {
+        CertificateDir certs = new CertificateDir(tmp.resolve("certs"));
+        String token = Files.readString(a.adminTokenFile()).strip();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort() + "/api/v1/personas"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(ControlPlaneTest.ARENA)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+        try (TestAgent agent = new TestAgent(certs, "edge-01", a.grpcPort());
+                Connection c = DriverManager.getConnection(URL, USER, PASSWORD); Statement st = c.createStatement()) {
+            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+            assertThat(agent.next().getUpdate().getAssignmentsList()).isEmpty();
+
+            // the versions become unreadable, then an assignment arrives as another replica writes one
+            st.execute("ALTER TABLE " + schema + ".persona_versions RENAME TO persona_versions_away");
+            st.execute("UPDATE " + schema + ".revision_counter SET value = value + 1");
+            st.execute("INSERT INTO " + schema + ".assignments (id, persona, node, created_at_ms, revision) SELECT 'x', 'arena', 'edge-01', 0,"
+                    + " value FROM " + schema + ".revision_counter");
+            st.execute("INSERT INTO " + schema + ".changes (revision, kind, persona, node, version, at_ms) SELECT value, 'ASSIGNED', 'arena',"
+                    + " 'edge-01', 0, 0 FROM " + schema + ".revision_counter");
+            // wait until the fan-out has seen the change and failed to compute the update
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            // every poll after that fails again, so the counter may be past 1 when read
+            while (!java.util.regex.Pattern.compile("(?m)^netpersona_store_errors_total [1-9]").matcher(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + a.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body()).find()) {
+                assertThat(System.nanoTime()).as("the fan-out never failed on the hidden table").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(agent.received).as("nothing could be sent meanwhile").isEmpty();
+            st.execute("ALTER TABLE " + schema + ".persona_versions_away RENAME TO persona_versions");
+
+            ControlMessage update = agent.next();
+            assertThat(update.getUpdate().getAssignmentsList()).extracting(x -> x.getPersona() + "@" + x.getVersion()).containsExactly("arena@1");
+        }
+    }
+
+    @Test
     void aChangeThroughOneReplicaReachesAnAgentOnTheOther() throws Exception {
         CertificateDir certs = new CertificateDir(tmp.resolve("certs"));
         try (TestAgent agent = new TestAgent(certs, "edge-01", b.grpcPort()); TestAgent viaA = new TestAgent(certs, "edge-01", a.grpcPort())) {
