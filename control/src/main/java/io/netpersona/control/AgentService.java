@@ -10,10 +10,12 @@ import io.netpersona.proto.agent.v1.ControlMessage;
 import io.netpersona.proto.agent.v1.Observations;
 import io.netpersona.proto.agent.v1.RegisterRequest;
 import io.netpersona.proto.agent.v1.RegisterResponse;
+import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.Store;
 import io.netpersona.store.StoreException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -89,13 +91,15 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     /**
-     * Sends every connected node among {@code nodes} (all nodes when null) what changed for it, and tries
-     * again for the streams whose last resync failed.
+     * Sends each connected node among {@code nodes} the difference to its part of {@code desired} (node ->
+     * persona -> latest version; a node without an entry runs nothing), and tries again for the streams whose
+     * last resync failed.
      */
-    void resync(java.util.Set<String> nodes) {
+    void resync(Set<String> nodes, Map<String, Map<String, PersonaVersion>> desired, long revision) {
+        Map<String, String> documents = new ConcurrentHashMap<>();
         for (AgentStream s : streams.values()) {
-            if (nodes == null || nodes.contains(s.node()) || s.stale()) {
-                s.resync();
+            if (nodes.contains(s.node())) {
+                s.resync(desired.getOrDefault(s.node(), Map.of()), revision, documents);
             }
         }
     }

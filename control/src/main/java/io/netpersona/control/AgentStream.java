@@ -36,8 +36,6 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private long nextNonce = 1;
     private boolean admitted;
     private boolean closed;
-    /** A resync failed (the repository was unreachable): the fan-out tries again at its next poll. */
-    private volatile boolean stale;
 
     AgentStream(String node, ServerCallStreamObserver<ControlMessage> out, AgentService service) {
         this.node = node;
@@ -111,7 +109,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         expected.putAll(h.getRunningMap());
         service.store().agentSeen(node, running(h.getRunningMap()));
         // an agent that is up to date gets an empty update, so it knows it has caught up
-        send(difference(), true);
+        send(difference(service.store().desired(node), service.store().revision(), null), true);
     }
 
     private void requireHello(String what) {
@@ -129,33 +127,26 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         }
     }
 
-    /** Sends what changed in the repository for this node, if anything did. */
-    synchronized void resync() {
-        if (!admitted || closed) {
-            return;
-        }
-        try {
-            send(difference(), false);
-            stale = false;
-        } catch (StoreException e) {
-            stale = true;
-            service.metrics().storeError();
+    /**
+     * Sends the difference to {@code desired}, read by the fan-out once for every node it concerns;
+     * {@code documents} holds each persona version's JSON, encoded once for all streams.
+     */
+    synchronized void resync(Map<String, PersonaVersion> desired, long revision, Map<String, String> documents) {
+        if (admitted && !closed) {
+            send(difference(desired, revision, documents), false);
         }
     }
 
-    boolean stale() {
-        return stale;
-    }
 
-    private AssignmentUpdate difference() {
-        long revision = service.store().revision();
-        Map<String, PersonaVersion> desired = new TreeMap<>(service.store().desired(node));
+    private AssignmentUpdate difference(Map<String, PersonaVersion> desiredNow, long revision, Map<String, String> documents) {
+        Map<String, PersonaVersion> desired = new TreeMap<>(desiredNow);
         AssignmentUpdate.Builder u = AssignmentUpdate.newBuilder().setRevision(revision);
         for (PersonaVersion v : desired.values()) {
             Long have = expected.get(v.name());
             if (have == null || have != v.version()) {
                 u.addAssignments(Assignment.newBuilder().setPersona(v.name()).setVersion(v.version())
-                        .setDocumentJson(PersonaCodec.toJson(v.persona())));
+                        .setDocumentJson(documents == null ? PersonaCodec.toJson(v.persona())
+                                : documents.computeIfAbsent(v.name() + "@" + v.version(), k -> PersonaCodec.toJson(v.persona()))));
             }
         }
         for (String name : new TreeMap<>(expected).keySet()) {

@@ -2,10 +2,13 @@ package io.netpersona.control;
 
 import io.netpersona.store.Assignment;
 import io.netpersona.store.ChangeEvent;
+import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.Store;
 import io.netpersona.store.StoreException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -73,7 +76,6 @@ final class Fanout implements AutoCloseable {
     private void step() {
         List<ChangeEvent> changes = store.changesSince(revision, BATCH);
         if (changes.isEmpty()) {
-            agents.resync(Set.of());
             return;
         }
         Set<String> nodes = new HashSet<>();
@@ -85,15 +87,25 @@ final class Fanout implements AutoCloseable {
                 personas.add(c.persona());
             }
         }
-        if (!personas.isEmpty()) {
-            for (Assignment a : store.assignments()) {
-                if (personas.contains(a.persona())) {
-                    nodes.add(a.node());
-                }
+        // two reads for every node at once, instead of two for each node's stream
+        Map<String, PersonaVersion> latest = new HashMap<>();
+        store.personas().forEach(v -> latest.put(v.name(), v));
+        List<Assignment> assignments = store.assignments();
+        for (Assignment a : assignments) {
+            if (personas.contains(a.persona())) {
+                nodes.add(a.node());
             }
         }
+        Map<String, Map<String, PersonaVersion>> desired = new HashMap<>();
+        for (Assignment a : assignments) {
+            PersonaVersion v = latest.get(a.persona());
+            if (nodes.contains(a.node()) && v != null) {
+                desired.computeIfAbsent(a.node(), k -> new HashMap<>()).put(a.persona(), v);
+            }
+        }
+        agents.resync(nodes, desired, changes.getLast().revision());
+        // only now: a step that failed on the repository is done again from the same revision at the next poll
         revision = changes.getLast().revision();
-        agents.resync(nodes);
         if (changes.size() == BATCH) {
             wake();
         }
