@@ -1,0 +1,96 @@
+package io.netpersona.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.stub.StreamObserver;
+import io.netpersona.identity.CertificateDir;
+import io.netpersona.identity.TlsContexts;
+import io.netpersona.proto.agent.v1.Ack;
+import io.netpersona.proto.agent.v1.AgentMessage;
+import io.netpersona.proto.agent.v1.AgentServiceGrpc;
+import io.netpersona.proto.agent.v1.Assignment;
+import io.netpersona.proto.agent.v1.ControlMessage;
+import io.netpersona.proto.agent.v1.Hello;
+import io.netpersona.proto.agent.v1.Observations;
+import io.netpersona.proto.agent.v1.PersonaMetrics;
+import io.netpersona.proto.agent.v1.RegisterRequest;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One agent as the control plane sees it: its own certificate and TLS connection, one stream, every update
+ * acknowledged at once, observations when asked. It applies nothing; it notes when each version arrived.
+ */
+final class SimulatedAgent {
+    final String node;
+    private final ManagedChannel channel;
+    private StreamObserver<AgentMessage> stream;
+    private final Map<String, Long> running = new HashMap<>();
+    /** persona version -> System.nanoTime() when its update arrived. */
+    final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
+    final CountDownLatch caughtUp = new CountDownLatch(1);
+    volatile Throwable failure;
+
+    SimulatedAgent(CertificateDir certs, String node, int port, EventLoopGroup group, Executor executor) {
+        this.node = node;
+        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(TlsContexts.client(certs, node))
+                .eventLoopGroup(group).channelType(NioSocketChannel.class).executor(executor).build();
+    }
+
+    void connect() {
+        String session = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .register(RegisterRequest.newBuilder().setNode(node).setHostname(node).setAgentVersion("bench").build()).getSessionId();
+        stream = AgentServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
+            @Override
+            public void onNext(ControlMessage m) {
+                received(m);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failure = t;
+            }
+
+            @Override
+            public void onCompleted() {
+                failure = new IllegalStateException(node + ": the control plane ended the stream");
+            }
+        });
+        send(AgentMessage.newBuilder().setHello(Hello.newBuilder().setNode(node).setSessionId(session)).build());
+    }
+
+    private synchronized void received(ControlMessage m) {
+        long now = System.nanoTime();
+        for (Assignment a : m.getUpdate().getAssignmentsList()) {
+            arrivals.putIfAbsent(a.getVersion(), now);
+            running.put(a.getPersona(), a.getVersion());
+        }
+        m.getUpdate().getRemovalsList().forEach(running::remove);
+        send(AgentMessage.newBuilder().setAck(Ack.newBuilder().setNonce(m.getNonce()).putAllRunning(running)).build());
+        caughtUp.countDown();
+    }
+
+    synchronized void observe() {
+        if (stream == null || failure != null) {
+            return;
+        }
+        Observations.Builder o = Observations.newBuilder().setTimeMs(System.currentTimeMillis());
+        running.forEach((p, v) -> o.addMetrics(PersonaMetrics.newBuilder().setPersona(p).setVersion(v).setRttP50Ms(12.5).setRttP99Ms(40)
+                .setThroughputBps(2_000_000)));
+        send(AgentMessage.newBuilder().setObservations(o).build());
+    }
+
+    private synchronized void send(AgentMessage m) {
+        stream.onNext(m);
+    }
+
+    void close() {
+        channel.shutdownNow();
+    }
+}
