@@ -31,6 +31,7 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Metrics metrics;
     private final Map<String, AgentStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Observed> observations = new ConcurrentHashMap<>();
+    private final SeenWriter seen;
 
     /**
      * The last metrics a node sent, and when they arrived. Kept in memory only: they come every second from
@@ -42,6 +43,17 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        this.seen = new SeenWriter(store, metrics);
+    }
+
+    /** Records what a node runs, soon and off the caller's thread. */
+    void seen(String node, Map<String, Integer> running) {
+        seen.seen(node, running);
+    }
+
+    /** Writes what is still pending; after the gRPC server stopped. */
+    void flush() {
+        seen.close();
     }
 
     @Override

@@ -57,7 +57,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                 case HELLO -> hello(m.getHello());
                 case ACK -> {
                     answered(m.getAck().getNonce());
-                    service.store().agentSeen(node, running(m.getAck().getRunningMap()));
+                    service.seen(node, running(m.getAck().getRunningMap()));
                     service.metrics().ack();
                 }
                 case NACK -> {
@@ -65,7 +65,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                     for (Refusal r : m.getNack().getRefusalsList()) {
                         service.store().agentNacked(node, r.getPersona(), Math.toIntExact(r.getVersion()), r.getReason());
                     }
-                    service.store().agentSeen(node, running(m.getNack().getRunningMap()));
+                    service.seen(node, running(m.getNack().getRunningMap()));
                     service.metrics().nack();
                 }
                 case JOURNAL -> {
@@ -107,7 +107,7 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         }
         admitted = true;
         expected.putAll(h.getRunningMap());
-        service.store().agentSeen(node, running(h.getRunningMap()));
+        service.seen(node, running(h.getRunningMap()));
         // an agent that is up to date gets an empty update, so it knows it has caught up
         send(difference(service.store().desired(node), service.store().revision(), null), true);
     }

@@ -51,13 +51,15 @@ public final class ControlPlane implements AutoCloseable {
     private final Server grpc;
     private final Javalin http;
     private final Fanout fanout;
+    private final AgentService agents;
 
-    private ControlPlane(Store store, AdminToken token, Server grpc, Javalin http, Fanout fanout) {
+    private ControlPlane(Store store, AdminToken token, Server grpc, Javalin http, Fanout fanout, AgentService agents) {
         this.store = store;
         this.token = token;
         this.grpc = grpc;
         this.http = http;
         this.fanout = fanout;
+        this.agents = agents;
     }
 
     public static ControlPlane start(Config config, Clock clock) {
@@ -88,7 +90,7 @@ public final class ControlPlane implements AutoCloseable {
             }
             fanout = new Fanout(store, agents, metrics);
             Javalin http = new RestApi(store, agents, token, metrics, fanout::wake).start(config.httpHost(), config.httpPort());
-            return new ControlPlane(store, token, grpc, http, fanout);
+            return new ControlPlane(store, token, grpc, http, fanout, agents);
         } catch (RuntimeException e) {
             if (fanout != null) {
                 fanout.close();
@@ -96,6 +98,7 @@ public final class ControlPlane implements AutoCloseable {
             if (grpc != null) {
                 grpc.shutdownNow();
             }
+            agents.flush();
             store.close();
             throw e;
         }
@@ -132,6 +135,7 @@ public final class ControlPlane implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        agents.flush();
         store.close();
     }
 
