@@ -131,6 +131,11 @@ final class JournalCommand implements Callable<Integer> {
             putJson(o, "before", e.before());
             putJson(o, "after", e.after());
             o.put("outcomeReason", e.outcomeReason());
+            if (e.appliedAt() != null) {
+                o.put("appliedAt", Instant.ofEpochMilli(e.appliedAt()).toString());
+            } else {
+                o.putNull("appliedAt");
+            }
             if (e.finishedAt() != null) {
                 o.put("finishedAt", Instant.ofEpochMilli(e.finishedAt()).toString());
             } else {

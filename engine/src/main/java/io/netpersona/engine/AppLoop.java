@@ -160,6 +160,7 @@ final class AppLoop {
             env.journal().finish(entry.id(), Outcome.FAILED, e.getMessage() + "; " + held, null, now());
             return result(StepResult.Kind.FAILED, entry.id(), env.settings().interval(), e.getMessage());
         }
+        env.journal().applied(entry.id(), now());
         long window = window(a).toMillis();
         verifying = new Verifying(entry.id(), applied, current, rules, s, now(), window, new ArrayList<>());
         current = desired;

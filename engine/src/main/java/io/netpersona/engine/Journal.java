@@ -18,6 +18,12 @@ public interface Journal extends AutoCloseable {
      */
     JournalEntry record(JournalEntry entry);
 
+    /**
+     * Records when a pending entry's change was in the kernel (the substrate's apply returned); the time from a
+     * fault to its answer is measured to here, not to the decision, which is written before the apply.
+     */
+    void applied(String id, long atMillis);
+
     /** Sets the outcome of a pending entry; an entry that is no longer pending is left as it is. */
     void finish(String id, Outcome outcome, String reason, String after, long atMillis);
 

@@ -18,6 +18,7 @@ import java.util.List;
  * @param after the signals at the end of verification, as JSON, null until then
  * @param repeats how many consecutive decisions not to act of the same code this entry stands for
  * @param lastAt the time of the last of them
+ * @param appliedAt when the change was in the kernel (its apply returned), null when it was never applied
  */
 public record JournalEntry(
         String id,
@@ -36,9 +37,18 @@ public record JournalEntry(
         String outcomeReason,
         Long finishedAt,
         int repeats,
-        long lastAt) {
+        long lastAt,
+        Long appliedAt) {
     public JournalEntry {
         rules = List.copyOf(rules);
+    }
+
+    /** An entry not (yet) applied. */
+    public JournalEntry(String id, String app, Integer personaVersion, long decidedAt, String code, Outcome outcome,
+            List<String> rules, String reason, String changes, String steps, String expected, String before, String after,
+            String outcomeReason, Long finishedAt, int repeats, long lastAt) {
+        this(id, app, personaVersion, decidedAt, code, outcome, rules, reason, changes, steps, expected, before, after,
+                outcomeReason, finishedAt, repeats, lastAt, null);
     }
 
     /** A decision not to act, complete as it is. */

@@ -26,7 +26,8 @@ final class Migrations {
     record Script(int version, String description, String resource) {}
 
     /** The journal's schema, oldest first. A new version is a new script; an applied one never changes. */
-    static final List<Script> JOURNAL = List.of(new Script(1, "journal", "journal/V1__journal.sql"));
+    static final List<Script> JOURNAL = List.of(new Script(1, "journal", "journal/V1__journal.sql"),
+            new Script(2, "applied_at", "journal/V2__applied_at.sql"));
 
     private Migrations() {}
 

@@ -23,7 +23,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteJournal implements Journal {
     private static final String COLUMNS = "id, app, persona_version, decided_at, code, outcome, rules, reason, changes, steps,"
-            + " expected, metrics_before, metrics_after, outcome_reason, finished_at, repeats, last_at";
+            + " expected, metrics_before, metrics_after, outcome_reason, finished_at, repeats, last_at, applied_at";
 
     /** Where an engine on this host keeps its journal unless told otherwise: it outlives reboots, unlike /run. */
     public static final Path DEFAULT_FILE = Path.of("/var/lib/netpersona/journal.db");
@@ -154,7 +154,7 @@ public final class SqliteJournal implements Journal {
 
     private void insert(JournalEntry e) throws SQLException {
         try (PreparedStatement st = db.prepareStatement("INSERT INTO journal (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             st.setString(1, e.id());
             st.setString(2, e.app());
             setInt(st, 3, e.personaVersion());
@@ -176,6 +176,11 @@ public final class SqliteJournal implements Journal {
             }
             st.setInt(16, e.repeats());
             st.setLong(17, e.lastAt());
+            if (e.appliedAt() == null) {
+                st.setNull(18, Types.BIGINT);
+            } else {
+                st.setLong(18, e.appliedAt());
+            }
             st.executeUpdate();
         }
     }
@@ -195,6 +200,20 @@ public final class SqliteJournal implements Journal {
             st.executeUpdate();
         } catch (SQLException x) {
             throw new JournalException(file + ": cannot record the outcome of " + id + ": " + x.getMessage(), x);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void applied(String id, long atMillis) {
+        lock.lock();
+        try (PreparedStatement st = db.prepareStatement("UPDATE journal SET applied_at = ? WHERE id = ? AND applied_at IS NULL")) {
+            st.setLong(1, atMillis);
+            st.setString(2, id);
+            st.executeUpdate();
+        } catch (SQLException x) {
+            throw new JournalException(file + ": cannot record when " + id + " was applied: " + x.getMessage(), x);
         } finally {
             lock.unlock();
         }
@@ -255,11 +274,13 @@ public final class SqliteJournal implements Journal {
         Integer version = rs.wasNull() ? null : v;
         long f = rs.getLong(15);
         Long finished = rs.wasNull() ? null : f;
+        long a = rs.getLong(18);
+        Long applied = rs.wasNull() ? null : a;
         String rules = rs.getString(7);
         return new JournalEntry(rs.getString(1), rs.getString(2), version, rs.getLong(4), rs.getString(5),
                 Outcome.parse(rs.getString(6)), rules.isEmpty() ? List.of() : Arrays.asList(rules.split(",")),
                 rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                rs.getString(14), finished, rs.getInt(16), rs.getLong(17));
+                rs.getString(14), finished, rs.getInt(16), rs.getLong(17), applied);
     }
 
     private static void setInt(PreparedStatement st, int i, Integer v) throws SQLException {

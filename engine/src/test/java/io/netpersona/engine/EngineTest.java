@@ -77,6 +77,7 @@ class EngineTest {
             assertThat(rig.current()).isEqualTo(rig.persona);
             JournalEntry e = rig.entry(applied.entryId());
             assertThat(e.outcome()).isEqualTo(Outcome.REVERTED);
+            assertThat(e.appliedAt()).as("applied at the decision's time on the fake clock").isEqualTo(e.decidedAt());
             assertThat(e.outcomeReason()).contains("160 -> 300 ms", "worse", "latency-high held off for 30s");
             assertThat(e.after()).contains("\"latencyP99Ms\":300");
 
@@ -156,6 +157,7 @@ class EngineTest {
             assertThat(rig.current()).isEqualTo(rig.persona);
             JournalEntry e = rig.entry(r.entryId());
             assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(e.appliedAt()).as("a failed apply").isNull();
             assertThat(e.outcomeReason()).contains("apply failed at step", "tc said no", "host was put back",
                     "latency-high held off for 30s");
             assertThat(e.finishedAt()).isNotNull();

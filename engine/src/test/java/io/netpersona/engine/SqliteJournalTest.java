@@ -48,7 +48,10 @@ class SqliteJournalTest {
             assertThat(arena.getFirst().lastAt()).isEqualTo(5_000);
             assertThat(arena.get(1).rules()).containsExactly("latency-high", "loss-medium");
             assertThat(j.pending("arena")).extracting(JournalEntry::id).containsExactly(actId);
+            assertThat(arena.get(1).appliedAt()).as("written before its apply").isNull();
 
+            j.applied(actId, 6_400);
+            j.applied(actId, 7_000); // the first apply is the one that counts
             j.finish(actId, Outcome.KEPT, "within the margin", "{\"after\":1}", 9_000);
             j.finish(actId, Outcome.REVERTED, "a second outcome is ignored", null, 9_500);
             JournalEntry done = j.list(new Journal.Query("arena", 6_000L, 100)).getFirst();
@@ -56,6 +59,8 @@ class SqliteJournalTest {
             assertThat(done.outcomeReason()).isEqualTo("within the margin");
             assertThat(done.after()).isEqualTo("{\"after\":1}");
             assertThat(done.finishedAt()).isEqualTo(9_000);
+            assertThat(done.appliedAt()).isEqualTo(6_400);
+            assertThat(arena.getFirst().appliedAt()).as("a decision not to act").isNull();
             assertThat(j.pending("arena")).isEmpty();
             // --since counts a run of quiet decisions from its last one
             assertThat(j.list(new Journal.Query(null, 4_500L, 100))).extracting(JournalEntry::reason)
