@@ -5,6 +5,8 @@ import io.netpersona.lab.Lab;
 import io.netpersona.lab.LabConfig;
 import io.netpersona.lab.LabStatus;
 import io.netpersona.lab.Site;
+import io.netpersona.lab.story.LabStory;
+import io.netpersona.lab.story.StoryOptions;
 import io.netpersona.model.Durations;
 import io.netpersona.model.InvalidValueException;
 import io.netpersona.model.Problem;
@@ -24,28 +26,65 @@ import tools.jackson.databind.json.JsonMapper;
 
 @Command(
         name = "lab",
-        description = {"A real network of namespaces on this machine to try personas on: a router with client hosts, "
+        description = {"Without a command: the whole story on a real network of namespaces on this machine. Builds the "
+                + "lab, starts a game, a video service, a database, a web service and a backup (servers behind site-a's "
+                + "host, users on the client hosts), measures each alone (unloaded), all together with a bulk load filling "
+                + "the 20 Mbit/s uplink and nothing configured (baseline), learns every application's persona from its live "
+                + "traffic, applies them, measures again (persona), then runs the adaptation engine through three faults: "
+                + "loss on the path, a new bulk job congesting the uplink, a harmful change forced onto the backup. Prints "
+                + "progress, a table and the adaptation timeline; writes lab-report.json, lab-report.html and the engine's "
+                + "journal.db into --out. About a minute with --quick, a few minutes without. Ctrl-C at any moment "
+                + "removes everything. Needs root (and tcpdump, nft, tc, ip).",
+                "",
+                "The commands up, down and status build, remove and show the lab network alone: a router with client hosts, "
                 + "two sites whose hosts reach the router over a bottleneck uplink (a deep FIFO, like an untuned device), "
                 + "applications in their own namespaces behind their host, and paths to the sites with their own base "
-                + "delay, loss and MTU. Every name starts with one prefix (npl- by default). Needs root.", ""},
+                + "delay, loss and MTU. Every name starts with one prefix (npl- by default).", ""},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class},
         synopsisSubcommandLabel = "COMMAND",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
         footer = {
+            "  sudo ./persona lab --quick                         the story in about a minute; results in ./lab-results/TIME",
+            "  sudo ./persona lab --out /tmp/run1                 the full story (a few minutes)",
             "  sudo ./persona lab up                              build the default lab (removes an old one first)",
             "  sudo ./persona lab status                          what exists, and the delay element's health",
             "  sudo ip netns exec npl-client1 ping 10.201.1.10    a client pings arena on site-a (~40 ms)",
             "  sudo ./persona lab down                            remove everything of the lab"
         },
         mixinStandardHelpOptions = true)
-final class LabCommand implements Runnable {
+final class LabCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--quick", description = "Short phases: the whole story in about a minute.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: ./lab-results/<time>).")
+    Path out;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = LabConfig.DEFAULT_PREFIX,
+            description = "The name prefix of the story's lab (default: ${DEFAULT-VALUE}); an earlier lab of this prefix is removed first.")
+    String prefix;
+
+    /** The story: exit 0 when it ran to its report, 1 when it could not (not root, a tool missing, the lab failed). */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed (up, down, status)");
+    public Integer call() {
+        try {
+            LabConfig.builder().prefix(prefix).build();
+        } catch (InvalidLabConfigException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("\npersona: ",
+                    e.problems().stream().map(p -> "--" + p.path() + ": " + p.message()).toList()));
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        Path dir = out != null ? out.toAbsolutePath() : Path.of("lab-results", java.time.LocalDateTime.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace(':', '-')).toAbsolutePath();
+        StoryOptions options = new StoryOptions(quick, dir, prefix, LabConfig.defaultStateDir(prefix), line -> {
+            w.println(line);
+            w.flush();
+        });
+        LabStory.run(options);
+        return Main.OK;
     }
 
     /** Which lab: the prefix and the state folder (for a second lab next to the first). */

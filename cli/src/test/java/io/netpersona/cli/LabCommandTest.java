@@ -36,7 +36,8 @@ class LabCommandTest {
     void helpShowsTheCommandsOptionsAndExamples() {
         MainTest.Result lab = MainTest.run("lab", "--help");
         assertThat(lab.code()).isZero();
-        assertThat(lab.out()).contains("up", "down", "status", "Needs root", "Examples:", "sudo ./persona lab up");
+        assertThat(lab.out()).contains("up", "down", "status", "Needs", "root (and tcpdump, nft, tc, ip)", "Examples:", "sudo ./persona lab up", "--quick",
+                "--out", "sudo ./persona lab --quick", "lab-report.html");
         MainTest.Result up = MainTest.run("lab", "up", "--help");
         assertThat(up.out()).contains("--rate", "--delay-a", "--delay-b", "--loss-a", "--loss-b", "--mtu-b", "--apps-b",
                 "--prefix", "--state-dir", "--rate 50Mbit --delay-a 10ms", "Defaults: --rate 20Mbit");
@@ -45,9 +46,11 @@ class LabCommandTest {
     }
 
     @Test
-    void labAloneAsksForACommand() {
-        MainTest.Result r = MainTest.run("lab");
+    void theStoryRefusesABadPrefixBeforeItTouchesAnything() {
+        MainTest.Result r = MainTest.run("lab", "--quick", "--prefix", "NPL", "--out", "/nonexistent/never-created");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("persona: a command is needed (up, down, status)");
+        assertThat(r.err()).startsWith("persona: --prefix: NPL (expected: 2-6 characters").contains("Usage: persona lab");
+        assertThat(r.out()).isEmpty();
+        assertThat(java.nio.file.Path.of("/nonexistent/never-created")).doesNotExist();
     }
 }

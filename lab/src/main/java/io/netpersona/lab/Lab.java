@@ -97,6 +97,11 @@ public final class Lab {
         }
     }
 
+    /** @throws LabException saying that {@code persona WHAT} needs root, and why, when this process is not root */
+    public static void requireRoot(String what) {
+        Privileges.requireRoot(what);
+    }
+
     /** The lab recorded in a state folder, if there is one. */
     public static Optional<Lab> find(Path stateDir) {
         return find(stateDir, new Commands());

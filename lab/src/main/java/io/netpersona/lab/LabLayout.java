@@ -129,7 +129,8 @@ public final class LabLayout {
         return p + s.letter() + "-br";
     }
 
-    String appPort(Site s, String app) {
+    /** The host's end of an application's link: what it receives is what the application sends. */
+    public String appPort(Site s, String app) {
         return p + s.letter() + "-" + app;
     }
 
