@@ -56,11 +56,20 @@ public sealed interface Action {
             if (q == null || q.priority() == null || q.priority() == Qos.PRIORITY_MIN) {
                 return spec; // no class to raise, or already the most urgent
             }
-            return spec.withQos(q.withPriority(Math.max(Qos.PRIORITY_MIN, q.priority() - steps)));
+            // at most `steps` above what the persona assigned: loss that outlasts one raise is not a shared queue the
+            // class loses in (random loss on the path stays whatever the priority), and climbing on each verify window
+            // would put a bulk job above the classes that need urgency more (seen in the lab: a load from 6 to 1)
+            Qos assigned = c.assigned() == null ? null : c.assigned().qos();
+            int bound = assigned == null || assigned.priority() == null ? Qos.PRIORITY_MIN
+                    : Math.max(Qos.PRIORITY_MIN, assigned.priority() - steps);
+            if (q.priority() <= bound) {
+                return spec;
+            }
+            return spec.withQos(q.withPriority(Math.max(bound, q.priority() - steps)));
         }
 
         public String expected() {
-            return "QoS priority up by " + steps + ": its packets leave a shared queue before those of less"
+            return "QoS priority up by " + steps + " (at most that above the assigned one): its packets leave a shared queue before those of less"
                     + " urgent classes, so less of its traffic waits or drops there";
         }
     }

@@ -99,6 +99,17 @@ class PoliciesTest {
     }
 
     @Test
+    void lossThatOutlastsARaiseDoesNotClimbFurther() {
+        Signals lossy = new Signals(0, new AppMeasure(null, null, null, 5.0, false), null, null, null, null, null, List.of(),
+                List.of(), List.of());
+        Policies.Evaluation once = evaluate(lossy, persona.spec());
+        assertThat(once.desired().qos().priority()).as("one step above the assigned 3").isEqualTo(2);
+        Policies.Evaluation again = evaluate(lossy, once.desired());
+        assertThat(again.desired().qos().priority()).as("the loss persists: no second step").isEqualTo(2);
+        assertThat(again.notes()).anyMatch(n -> n.startsWith(Policies.LOSS_MEDIUM) && n.contains("in place already"));
+    }
+
+    @Test
     void absentThresholdsLeaveTheirRulesOut() {
         var a = new io.netpersona.model.Adaptation(null, null, null, null, null);
         assertThat(Policies.forPersona(a, settings)).extracting(Rule::id)

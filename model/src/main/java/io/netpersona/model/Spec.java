@@ -26,6 +26,10 @@ public record Spec(
         return new Spec(app, null, null, null, null, null, null, null, null, null, null);
     }
 
+    public Spec withTopology(Topology t) {
+        return new Spec(app, trafficClass, t, qos, tcp, mtu, dns, routing, security, dependencies, adaptation);
+    }
+
     public Spec withQos(Qos q) {
         return new Spec(app, trafficClass, topology, q, tcp, mtu, dns, routing, security, dependencies, adaptation);
     }

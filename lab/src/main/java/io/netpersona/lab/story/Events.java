@@ -33,11 +33,11 @@ final class Events {
         for (Faults.Window w : windows) {
             List<LabReport.Event> found = new ArrayList<>();
             for (JournalEntry e : journal) {
-                if (!e.code().equals("act") || e.decidedAt() < w.onsetMillis() || e.decidedAt() > w.endMillis()) {
-                    continue;
-                }
                 boolean forced = e.rules().contains("forced");
-                if (w.entry() != null ? !e.id().equals(w.entry()) : forced) {
+                // a forced change is its own fault: its onset is its apply, after its decision
+                boolean belongs = w.entry() != null ? e.id().equals(w.entry())
+                        : e.code().equals("act") && !forced && e.decidedAt() >= w.onsetMillis() && e.decidedAt() <= w.endMillis();
+                if (!belongs) {
                     continue;
                 }
                 found.add(forced ? forcedEvent(w, e) : event(w, e));

@@ -19,7 +19,10 @@ import java.util.List;
  * @param measure what "better" means for it
  */
 record StoryApp(String name, int client, String latencyKey, LabReport.Measure measure, Server server, Clients clients) {
-    /** The competing load: a bulk job nobody learned, filling the uplink; not one of the five applications. */
+    /**
+     * The competing load: a bulk job nobody learned, filling the uplink; not one of the five applications. Bulk
+     * jobs move files one connection after another (2 s each), so a change to their routes reaches them.
+     */
     static final String LOAD = "load";
 
     interface Server {
@@ -43,9 +46,9 @@ record StoryApp(String name, int client, String latencyKey, LabReport.Measure me
                         s -> TrafficApp.webClients(at(s, 80), "www.lab", 2, 10)),
                 // three streams paced at 6 Mbit/s: a backup that would take most of the uplink if left to it
                 new StoryApp("backup", 2, null, LabReport.Measure.THROUGHPUT, () -> TrafficApp.bulkServer(873, 6),
-                        s -> TrafficApp.bulkClients(at(s, 873), 3)),
+                        s -> TrafficApp.bulkClients(at(s, 873), 3).with("chunk-seconds", 2)),
                 new StoryApp(LOAD, 2, null, LabReport.Measure.THROUGHPUT, () -> TrafficApp.bulkServer(9000, 100),
-                        s -> TrafficApp.bulkClients(at(s, 9000), 4)));
+                        s -> TrafficApp.bulkClients(at(s, 9000), 4).with("chunk-seconds", 2)));
     }
 
     /** The five applications without the load. */

@@ -89,6 +89,11 @@ final class Timeline implements AutoCloseable {
         extra.computeIfAbsent(key, k -> new ArrayList<>()).add(new LabReport.Point(System.currentTimeMillis() - startMillis, value));
     }
 
+    /** What {@code app} sent, second by second, so far. */
+    synchronized List<LabReport.Point> sent(String app) {
+        return List.copyOf(mbps.getOrDefault(app, List.of()));
+    }
+
     synchronized List<LabReport.Series> series() {
         List<LabReport.Series> out = new ArrayList<>();
         mbps.forEach((app, points) -> out.add(new LabReport.Series(app, "sent", "Mbit/s", points)));

@@ -142,34 +142,43 @@ final class Clients {
         return out;
     }
 
-    /** {@code --streams N} downloads at once, read and discarded; the throughput of all of them together. */
+    /**
+     * {@code --streams N} downloads at once, read and discarded; the throughput of all of them together. With
+     * {@code --chunk-seconds S} each stream ends its connection after S seconds and opens the next, as a backup
+     * sends one file after another (so a new congestion control on the routes reaches its new connections).
+     */
     static Map<String, Double> bulk(Run run) throws InterruptedException {
         InetSocketAddress server = run.endpoint("server");
         int streams = run.intArg("streams", 4);
+        long chunkNanos = (long) (run.doubleArg("chunk-seconds", 0) * 1e9);
         Throughput meter = new Throughput(System.nanoTime());
         AtomicLong errors = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < streams; c++) {
             threads.add(Thread.ofPlatform().start(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(server, 2000);
-                    s.setSoTimeout(100);
-                    InputStream in = s.getInputStream();
-                    byte[] buf = new byte[64 * 1024];
-                    while (run.running()) {
-                        int n;
-                        try {
-                            n = in.read(buf);
-                        } catch (SocketTimeoutException e) {
-                            continue;
+                while (run.running()) {
+                    long until = chunkNanos > 0 ? System.nanoTime() + chunkNanos : Long.MAX_VALUE;
+                    try (Socket s = new Socket()) {
+                        s.connect(server, 2000);
+                        s.setSoTimeout(100);
+                        InputStream in = s.getInputStream();
+                        byte[] buf = new byte[64 * 1024];
+                        while (run.running() && System.nanoTime() < until) {
+                            int n;
+                            try {
+                                n = in.read(buf);
+                            } catch (SocketTimeoutException e) {
+                                continue;
+                            }
+                            if (n < 0) {
+                                throw new IOException("the server ended the stream");
+                            }
+                            meter.add(n, System.nanoTime());
                         }
-                        if (n < 0) {
-                            throw new IOException("the server ended the stream");
-                        }
-                        meter.add(n, System.nanoTime());
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        return;
                     }
-                } catch (IOException e) {
-                    errors.incrementAndGet();
                 }
             }));
         }

@@ -41,7 +41,7 @@ public record TrafficApp(Role role, Map<String, String> options) {
     public enum Role {
         GAME_SERVER("port"), GAME_CLIENTS("server", "clients", "rate"),
         DB_SERVER("port"), DB_CLIENTS("server", "clients", "rate"),
-        BULK_SERVER("port", "mbit"), BULK_CLIENTS("server", "streams"),
+        BULK_SERVER("port", "mbit"), BULK_CLIENTS("server", "streams", "chunk-seconds"),
         VIDEO_SERVER("port"), VIDEO_CLIENTS("server", "clients", "kbit", "segment-seconds"),
         WEB_SERVER("port", "body"), WEB_CLIENTS("server", "clients", "rate", "host"),
         DNS("port", "name", "address", "bind"), LISTEN("port"), PROBE("server", "timeout-ms");
