@@ -112,7 +112,9 @@ public final class LabStory {
             measure(LabReport.UNLOADED, List.of(a), options.alone());
         }
         progress("BASELINE: all together with a bulk load filling the %s uplink, no personas", config.siteA().rate());
+        long from = System.currentTimeMillis();
         measure(LabReport.BASELINE, StoryApp.all(), options.phase());
+        share(LabReport.BASELINE, from, System.currentTimeMillis());
 
         List<Persona> personas = new ArrayList<>(learn());
         personas.add(Faults.loadPersona(lab.layout().app(Site.A, StoryApp.LOAD), options.verifyWindow()));
@@ -121,7 +123,9 @@ public final class LabStory {
         substrate = new LinuxSubstrate(new Commands(), substrateState, lab.picture(), Clock.systemUTC());
         substrate.applyAll(substrate.planAll(personas));
         progress("PERSONA: the same load, with the learned personas");
+        from = System.currentTimeMillis();
         measure(LabReport.PERSONA, StoryApp.all(), options.phase());
+        share(LabReport.PERSONA, from, System.currentTimeMillis());
 
         List<LabReport.Event> events = new Faults(this, personas).run();
         LabReport report = new LabReport(Instant.ofEpochMilli(startMillis).toString(), options.mode(), apps(), events,
@@ -245,6 +249,31 @@ public final class LabStory {
             latencyHigh = Math.max(100.0, Math.ceil(alone.latencyP99Ms() * 4));
         }
         return new Adaptation(latencyHigh, Faults.LOSS_THRESHOLD_PCT, options.verifyWindow(), Duration.ofMinutes(5), AdaptationMode.APPLY);
+    }
+
+    /**
+     * The backup's share of what the others left it (the issue's target: at least 90%), from the host's counters
+     * over a phase: the uplink's capacity less what the game, video, database and web sent, against what the
+     * backup sent; the load competes for the same remainder, so its rate is given too.
+     */
+    private void share(String phase, long from, long to) {
+        double capacity = lab.config().siteA().rate().bitsPerSecond() / 1e6, others = 0;
+        Map<String, Double> sent = new LinkedHashMap<>();
+        for (StoryApp a : StoryApp.all()) {
+            // the first second of a phase holds the clients' start: its rates count from the second after
+            double mean = timeline.sent(a.name()).stream().filter(p -> p.tMs() > sinceStart(from) + 1000 && p.tMs() <= sinceStart(to))
+                    .mapToDouble(LabReport.Point::value).average().orElse(0);
+            sent.put(a.name(), mean);
+            if (!a.name().equals("backup") && !a.name().equals(StoryApp.LOAD)) {
+                others += mean;
+            }
+        }
+        double left = capacity - others;
+        String line = String.format(Locale.ROOT, "%s: the backup sent %.1f Mbit/s of the %.1f Mbit/s the game, video, database "
+                + "and web left on the %.0f Mbit/s uplink (%.0f%%); the load sent %.1f Mbit/s", phase, sent.get("backup"), left,
+                capacity, 100 * sent.get("backup") / left, sent.get(StoryApp.LOAD));
+        notes.add(line);
+        progress("  %s", line);
     }
 
     private List<LabReport.App> apps() {
