@@ -89,7 +89,23 @@ record StoryApp(String name, int client, String latencyKey, LabReport.Measure me
         Double mbps = number(r, "throughputMbps");
         Double loss = number(r, "lossPct");
         long samples = Math.round(firstOf(r, "updates", "requests", "bytes"));
-        return new LabReport.Phase(p50, p99, mbps, loss, samples, List.of());
+        return new LabReport.Phase(p50, p99, mbps, loss, samples, quantiles(r));
+    }
+
+    /** The 101 whole percentiles the clients measured, for the distribution chart; none when any is missing. */
+    private List<Double> quantiles(AppResult r) {
+        if (latencyKey == null) {
+            return List.of();
+        }
+        List<Double> q = new java.util.ArrayList<>(101);
+        for (int p = 0; p <= 100; p++) {
+            Double v = number(r, latencyKey + "Q" + p);
+            if (v == null) {
+                return List.of();
+            }
+            q.add(v);
+        }
+        return q;
     }
 
     private static Double number(AppResult r, String key) {

@@ -139,6 +139,7 @@ final class Clients {
         out.put("latencyP50Ms", GameMeter.ms(latency.percentile(50)));
         out.put("latencyP95Ms", GameMeter.ms(latency.percentile(95)));
         out.put("latencyP99Ms", GameMeter.ms(latency.percentile(99)));
+        latency.quantilesMs("latencyQ", out);
         return out;
     }
 
@@ -318,6 +319,7 @@ final class Clients {
         out.put("ttfbP50Ms", GameMeter.ms(ttfb.percentile(50)));
         out.put("ttfbP95Ms", GameMeter.ms(ttfb.percentile(95)));
         out.put("ttfbP99Ms", GameMeter.ms(ttfb.percentile(99)));
+        ttfb.quantilesMs("ttfbQ", out);
         out.put("totalP99Ms", GameMeter.ms(total.percentile(99)));
         return out;
     }

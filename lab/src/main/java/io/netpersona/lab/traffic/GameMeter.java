@@ -88,6 +88,7 @@ final class GameMeter {
         out.put("rttP50Ms", ms(rtts.percentile(50)));
         out.put("rttP95Ms", ms(rtts.percentile(95)));
         out.put("rttP99Ms", ms(rtts.percentile(99)));
+        rtts.quantilesMs("rttQ", out);
         out.put("jitterMeanMs", ms(jitters.mean()));
         out.put("jitterP99Ms", ms(jitters.percentile(99)));
         out.put("lossPct", judged == 0 ? Double.NaN : lost * 100.0 / judged);

@@ -56,6 +56,23 @@ final class Samples {
         return sorted[Math.max(0, rank - 1)];
     }
 
+    /**
+     * Every whole percentile, 0 to 100, by the same nearest rank as {@link #percentile}, put into {@code out} as
+     * {@code PREFIX0 .. PREFIX100} in milliseconds (values are nanoseconds); nothing without values. For the
+     * report's latency distribution; one sort for all 101.
+     */
+    void quantilesMs(String prefix, java.util.Map<String, Double> out) {
+        if (size == 0) {
+            return;
+        }
+        long[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        for (int p = 0; p <= 100; p++) {
+            int rank = (int) Math.ceil(p / 100.0 * size);
+            out.put(prefix + p, GameMeter.ms(sorted[Math.max(0, rank - 1)]));
+        }
+    }
+
     double mean() {
         if (size == 0) {
             return Double.NaN;

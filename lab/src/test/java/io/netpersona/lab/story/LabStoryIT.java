@@ -52,6 +52,7 @@ class LabStoryIT {
         double persona = arena.phase(LabReport.PERSONA).orElseThrow().latencyP99Ms();
         assertThat(baseline).as("the game's p99 behind a full FIFO").isGreaterThan(200);
         assertThat(persona).as("the game's p99 with its learned persona, against the baseline's " + baseline).isLessThan(baseline / 2);
+        assertThat(arena.phase(LabReport.BASELINE).orElseThrow().latencyQuantilesMs()).as("the distribution chart's data").hasSize(101);
         assertThat(app(report, "db").phase(LabReport.PERSONA).orElseThrow().latencyP99Ms())
                 .as("the database's p99 with its persona").isLessThan(app(report, "db").phase(LabReport.BASELINE).orElseThrow().latencyP99Ms());
 

@@ -160,4 +160,21 @@ class MeasurementTest {
         assertThatThrownBy(() -> AppResult.parse("result rtt=1")).hasMessageContaining("without role=");
         assertThatThrownBy(() -> AppResult.parse("hello")).hasMessageContaining("not a result line");
     }
+
+    @Test
+    void everyWholePercentileForTheDistributionChartAgreesWithThePercentiles() {
+        Samples s = new Samples();
+        for (int i = 200; i >= 1; i--) {
+            s.add(i * 1_000_000L); // 1..200 ms, added out of order
+        }
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        s.quantilesMs("rttQ", out);
+        assertThat(out).hasSize(101).containsEntry("rttQ0", 1.0).containsEntry("rttQ50", 100.0).containsEntry("rttQ100", 200.0);
+        for (int p = 0; p <= 100; p++) {
+            assertThat(out.get("rttQ" + p)).as("p" + p).isEqualTo(s.percentile(p) / 1e6);
+        }
+        java.util.Map<String, Double> none = new java.util.LinkedHashMap<>();
+        new Samples().quantilesMs("rttQ", none);
+        assertThat(none).isEmpty();
+    }
 }
