@@ -10,6 +10,7 @@ import io.netpersona.lab.report.ReportJson;
 import io.netpersona.lab.report.ReportTable;
 import io.netpersona.lab.traffic.AppProcess;
 import io.netpersona.lab.traffic.AppResult;
+import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.profile.FallbackClassifier;
@@ -19,6 +20,9 @@ import io.netpersona.learn.synth.PersonaSynthesizer;
 import io.netpersona.model.Adaptation;
 import io.netpersona.model.AdaptationMode;
 import io.netpersona.model.Persona;
+import io.netpersona.model.Qos;
+import io.netpersona.model.Rate;
+import io.netpersona.model.Spec;
 import io.netpersona.substrate.linux.Commands;
 import io.netpersona.substrate.linux.LinuxSubstrate;
 import java.io.IOException;
@@ -46,8 +50,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * also after Ctrl-C (a shutdown hook kills what it started and takes the lab down).
  */
 public final class LabStory {
-    /** The classifier behind the learned classes; the trained one replaces it where the learn module offers it. */
-    static final io.netpersona.learn.classify.FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
+    /**
+     * The classifier behind the learned classes: the rule-based one. Measured in this lab, the trained model
+     * ({@code FlowClassifier.standard()}, 0.71 agreement on the shared captures) classed the video service and the
+     * database interactive and the backup unknown, which gives the backup a guarantee above the uplink.
+     */
+    static final FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
 
     final StoryOptions options;
     final long startMillis = System.currentTimeMillis();
@@ -217,7 +225,7 @@ public final class LabStory {
                     notes.add(a.name() + ": learned topology " + p.spec().topology().kind().name().toLowerCase(Locale.ROOT)
                             + " left out of the applied persona (its members are the clients, not namespaces on this host)");
                 }
-                p = p.withSpec(p.spec().withTopology(null).withAdaptation(adaptation(a)));
+                p = p.withSpec(fit(a, p.spec()).withTopology(null).withAdaptation(adaptation(a)));
                 String cls = p.spec().trafficClass() == null ? "unknown" : p.spec().trafficClass().name().toLowerCase(Locale.ROOT);
                 classes.put(a.name(), cls);
                 progress("  %-7s learned %s (confidence %.2f); qos %s", a.name(), cls, profile.trafficClass().confidence(),
@@ -235,6 +243,20 @@ public final class LabStory {
                 untrack(l);
             });
         }
+    }
+
+    /**
+     * A guaranteed rate the host can give: a busy capture can ask for more than the uplink has, which the substrate
+     * refuses (a host cannot guarantee more than it shapes to); the story caps it at half the uplink and says so.
+     */
+    private Spec fit(StoryApp a, Spec spec) {
+        Qos q = spec.qos();
+        Rate cap = Rate.ofBitsPerSecond(lab.config().siteA().rate().bitsPerSecond() / 2);
+        if (q == null || q.guaranteedRate() == null || q.guaranteedRate().compareTo(cap) <= 0) {
+            return spec;
+        }
+        notes.add(a.name() + ": learned guaranteed rate " + q.guaranteedRate() + " capped at " + cap + ", half the uplink");
+        return spec.withQos(new Qos(q.priority(), q.dscp(), cap, q.ceilRate(), q.burst()));
     }
 
     /**
