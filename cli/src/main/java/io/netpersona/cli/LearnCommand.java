@@ -5,6 +5,7 @@ import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.FlowMeter;
 import io.netpersona.learn.Flows;
 import io.netpersona.learn.classify.FlowClassifier;
+import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.live.LiveCaptureException;
@@ -57,7 +58,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true)
 final class LearnCommand implements Callable<Integer> {
     /** The classifier behind every learned class: protocol signatures, then the trained forest. */
-    static final FlowClassifier CLASSIFIER = FlowClassifier.standard();
+    static final FlowClassifier CLASSIFIER = FallbackClassifier.forLearning();
 
     @Parameters(arity = "0..*", paramLabel = "FILE", description = "pcap or pcapng captures (or none, with --netns/--interface).")
     List<Path> files = new ArrayList<>();

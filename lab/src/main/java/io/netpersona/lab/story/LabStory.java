@@ -52,8 +52,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class LabStory {
     /**
      * The classifier behind the learned classes: the rule-based one. Measured in this lab, the trained model
-     * ({@code FlowClassifier.standard()}, 0.71 agreement on the shared captures) classed the video service and the
-     * database interactive and the backup unknown, which gives the backup a guarantee above the uplink.
+     * ({@code FlowClassifier.standard()}; its forest at 0.71 agreement, before the protocol signatures) classed
+     * the video service and the database interactive and the backup unknown, which gives the backup a guarantee
+     * above the uplink. Not yet tried here: {@code FallbackClassifier.forLearning()} (signatures, a sure forest,
+     * then these rules), which {@code persona learn} uses; the video's segments over HTTP would read as web.
      */
     static final FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.classify.FlowClassifier;
+import io.netpersona.learn.profile.FallbackClassifier;
 import io.netpersona.learn.live.CaptureTarget;
 import io.netpersona.learn.live.LiveLearning;
 import io.netpersona.learn.profile.Profile;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class LearnedPersonaIT {
     /** The classifier behind the learned class: the shipped one, as `persona learn` has it. */
-    static final FlowClassifier CLASSIFIER = FlowClassifier.standard();
+    static final FlowClassifier CLASSIFIER = FallbackClassifier.forLearning();
     static final InetAddress APP = InetAddress.ofLiteral("10.91.1.1"), CLI = InetAddress.ofLiteral("10.91.1.2"),
             APP_DEP_SIDE = InetAddress.ofLiteral("10.91.2.1"), DEP = InetAddress.ofLiteral("10.91.2.2"),
             RESOLVER = InetAddress.ofLiteral("10.91.2.3");

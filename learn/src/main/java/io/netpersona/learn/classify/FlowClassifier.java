@@ -21,4 +21,19 @@ public interface FlowClassifier {
     static FlowClassifier standard() {
         return SignedClassifier.standard();
     }
+
+    /**
+     * This classifier where it is sure (a known class with at least {@code minConfidence}), otherwise
+     * {@code next}'s answer when {@code next} knows the class, otherwise this classifier's own answer.
+     */
+    default FlowClassifier orElse(FlowClassifier next, double minConfidence) {
+        return flow -> {
+            Verdict v = classify(flow);
+            if (v.known() && v.confidence() >= minConfidence) {
+                return v;
+            }
+            Verdict n = next.classify(flow);
+            return n.known() ? n : v;
+        };
+    }
 }

@@ -7,9 +7,9 @@ import io.netpersona.model.TrafficClass;
 import java.util.Set;
 
 /**
- * A stand-in classifier from well-known ports and a few plain rules of behaviour, for use until the trained
- * classifier ({@code FlowClassifier.standard()}) takes its place. It is deliberately small, and its
- * confidences are modest: it knows the lab's kinds of application, not the Internet's.
+ * A small classifier from well-known ports and a few plain rules of behaviour, the last word after the
+ * trained one ({@link #forLearning()}). It is deliberately small, and its confidences are modest: it knows
+ * the lab's kinds of application, not the Internet's.
  *
  * <ol>
  *   <li>ICMP and the infrastructure ports (DNS, NTP, DHCP, SNMP): control;
@@ -32,6 +32,17 @@ public final class FallbackClassifier implements FlowClassifier {
     private static final Set<Integer> MESSAGING = Set.of(1883, 8883, 5222, 5672, 9092, 6667, 4222);
 
     private FallbackClassifier() {
+    }
+
+    /**
+     * What learning uses: the standard classifier, and these rules for the flows it cannot tell or only
+     * guesses at (below 0.5). An
+     * application's own flows need a class even when they speak no protocol the model knows (paced bulk
+     * streams or a request/response service on a private port, as the lab's applications are); the rules
+     * judge only behaviour and ports, so they add nothing learned from any capture.
+     */
+    public static FlowClassifier forLearning() {
+        return FlowClassifier.standard().orElse(INSTANCE, 0.5);
     }
 
     @Override
