@@ -1,15 +1,12 @@
 package io.netpersona.cli;
 
-import io.netpersona.learn.CaptureException;
-import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.Flow;
-import io.netpersona.learn.FlowMeter;
-import io.netpersona.learn.Flows;
 import io.netpersona.learn.IpText;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.classify.Verdict;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -71,24 +68,12 @@ final class ClassifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         classifier = FlowClassifier.standard();
         ProgressLine line = new ProgressLine(err, progress || ProgressLine.stderrIsTerminal());
-        int failed = 0;
         switch (output) {
             case csv -> b.append(HEADER).append('\n');
             case table -> row("CAPTURE", "L4", "SOURCE", "DESTINATION", "PACKETS", "BYTES", "CLASS", "CONFIDENCE", "NAME");
             case json -> b.append('[');
         }
-        for (Path file : files) {
-            try {
-                line.start();
-                CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, this::flow, line);
-                line.end(s);
-                s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));
-            } catch (CaptureException e) {
-                line.clear();
-                err.println("persona: " + e.getMessage());
-                failed++;
-            }
-        }
+        int failed = FlowsCommand.readEach(files, line, err, this::flow, new ArrayList<>());
         if (output == Format.json) {
             b.append(first ? "]\n" : "\n]\n");
         }
@@ -151,18 +136,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private StringBuilder str(String key, String v) {
-        b.append('"').append(key).append("\":\"");
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"');
+        return FlowWriter.jsonMember(b, key, v);
     }
 
     private void drain() {

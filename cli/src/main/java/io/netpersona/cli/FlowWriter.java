@@ -69,6 +69,22 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
     }
 
     /** {@code text} padded with spaces to {@code width}, on the right ({@code left} aligned) or the left. */
+    /** {@code "name":"value"} with the value escaped as JSON requires, appended to {@code b}. */
+    static StringBuilder jsonMember(StringBuilder b, String name, String v) {
+        b.append('"').append(name).append("\":\"");
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"');
+    }
+
     static StringBuilder pad(StringBuilder b, String text, int width, boolean left) {
         if (!left) {
             b.repeat(' ', Math.max(0, width - text.length()));
@@ -291,18 +307,7 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
         }
 
         private StringBuilder str(String name, String v) {
-            b.append('"').append(name).append("\":\"");
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                if (c == '"' || c == '\\') {
-                    b.append('\\').append(c);
-                } else if (c < 0x20) {
-                    b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.append('"');
+            return jsonMember(b, name, v);
         }
 
         @Override

@@ -62,12 +62,26 @@ final class FlowsCommand implements Callable<Integer> {
         };
         ProgressLine line = new ProgressLine(err, progress || ProgressLine.stderrIsTerminal());
         List<CaptureSummary> summaries = new ArrayList<>();
-        int failed = 0;
         writer.begin();
+        int failed = readEach(files, line, err, writer::flow, summaries);
+        writer.end(summaries);
+        out.flush();
+        err.flush();
+        return failed == 0 ? Main.OK : Main.FAILED;
+    }
+
+    /**
+     * Reads each file into {@code sink}, with progress on {@code line}, adding the summary of each file read
+     * to {@code summaries}: a file broken in the middle gives its flows and a warning, a file that is missing
+     * or no capture is named on {@code err}. Returns how many files could not be read.
+     */
+    static int readEach(List<Path> files, ProgressLine line, PrintWriter err, java.util.function.Consumer<Flow> sink,
+            List<CaptureSummary> summaries) {
+        int failed = 0;
         for (Path file : files) {
             try {
                 line.start();
-                CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, writer::flow, line);
+                CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, sink, line);
                 line.end(s);
                 summaries.add(s);
                 s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));
@@ -77,10 +91,7 @@ final class FlowsCommand implements Callable<Integer> {
                 failed++;
             }
         }
-        writer.end(summaries);
-        out.flush();
-        err.flush();
-        return failed == 0 ? Main.OK : Main.FAILED;
+        return failed;
     }
 
     /** A one-line summary of a capture: frames, flows, and what was not decoded by reason. */

@@ -105,19 +105,12 @@ final class HostView {
         if (n != null) {
             return n;
         }
-        Optional<NetlinkReader> nl = commands.netlink();
-        if (nl.isPresent()) {
-            try {
-                Optional<Link> dev = netlinkLinks(nl.get(), scope).stream().filter(l -> l.name().equals(device)).findFirst();
-                n = dev.isEmpty() ? JsonNodeFactory.instance.arrayNode() // as tc's failure on a missing device reads
-                        : qdiscs ? NetlinkViews.tc(nl.get().qdiscs(scope, dev.get().index()), false)
-                        : NetlinkViews.tc(nl.get().classes(scope, dev.get().index()), true);
-            } catch (NoSuchNamespaceException e) {
-                n = JsonNodeFactory.instance.arrayNode();
-            } catch (NetlinkException e) {
-                // tc reads the same, or says why not
-            }
-        }
+        n = overNetlink(nl -> {
+            Optional<Link> dev = netlinkLinks(nl, scope).stream().filter(l -> l.name().equals(device)).findFirst();
+            return dev.isEmpty() ? JsonNodeFactory.instance.arrayNode() // as tc's failure on a missing device reads
+                    : qdiscs ? NetlinkViews.tc(nl.qdiscs(scope, dev.get().index()), false)
+                    : NetlinkViews.tc(nl.classes(scope, dev.get().index()), true);
+        }, JsonNodeFactory.instance.arrayNode());
         // not inside computeIfAbsent: the fallback is a read of this same cache
         JsonNode prior = cache.putIfAbsent(key, n != null ? n : process.get());
         return prior != null ? prior : cache.get(key);
@@ -134,16 +127,7 @@ final class HostView {
         if (n != null) {
             return n;
         }
-        Optional<NetlinkReader> nl = commands.netlink();
-        if (nl.isPresent()) {
-            try {
-                n = NetlinkViews.devices(netlinkLinks(nl.get(), scope));
-            } catch (NoSuchNamespaceException e) {
-                n = JsonNodeFactory.instance.arrayNode();
-            } catch (NetlinkException e) {
-                // ip reads the same, or says why not
-            }
-        }
+        n = overNetlink(nl -> NetlinkViews.devices(netlinkLinks(nl, scope)), JsonNodeFactory.instance.arrayNode());
         // not inside computeIfAbsent: the fallback is a read of this same cache
         JsonNode prior = cache.putIfAbsent(key, n != null ? n : links(scope));
         return prior != null ? prior : cache.get(key);
@@ -240,39 +224,40 @@ final class HostView {
     /** The TCP sockets of a namespace with their kernel state, as {@code ss -tinH} shows them. */
     List<Metrics.TcpSocket> tcpSockets(String scope) {
         return sockets.computeIfAbsent(scope, k -> {
-            Optional<NetlinkReader> nl = commands.netlink();
-            if (nl.isPresent()) {
-                try {
-                    return NetlinkViews.sockets(nl.get().tcpSockets(scope), index -> deviceName(scope, index));
-                } catch (NoSuchNamespaceException e) {
-                    return List.of();
-                } catch (NetlinkException e) {
-                    // the process below reads the same, or says why not
-                }
+            List<Metrics.TcpSocket> l = overNetlink(nl -> NetlinkViews.sockets(nl.tcpSockets(scope), index -> deviceName(scope, index)),
+                    List.of());
+            if (l != null) {
+                return l;
             }
             Commands.Result r = commands.run(Commands.ss(scope, "-t", "-i", "-n", "-H"), null);
             return r.ok() ? TcpInfoParser.parse(r.stdout()) : List.of();
         });
     }
 
-    /**
-     * A read made over netlink when {@link Commands#netlink()} offers it, else by the process: a
-     * namespace that does not exist reads as an empty array, as the process's failure does; a netlink
-     * failure of any other kind falls back to the process, which reads the same thing.
-     */
+    /** A read made over netlink when {@link Commands#netlink()} offers it, else by the process (see {@link #overNetlink}). */
     private JsonNode kernel(String scope, java.util.function.Function<NetlinkReader, JsonNode> netlink,
             Supplier<Commands.Result> process) {
+        JsonNode n = overNetlink(netlink, JsonNodeFactory.instance.arrayNode());
+        return n != null ? n : parsed(process.get());
+    }
+
+    /**
+     * A read over netlink, or {@code null} when the process must read it instead (no netlink here, or a
+     * netlink failure of any kind but one: the process reads the same thing, or says why not); a namespace
+     * that does not exist reads as {@code absent}, as the process's failure does.
+     */
+    private <T> T overNetlink(java.util.function.Function<NetlinkReader, T> read, T absent) {
         Optional<NetlinkReader> nl = commands.netlink();
-        if (nl.isPresent()) {
-            try {
-                return netlink.apply(nl.get());
-            } catch (NoSuchNamespaceException e) {
-                return JsonNodeFactory.instance.arrayNode();
-            } catch (NetlinkException e) {
-                // fall through to the process
-            }
+        if (nl.isEmpty()) {
+            return null;
         }
-        return parsed(process.get());
+        try {
+            return read.apply(nl.get());
+        } catch (NoSuchNamespaceException e) {
+            return absent;
+        } catch (NetlinkException e) {
+            return null;
+        }
     }
 
     private final Map<String, List<Link>> netlinkLinks = new java.util.concurrent.ConcurrentHashMap<>();
