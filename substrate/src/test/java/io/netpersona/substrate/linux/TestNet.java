@@ -13,19 +13,21 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Test hosts in network namespaces, all named with one random prefix, removed on close and by a shutdown
- * hook (so a failing or interrupted test leaves nothing). Skips the calling test, with the reason, where
- * namespaces cannot be made (no root).
+ * hook with the processes started in them (so a failing or interrupted test leaves nothing). Skips the
+ * calling test, with the reason, where namespaces cannot be made (no root). Published in the substrate's
+ * test jar for the kernel tests of the modules above it.
  */
 public final class TestNet implements AutoCloseable {
     private final Commands commands = new Commands();
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
+    private final List<AutoCloseable> tracked = new ArrayList<>();
     private final Path state;
     private final Thread hook = new Thread(this::cleanup);
 
     public TestNet() {
         assumeTrue(canMakeNamespaces(), "skipped: cannot create network namespaces here (needs root): "
-                + "the kernel tests of the Linux driver run where root is available, as in CI");
+                + "the kernel tests run where root is available, as in CI");
         prefix = "t" + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt())
                 + HexFormat.of().toHexDigits((byte) ThreadLocalRandom.current().nextInt()).substring(0, 1);
         try {
@@ -112,6 +114,37 @@ public final class TestNet implements AutoCloseable {
         return commands.run(full, null);
     }
 
+    /** Runs a command inside a namespace to its end and gives its output; fails the test when it fails. */
+    public String check(String ns, String... argv) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(argv));
+        return commands.check(full, null);
+    }
+
+    /** Starts a long-running command in a namespace, its output discarded; it is killed on close. */
+    public Process start(String ns, String... argv) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        full.addAll(List.of(argv));
+        try {
+            Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            track((AutoCloseable) () -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            });
+            return p;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + String.join(" ", argv), e);
+        }
+    }
+
+    /** Closes {@code thing} on close (before the namespaces go), whatever the test did with it. */
+    public synchronized <T extends AutoCloseable> T track(T thing) {
+        tracked.add(thing);
+        return thing;
+    }
+
     /** Everything the kernel says about a namespace, as JSON text without counters, to compare states. */
     public String snapshot(String ns) {
         StringBuilder s = new StringBuilder();
@@ -156,6 +189,14 @@ public final class TestNet implements AutoCloseable {
     }
 
     private synchronized void cleanup() {
+        for (AutoCloseable t : tracked) {
+            try {
+                t.close();
+            } catch (Exception e) {
+                // best effort: the namespaces go next, and with them what runs there loses its network
+            }
+        }
+        tracked.clear();
         for (String ns : namespaces) {
             commands.run(List.of("ip", "netns", "del", ns), null);
             deleteTree(Path.of("/etc/netns", ns));
