@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Test hosts in network namespaces, all named with one random prefix, removed on close and by a shutdown
- * hook with the processes started in them (so a failing or interrupted test leaves nothing). Skips the
+ * hook with what a test gave it to close (so a failing or interrupted test leaves nothing). Skips the
  * calling test, with the reason, where namespaces cannot be made (no root). Published in the substrate's
  * test jar for the kernel tests of the modules above it.
  */
@@ -112,31 +112,6 @@ public final class TestNet implements AutoCloseable {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         full.addAll(List.of(argv));
         return commands.run(full, null);
-    }
-
-    /** Runs a command inside a namespace to its end and gives its output; fails the test when it fails. */
-    public String check(String ns, String... argv) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(argv));
-        return commands.check(full, null);
-    }
-
-    /** Starts a long-running command in a namespace, its output discarded; it is killed on close. */
-    public Process start(String ns, String... argv) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
-        full.addAll(List.of(argv));
-        try {
-            Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            track((AutoCloseable) () -> {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            });
-            return p;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + String.join(" ", argv), e);
-        }
     }
 
     /** Closes {@code thing} on close (before the namespaces go), whatever the test did with it. */
