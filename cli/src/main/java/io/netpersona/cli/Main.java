@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
             ""
         },
         subcommands = {ValidateCommand.class, DiffCommand.class, BlendCommand.class, FlowsCommand.class, ClassifyCommand.class,
-            LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CertsCommand.class, ServeCommand.class,
+            LearnCommand.class, HostCommand.class, LabCommand.class, JournalCommand.class, CertsCommand.class, ServeCommand.class, AgentCommand.class,
             RepositoryCommands.Apply.class, RepositoryCommands.Get.class, RepositoryCommands.History.class,
             RepositoryCommands.Rollback.class, RepositoryCommands.Assign.class, RepositoryCommands.Unassign.class,
             CommandLine.HelpCommand.class},
