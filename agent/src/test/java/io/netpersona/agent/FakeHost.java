@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * as a kernel outlives its processes. A persona in namespace {@code missing} is refused at planning, one
  * with MTU 1234 fails at apply (and changes nothing, as a real apply that is put back).
  */
-final class FakeHost implements Substrate {
+class FakeHost implements Substrate {
     final Map<String, Resource> kernel = new TreeMap<>();
     /** Every apply that changed something, as name@version (or name@removed). */
     final List<String> applies = new ArrayList<>();
