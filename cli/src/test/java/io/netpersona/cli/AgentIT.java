@@ -108,7 +108,11 @@ class AgentIT {
 
         // a new version rolls out, a rollback restores the old one (as a new version)
         ok("apply", "-f", personaFile("web", a1, 1300).toString());
+        long applied = System.nanoTime();
         await("web@2 in " + a1, () -> mtu(a1), m -> m == 1300);
+        // informative, not asserted: polled every 200 ms on a shared machine
+        System.out.printf("AgentIT: a new version reached the kernel %d ms after persona apply returned%n",
+                (System.nanoTime() - applied) / 1_000_000);
         awaitRunning("node-1", "web", 2);
         ok("rollback", "web", "--to", "1");
         await("web@3 (= 1) in " + a1, () -> mtu(a1), m -> m == 1400);
@@ -129,9 +133,12 @@ class AgentIT {
         serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         awaitLog("node-1", "retrying in", 1);
         assertThat(mtu(a1)).isEqualTo(1300);
+        long restarted = System.nanoTime();
         startServe(certs, grpcPort);
         awaitLog("node-1", "connected to the control plane", 2);
         awaitLog("node-2", "connected to the control plane", 2);
+        System.out.printf("AgentIT: both agents reconnected %d ms after the control plane was started again%n",
+                (System.nanoTime() - restarted) / 1_000_000);
         JsonNode personas = JSON.readTree(ok("get", "personas", "-o", "json"));
         assertThat(personas.get(0).get("version").asInt()).as("no version lost").isEqualTo(5);
         ok("apply", "-f", personaFile("web", a1, 1400).toString());
