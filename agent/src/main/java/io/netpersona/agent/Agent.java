@@ -208,9 +208,24 @@ public final class Agent implements AutoCloseable {
     /** Handles one update on the worker, in arrival order; the answer goes to the stream it came on. */
     void received(Session s, String nonce, io.netpersona.proto.agent.v1.AssignmentUpdate u) {
         try {
-            worker.execute(() -> s.answer(nonce, applier.update(u), applier.running()));
+            worker.execute(() -> s.answer(nonce, update(u), applier.running()));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             // the agent is stopping: the update is not answered, and the next Hello says what runs
+        }
+    }
+
+    /** The refusals of an update; one that failed as a whole (the state folder cannot be written) refuses all of it. */
+    private java.util.List<io.netpersona.proto.agent.v1.Refusal> update(io.netpersona.proto.agent.v1.AssignmentUpdate u) {
+        try {
+            return applier.update(u);
+        } catch (RuntimeException e) {
+            options.log().accept("update failed: " + e.getMessage());
+            java.util.List<io.netpersona.proto.agent.v1.Refusal> all = new java.util.ArrayList<>();
+            u.getAssignmentsList().forEach(a -> all.add(io.netpersona.proto.agent.v1.Refusal.newBuilder().setPersona(a.getPersona())
+                    .setVersion(a.getVersion()).setReason("agent: " + e.getMessage()).build()));
+            u.getRemovalsList().forEach(n -> all.add(io.netpersona.proto.agent.v1.Refusal.newBuilder().setPersona(n)
+                    .setReason("agent: removal failed: " + e.getMessage()).build()));
+            return all;
         }
     }
 

@@ -79,6 +79,8 @@ final class Applier {
                 log.accept("persona " + name + ": version " + want.version() + " does not apply (" + why + "); version "
                         + had.version() + " runs again");
             } else {
+                // not claimed as running: the control plane sends it again and hears the reason in a NACK
+                state.ran(name, null);
                 log.accept("persona " + name + ": version " + want.version() + " does not apply (" + why + ")");
             }
         }

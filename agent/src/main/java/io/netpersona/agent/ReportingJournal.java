@@ -21,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ReportingJournal implements Journal {
     static final int MAX_QUEUED = 10_000;
+    /** Below the control plane's limit on an entry's details (64 KiB). */
+    static final int MAX_DETAILS = 60_000;
     private static final int MAX_REMEMBERED = 4096;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -104,13 +106,20 @@ final class ReportingJournal implements Journal {
                 .put("repeats", e.repeats());
         putRaw(details, "before", e.before());
         putRaw(details, "after", after);
+        String text = JSON.writeValueAsString(details);
+        if (text.length() > MAX_DETAILS) {
+            // the control plane refuses larger details (and the stream with them); the local journal keeps them whole
+            details.remove(List.of("before", "after", "steps"));
+            details.put("truncated", "signals and steps left out (" + text.length() + " characters); persona journal shows them");
+            text = JSON.writeValueAsString(details);
+        }
         String reason = e.reason() == null ? "" : e.reason();
         if (outcomeReason != null && !outcomeReason.isBlank()) {
             reason = reason.isEmpty() ? outcomeReason : reason + " => " + outcomeReason;
         }
         queue.addLast(io.netpersona.proto.agent.v1.JournalEntry.newBuilder().setId(e.id()).setPersona(e.app())
                 .setVersion(e.personaVersion() == null ? 0 : e.personaVersion()).setTimeMs(e.decidedAt())
-                .setOutcome(wire(outcome)).setReason(reason).setDetailsJson(JSON.writeValueAsString(details)).build());
+                .setOutcome(wire(outcome)).setReason(reason).setDetailsJson(text).build());
         trim();
     }
 

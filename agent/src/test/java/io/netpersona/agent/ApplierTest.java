@@ -99,4 +99,31 @@ class ApplierTest {
         assertThat(restarted.running()).isEqualTo(Map.of("web", 2L));
         assertThat(host.version("web")).isEqualTo("2");
     }
+
+    @Test
+    void aSavedPersonaThatNoLongerAppliesAfterARestartIsNotClaimedAsRunning() {
+        applier().update(AssignmentUpdate.newBuilder().addAssignments(assignment("web", 1, doc("web", 1, 1400))).build());
+        // the application's namespace is gone after a reboot
+        FakeHost rebooted = new FakeHost() {
+            @Override
+            public synchronized io.netpersona.substrate.ChangeSet plan(io.netpersona.substrate.Observation actual, Persona desired) {
+                throw new io.netpersona.substrate.InvalidRequestException(List.of(new io.netpersona.model.Problem("spec.app.netns",
+                        "web (expected: an existing network namespace)")));
+            }
+        };
+        List<String> said = new ArrayList<>();
+        Applier after = new Applier(rebooted, LocalState.load(dir), new Applier.Adaptation() {
+            @Override
+            public void pause(String persona) {}
+
+            @Override
+            public void resume(Persona persona) {
+                said.add("resume " + persona.name());
+            }
+        }, said::add);
+        after.converge();
+        assertThat(after.running()).as("the Hello must not claim it: the control plane sends it again").isEmpty();
+        assertThat(said).containsExactly("persona web: version 1 does not apply (spec.app.netns: web (expected: an existing network namespace))");
+        assertThat(LocalState.load(dir).desired()).containsKey("web");
+    }
 }
