@@ -37,12 +37,14 @@ import picocli.CommandLine.Option;
                 + "told in --state and converges on it when it starts again, also after a crash in the middle of an apply.", ""},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  persona certs issue /srv/np/certs edge-01              on the control plane's machine; copy ca.crt,",
-            "                                                         edge-01.crt and edge-01.key to the host",
-            "  sudo persona agent --server cp.example:7443 --certs /etc/netpersona/certs --node edge-01",
+            "  persona certs issue /srv/np/certs edge-01    where the CA is; then copy",
+            "                                               ca.crt, edge-01.crt, edge-01.key",
+            "  sudo persona agent --server cp.example:7443 \\",
+            "      --certs /etc/netpersona/certs --node edge-01",
             "",
-            "Changing the kernel needs root. The host picture comes from --picture, or from the lab's",
-            "/run/netpersona/lab/host-picture.json when a lab runs. Stop it with Ctrl-C or SIGTERM."
+            "Changing the kernel needs root. The host picture comes from --picture, or",
+            "from the lab's /run/netpersona/lab/host-picture.json when a lab runs.",
+            "Stop it with Ctrl-C or SIGTERM: the personas stay."
         },
         mixinStandardHelpOptions = true)
 final class AgentCommand implements Callable<Integer> {

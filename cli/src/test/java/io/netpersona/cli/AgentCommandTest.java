@@ -20,7 +20,7 @@ class AgentCommandTest {
         MainTest.Result r = MainTest.run("agent", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--server=HOST:PORT", "--certs=DIR", "--node=NODE", "--picture=FILE", "--state=DIR",
-                "Fail static", "persona agent --server cp.example:7443 --certs /etc/netpersona/certs --node edge-01");
+                "Fail static", "sudo persona agent --server cp.example:7443 \\\n      --certs /etc/netpersona/certs --node edge-01");
     }
 
     @Test

@@ -99,9 +99,10 @@ class AgentIT {
 
         ok("apply", "-f", personaFile("web", a1, 1400).toString());
         ok("assign", "web", "--node", "node-1");
-        await("web@1 in " + a1, () -> mtu(a1), m -> m == 1400);
-        assertThat(nftTables(a1)).as("the firewall table, from the kernel").isNotEmpty();
+        // the MTU and the firewall are two batches of one apply: the agent's ACK comes after both
         awaitRunning("node-1", "web", 1);
+        assertThat(mtu(a1)).isEqualTo(1400);
+        assertThat(nftTables(a1)).as("the firewall table, from the kernel").isNotEmpty();
         assertThat(mtu(a2)).as("node-2 was assigned nothing").isEqualTo(1500);
         assertThat(nftTables(a2)).isEmpty();
         assertThat(agent(agentsJson(), "node-2").get("running")).isEmpty();
