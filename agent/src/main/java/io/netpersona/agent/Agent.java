@@ -275,7 +275,8 @@ public final class Agent implements AutoCloseable {
         String d = s.getDescription();
         String cause = s.getCause() == null ? null : s.getCause().getMessage();
         return switch (s.getCode()) {
-            case UNAVAILABLE -> "unreachable" + (cause != null ? " (" + cause + ")" : d != null ? " (" + d + ")" : "");
+            case UNAVAILABLE -> "unreachable (" + (cause != null && cause.contains("Connection refused") ? "connection refused"
+                    : cause != null ? cause : d != null ? d : "no reason given") + ")";
             case DEADLINE_EXCEEDED -> "no answer within 10 s";
             default -> s.getCode() + (d != null ? ": " + d : cause != null ? ": " + cause : "");
         };

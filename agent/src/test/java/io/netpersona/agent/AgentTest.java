@@ -203,7 +203,9 @@ class AgentTest {
         await("the agent retries, saying so", () -> logged.stream().filter(l -> l.contains("retrying in")).count() >= 2);
         assertThat(host.version("web")).isEqualTo("1");
         assertThat(a.running()).isEqualTo(Map.of("db", 1L, "web", 1L));
-        assertThat(String.join("\n", logged)).doesNotContain("Exception", "\tat ");
+        assertThat(String.join("\n", logged)).doesNotContain("Exception", "\tat ")
+                .containsPattern("control plane 127\\.0\\.0\\.1:" + grpcPort + ": unreachable \\(connection refused\\); retrying in "
+                        + "\\d+\\.\\d s; everything keeps running meanwhile");
 
         // meanwhile an operator changes one persona through a control plane the agent does not reach
         try (ControlPlane elsewhere = controlPlane(0)) {
