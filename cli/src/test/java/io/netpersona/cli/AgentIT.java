@@ -156,10 +156,28 @@ class AgentIT {
             agent1.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         assertThat(mtu(a1)).as("the host was not changed yet").isEqualTo(1400);
-        startAgent(certs, "node-1");
+        Process agent1b = startAgent(certs, "node-1");
         await("web@7 after the agent's restart", () -> mtu(a1), m -> m == 1300);
         awaitRunning("node-1", "web", 7);
         assertThat(Files.readString(dir.resolve("agent-node-1.log"))).contains("web: version 7 runs (converged after the agent's start)");
+
+        // the agent dies halfway through the kernel's batches of an apply (the firewall's batch held back)
+        Path shims = dir.resolve("shims");
+        Files.createFile(shims.resolve("armed"));
+        ok("apply", "-f", personaFile("web", a1, 1280, 9090).toString());
+        Path reached = shims.resolve("reached");
+        await("node-1's apply of web@8 reached the firewall", () -> Files.exists(reached), r -> r);
+        long shimPid = Long.parseLong(Files.readString(reached).strip());
+        agent1b.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        ProcessHandle.of(shimPid).ifPresent(ProcessHandle::destroyForcibly); // its batch dies with the agent
+        Files.delete(shims.resolve("armed"));
+        assertThat(mtu(a1)).as("the MTU's batch ran before the firewall's: half of the apply is in the kernel").isEqualTo(1280);
+        assertThat(nftRuleset(a1)).as("the firewall's batch never ran").contains("8080").doesNotContain("9090");
+        startAgent(certs, "node-1");
+        awaitRunning("node-1", "web", 8);
+        assertThat(mtu(a1)).isEqualTo(1280);
+        assertThat(nftRuleset(a1)).contains("9090").doesNotContain("8080");
+        assertThat(Files.readString(dir.resolve("agent-node-1.log"))).contains("web: version 8 runs (converged after the agent's start)");
 
         // SIGTERM: the agent stops cleanly and the personas stay
         agent2.destroy();
@@ -169,7 +187,7 @@ class AgentIT {
             assertThat(log).as("no stack trace in the agent's output").doesNotContain("\tat ");
         }
         assertThat(Files.readString(dir.resolve("agent-node-2.log"))).contains("stopping: the stream closes, every persona stays as it is");
-        assertThat(mtu(a1)).isEqualTo(1300);
+        assertThat(mtu(a1)).isEqualTo(1280);
     }
 
     private void startServe(Path certs, int port) throws Exception {
@@ -193,13 +211,42 @@ class AgentIT {
     }
 
     private Process startAgent(Path certs, String node) throws Exception {
-        Process p = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-jar", JAR.toString(), "agent", "--server", "127.0.0.1:" + grpcPort,
+        ProcessBuilder p = new ProcessBuilder(java(), "-XX:+UseSerialGC", "-jar", JAR.toString(), "agent", "--server", "127.0.0.1:" + grpcPort,
                 "--certs", certs.toString(), "--node", node, "--state", dir.resolve("agent-" + node).toString(),
                 "--host-state", dir.resolve("host-" + node).toString(), "--picture", dir.resolve("picture.json").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent-" + node + ".log").toFile()))
-                .start();
-        processes.add(p);
-        return p;
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent-" + node + ".log").toFile()));
+        p.environment().put("PATH", shims() + ":" + System.getenv("PATH"));
+        Process started = p.start();
+        processes.add(started);
+        return started;
+    }
+
+    /**
+     * A stand-in for nft first on the agents' PATH. It runs the real one with the same arguments (no shell),
+     * except while the test has armed it: then an apply ({@code nft -f}) waits there, its pid in
+     * {@code reached}, so that the agent can be killed with part of its apply done and part not.
+     */
+    private Path shims() throws Exception {
+        Path d = dir.resolve("shims");
+        Path nft = d.resolve("nft");
+        if (!Files.exists(nft)) {
+            Files.createDirectories(d);
+            Files.writeString(nft, """
+                    #!/usr/bin/python3
+                    import os, sys, time
+                    here = os.path.dirname(os.path.abspath(__file__))
+                    if "-f" in sys.argv[1:] and "-c" not in sys.argv[1:] and os.path.exists(os.path.join(here, "armed")):
+                        with open(os.path.join(here, "reached.tmp"), "w") as f:
+                            f.write(str(os.getpid()))
+                        os.rename(os.path.join(here, "reached.tmp"), os.path.join(here, "reached"))
+                        deadline = time.time() + 60
+                        while os.path.exists(os.path.join(here, "armed")) and time.time() < deadline:
+                            time.sleep(0.05)
+                    os.execv("/usr/sbin/nft", ["nft"] + sys.argv[1:])
+                    """);
+            nft.toFile().setExecutable(true);
+        }
+        return d;
     }
 
     private static String java() {
@@ -207,7 +254,11 @@ class AgentIT {
     }
 
     private Path personaFile(String name, String netns, int mtu) throws Exception {
-        Path f = dir.resolve(name + "-" + mtu + "-" + netns + ".yaml");
+        return personaFile(name, netns, mtu, 8080);
+    }
+
+    private Path personaFile(String name, String netns, int mtu, int port) throws Exception {
+        Path f = dir.resolve(name + "-" + mtu + "-" + port + "-" + netns + ".yaml");
         Files.writeString(f, """
                 apiVersion: netpersona.io/v1
                 kind: Persona
@@ -218,8 +269,8 @@ class AgentIT {
                   security:
                     defaultAction: drop
                     allow:
-                      - {direction: ingress, proto: tcp, port: 8080}
-                """.formatted(name, netns, mtu));
+                      - {direction: ingress, proto: tcp, port: %d}
+                """.formatted(name, netns, mtu, port));
         return f;
     }
 
@@ -249,6 +300,10 @@ class AgentIT {
             }
         });
         return tables;
+    }
+
+    private String nftRuleset(String ns) throws Exception {
+        return sh("ip", "netns", "exec", ns, "nft", "-j", "list", "ruleset").out();
     }
 
     private JsonNode agentsJson() {
