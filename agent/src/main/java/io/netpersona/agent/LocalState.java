@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * a temporary file, fsync, rename over the old one, fsync of the folder. A crash therefore leaves either
  * the old or the new file, never half of one, and a restart knows what it was doing.
  *
- * <p>Not thread-safe: the agent's one worker thread owns it.
+ * <p>The agent's one worker thread changes it; {@link #runningVersions} may be read from any thread.
  */
 final class LocalState {
     static final String FILE = "agent-state.json";
@@ -78,14 +78,14 @@ final class LocalState {
     }
 
     /** name -> version of what runs, the map Hello, Ack and Nack carry. */
-    Map<String, Long> runningVersions() {
+    synchronized Map<String, Long> runningVersions() {
         Map<String, Long> out = new TreeMap<>();
         running.forEach((k, v) -> out.put(k, v.version()));
         return out;
     }
 
     /** The intent to run {@code doc} under {@code name} (or, with null, to run nothing under it); saved at once. */
-    void want(String name, Doc doc) {
+    synchronized void want(String name, Doc doc) {
         if (doc == null) {
             desired.remove(name);
         } else {
@@ -95,7 +95,7 @@ final class LocalState {
     }
 
     /** What the host realises now under {@code name} (null: nothing); saved at once. */
-    void ran(String name, Doc doc) {
+    synchronized void ran(String name, Doc doc) {
         if (doc == null) {
             running.remove(name);
         } else {
