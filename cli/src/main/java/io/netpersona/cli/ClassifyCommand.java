@@ -2,6 +2,7 @@ package io.netpersona.cli;
 
 import io.netpersona.learn.Flow;
 import io.netpersona.learn.IpText;
+import io.netpersona.learn.Packet;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.classify.Verdict;
 import java.io.PrintWriter;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Parameters;
             "  capture,l4,src_ip,src_port,dst_ip,dst_port,packets,bytes,traffic_class,",
             "  confidence,server_name",
             "capture is the file's name; l4 TCP, UDP, ICMP (v4 or v6) or the IP protocol",
-            "number; src the side that sent the flow's first packet; packets and bytes",
-            "count both directions, whole frames.",
+            "number, and ARP for ARP messages (src_ip the sender's protocol address, dst_ip",
+            "the target's, ports 0; class control); src the side that sent the flow's",
+            "first packet; packets and bytes count both directions, whole frames.",
             "",
             "Exit 0 when every file was read (a file broken in the middle gives its flows",
             "up to the break and a warning on stderr), 1 when a file is missing or not a",
@@ -112,12 +114,14 @@ final class ClassifyCommand implements Callable<Integer> {
         }
     }
 
-    /** TCP, UDP, ICMP for both IP versions' ICMP, else the protocol number (as the column is specified). */
+    /** TCP, UDP, ICMP for both IP versions' ICMP, ARP, else the protocol number (as the column is specified). */
     static String l4(int protocol) {
         return switch (protocol) {
             case 6 -> "TCP";
             case 17 -> "UDP";
             case 1, 58 -> "ICMP";
+            // not an IP protocol: its frames carry IPv4 addresses but no IP header
+            case Packet.ARP -> "ARP";
             default -> Integer.toString(protocol);
         };
     }

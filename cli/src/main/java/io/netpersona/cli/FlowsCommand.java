@@ -30,6 +30,9 @@ import picocli.CommandLine.Parameters;
             "  persona flows -o csv a.pcap b.pcap > f.csv   one row per flow, with a header",
             "  persona flows -o json capture.pcap            flows and per-file counts as JSON",
             "",
+            "ARP messages for IPv4 are flows too: protocol ARP, from the sender's protocol address to the",
+            "target's, ports 0 (a request and its reply are one flow).",
+            "",
             "Exit 0 when every file was read (a file broken in the middle gives its flows up to the break and a",
             "warning on stderr), 1 when a file is missing or not a capture."
         },
@@ -70,8 +73,12 @@ final class FlowsCommand implements Callable<Integer> {
         return failed == 0 ? Main.OK : Main.FAILED;
     }
 
+    /** How the listings meter: every flow that has addresses, ARP's included (see {@link FlowMeter.Options#arp()}). */
+    static final FlowMeter.Options LISTED = FlowMeter.Options.DEFAULTS.withArp(true);
+
     /**
-     * Reads each file into {@code sink}, with progress on {@code line}, adding the summary of each file read
+     * Reads each file into {@code sink} (on a thread of its own for a large file, one flow at a time; every flow
+     * of a file has been handed over when its reading returns), with progress on {@code line}, adding the summary of each file read
      * to {@code summaries}: a file broken in the middle gives its flows and a warning, a file that is missing
      * or no capture is named on {@code err}. Returns how many files could not be read.
      */
@@ -81,7 +88,7 @@ final class FlowsCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 line.start();
-                CaptureSummary s = Flows.read(file, FlowMeter.Options.DEFAULTS, sink, line);
+                CaptureSummary s = Flows.readHandingOff(file, LISTED, sink, line);
                 line.end(s);
                 summaries.add(s);
                 s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));

@@ -61,6 +61,31 @@ class ClassifyCommandTest {
         assertThat(ClassifyCommand.l4(1)).isEqualTo("ICMP");
         assertThat(ClassifyCommand.l4(58)).isEqualTo("ICMP");
         assertThat(ClassifyCommand.l4(50)).isEqualTo("50");
+        assertThat(ClassifyCommand.l4(0x0806)).isEqualTo("ARP");
+    }
+
+    @Test
+    void arpMessagesAreControlFlowsListedAsFlowsListsThem() {
+        String file = capture("nest_log_sink.pcap").toString();
+        MainTest.Result classify = MainTest.run("classify", "-o", "csv", file);
+        MainTest.Result flows = MainTest.run("flows", "-o", "csv", file);
+        assertThat(classify.code()).as(classify.err()).isZero();
+        assertThat(flows.code()).as(flows.err()).isZero();
+        List<String> arp = classify.out().lines().filter(l -> l.split(",", -1)[1].equals("ARP")).toList();
+        assertThat(arp).isNotEmpty();
+        List<String> listed = new ArrayList<>();
+        for (String line : arp) {
+            String[] f = line.split(",", -1);
+            assertThat(f[3]).as(line).isEqualTo("0");
+            assertThat(f[5]).as(line).isEqualTo("0");
+            assertThat(f[8]).as(line).isEqualTo("control");
+            assertThat(f[2]).as(line).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+            listed.add(String.join(",", f[2], f[4], f[6], f[7]));
+        }
+        // the flows command lists the same ARP flows: addresses, packets, bytes
+        List<String> fromFlows = flows.out().lines().map(l -> l.split(",", -1)).filter(f -> f[1].equals("ARP"))
+                .map(f -> String.join(",", f[2], f[4], f[7], f[8])).toList();
+        assertThat(fromFlows).containsExactlyElementsOf(listed);
     }
 
     @Test

@@ -12,6 +12,11 @@ public enum DecodeResult {
     /** A frame of a link protocol other than IP (ARP, LLDP, spanning tree, ...): not a problem, not a flow. */
     NOT_IP("not-ip"),
     /**
+     * An ARP frame for IPv4, when the decoder was asked for them: a flow between the sender's and the target's
+     * protocol addresses ({@link Packet#ARP}, ports 0, no payload).
+     */
+    ARP("arp"),
+    /**
      * A record whose length on the wire is below its captured length or above 262,144 bytes (libpcap's
      * ceiling): its header is damaged, so its bytes are not trusted (tcpdump skips such records too).
      */
@@ -47,8 +52,8 @@ public enum DecodeResult {
         return label;
     }
 
-    /** Whether the frame is an IP packet of a flow (its transport header may be cut short or odd). */
+    /** Whether the frame is a packet of a flow: IP (its transport header may be cut short or odd), or ARP. */
     public boolean inFlow() {
-        return this == IP || this == TRUNCATED_TRANSPORT || this == BAD_TRANSPORT_HEADER;
+        return this == IP || this == TRUNCATED_TRANSPORT || this == BAD_TRANSPORT_HEADER || this == ARP;
     }
 }

@@ -13,9 +13,12 @@ import java.util.List;
  * <p>Ports are 0 for protocols without them (ICMP, ICMPv6, ESP, ...), and later IP fragments (which carry
  * no transport header) form flows of their own with ports 0.
  *
+ * <p>When the meter was asked for them ({@link FlowMeter.Options#arp()}), ARP messages for IPv4 form flows
+ * too: protocol {@link Packet#ARP}, from the sender's protocol address to the target's, ports 0.
+ *
  * @param capture the capture's file name (or whatever name the {@link FlowMeter} was given)
- * @param ipVersion 4 or 6
- * @param protocol the IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...)
+ * @param ipVersion 4 or 6 (4 for ARP)
+ * @param protocol the IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...), or {@link Packet#ARP}
  * @param vlan the innermost VLAN id, -1 when untagged
  * @param tunnelled whether the flow was found inside a tunnel (IP in IP, GTP-U, VXLAN, TZSP, CAPWAP)
  * @param firstNanos the first packet's timestamp, nanoseconds since the epoch
@@ -63,7 +66,7 @@ public record Flow(String capture, int ipVersion, int protocol, InetAddress srcA
         return forward.packets() > 0 && backward.packets() > 0;
     }
 
-    /** TCP, UDP, ICMP, ICMPv6, SCTP, or the protocol number. */
+    /** TCP, UDP, ICMP, ICMPv6, SCTP, ARP, or the protocol number. */
     public String protocolName() {
         return Protocols.name(protocol);
     }

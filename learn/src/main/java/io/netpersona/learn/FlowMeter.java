@@ -39,16 +39,18 @@ public final class FlowMeter {
      *     as nDPI leaves them out; by default they count with the bytes that were captured
      * @param wireLengths whether bytes and sizes are the packets' lengths on the wire rather than what the
      *     capture kept: for captures taken with a small snapshot length (a live capture keeps headers only)
+     * @param arp whether ARP frames for IPv4 form flows (protocol {@link Packet#ARP}, from the sender's protocol
+     *     address to the target's, ports 0), as the flow listings show them; a profile leaves them out
      */
     public record Options(Duration idleTimeout, Duration closedTimeout, int maxFlows, int firstPackets, boolean tunnels,
-            boolean wholePacketsOnly, boolean wireLengths) {
+            boolean wholePacketsOnly, boolean wireLengths, boolean arp) {
         /**
          * An idle timeout of a day, so that a capture's conversation stays one flow (as nDPI counts it) even
          * when the capture is not in time order (merged captures) or the conversation pauses for hours;
          * memory is bounded by the 262,144 flows kept at once (some 150 MB at most), not by the timeout.
          */
         public static final Options DEFAULTS = new Options(Duration.ofHours(24), Duration.ofMinutes(5), 1 << 18, 8,
-                true, false, false);
+                true, false, false, false);
 
         public Options {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -68,19 +70,24 @@ public final class FlowMeter {
         }
 
         public Options withTimeouts(Duration idle, Duration closed) {
-            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths);
+            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp);
         }
 
         public Options withMaxFlows(int flows) {
-            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly, wireLengths);
+            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp);
         }
 
         public Options withWholePacketsOnly(boolean whole) {
-            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole, wireLengths);
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole, wireLengths, arp);
         }
 
         public Options withWireLengths(boolean wire) {
-            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wire);
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wire, arp);
+        }
+
+        public Options withArp(boolean withArp) {
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths,
+                    withArp);
         }
     }
 
@@ -90,6 +97,8 @@ public final class FlowMeter {
     private final String capture;
     private final Options options;
     private final Consumer<Flow> sink;
+    /** Where an ended flow goes: made into a {@link Flow} for the sink here, or handed to another thread. */
+    private java.util.function.BiConsumer<FlowState, Flow.End> ended = this::deliver;
     private final PacketListener listener;
     private final PacketDecoder decoder;
     private final Packet packet = new Packet();
@@ -119,7 +128,7 @@ public final class FlowMeter {
         this.options = Objects.requireNonNull(options, "options");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.decoder = new PacketDecoder(options.tunnels(), options.wholePacketsOnly());
+        this.decoder = new PacketDecoder(options.tunnels(), options.wholePacketsOnly(), options.arp());
         this.idleNanos = options.idleTimeout().toNanos();
         this.closedNanos = options.closedTimeout().toNanos();
     }
@@ -188,7 +197,7 @@ public final class FlowMeter {
             }
             table.remove(f);
             flows++;
-            sink.accept(toFlow(f, end));
+            ended.accept(f, end);
         }
         if (table.size() >= options.maxFlows()) {
             evictQuietest();
@@ -321,11 +330,11 @@ public final class FlowMeter {
         emit(gone, Flow.End.EVICTED);
     }
 
-    private void emit(List<FlowState> ended, Flow.End end) {
-        ended.sort(Comparator.comparingLong((FlowState f) -> f.first));
-        for (FlowState f : ended) {
+    private void emit(List<FlowState> gone, Flow.End end) {
+        gone.sort(Comparator.comparingLong((FlowState f) -> f.first));
+        for (FlowState f : gone) {
             flows++;
-            sink.accept(toFlow(f, end));
+            ended.accept(f, end);
         }
     }
 
@@ -370,7 +379,19 @@ public final class FlowMeter {
         }
     }
 
-    private Flow toFlow(FlowState f, Flow.End end) {
+    private void deliver(FlowState f, Flow.End end) {
+        sink.accept(toFlow(f, end));
+    }
+
+    /**
+     * Hands ended flows to {@code to} instead of the sink, which then makes them into flows with
+     * {@link #toFlow} (on any thread: an ended flow's state is no longer touched here).
+     */
+    void handEndedTo(java.util.function.BiConsumer<FlowState, Flow.End> to) {
+        ended = Objects.requireNonNull(to, "to");
+    }
+
+    Flow toFlow(FlowState f, Flow.End end) {
         TcpState tcp = f.tcp;
         Flow.Side forward = new Flow.Side(f.packets(0), f.bytes(0), f.payload(0), f.sizes(0), f.gaps(0),
                 tcp == null ? 0 : tcp.retransmissions(0), tcp == null ? 0 : tcp.flags(0), tcp == null ? Rtt.NONE : tcp.rtt(0));

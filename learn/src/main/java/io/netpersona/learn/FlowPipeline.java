@@ -79,20 +79,31 @@ final class FlowPipeline {
     /** Reads {@code file} as {@link Flows#read} does, decoding on another thread; {@code readBytes} is one read's size. */
     static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Flows.Progress progress, int readBytes) {
-        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes);
+        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes, false);
+    }
+
+    /**
+     * The same, with the sink on a third thread ({@link FlowHandOff}): it hears the same flows in the same order,
+     * and has heard them all when this returns.
+     */
+    static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
+            Flows.Progress progress, int readBytes) {
+        return new FlowPipeline().run(file, options, sink, PacketListener.NONE, progress, readBytes, true);
     }
 
     private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
-            Flows.Progress progress, int readBytes) {
+            Flows.Progress progress, int readBytes, boolean handOff) {
         Path name = file.getFileName();
-        FlowMeter meter = new FlowMeter(name == null ? file.toString() : name.toString(), options, sink, listener);
+        String capture = name == null ? file.toString() : name.toString();
+        FlowMeter meter = new FlowMeter(capture, options, sink, listener);
+        FlowHandOff out = handOff ? new FlowHandOff(meter, sink, capture) : null;
         try (CaptureReader reader = open(file, readBytes)) {
             if (filling == null) {
                 filling = take(empty);
                 filling.buffer = in.buf;
             }
             Thread decoding = Thread.ofPlatform().name("decode " + name).daemon().start(
-                    () -> decode(reader, new PacketDecoder(options.tunnels(), options.wholePacketsOnly())));
+                    () -> decode(reader, new PacketDecoder(options.tunnels(), options.wholePacketsOnly(), options.arp())));
             Optional<String> problem = Optional.empty();
             long frames = 0;
             try {
@@ -127,7 +138,16 @@ final class FlowPipeline {
                 decoding.interrupt();
                 join(decoding);
             }
-            return new CaptureSummary(file, reader.format(), reader.size(), meter.finish(), problem);
+            FlowMeter.Stats stats = meter.finish();
+            if (out != null) {
+                out.close();
+            }
+            return new CaptureSummary(file, reader.format(), reader.size(), stats, problem);
+        } finally {
+            if (out != null) {
+                // the reading failed before the last flows: the sink's thread must not wait for them
+                out.abandon();
+            }
         }
     }
 

@@ -41,10 +41,27 @@ public final class Flows {
      */
     public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Progress progress) {
-        if (TWO_THREADS_FROM >= 0 && Runtime.getRuntime().availableProcessors() > 1 && sizeOf(file) >= TWO_THREADS_FROM) {
+        if (twoThreads(file)) {
             return FlowPipeline.read(file, options, sink, listener, progress, ChunkedInput.READ_BYTES);
         }
         return readOnOneThread(file, options, sink, listener, progress);
+    }
+
+    /**
+     * {@link #read(Path, FlowMeter.Options, Consumer, Progress)} for a sink that may run on a thread of its own:
+     * for a large file it does (one call at a time, in the order the flows end), so that what it does with each
+     * flow costs the reading no time on a machine with cores to spare. It has heard every flow when this returns.
+     */
+    public static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
+            Progress progress) {
+        if (twoThreads(file)) {
+            return FlowPipeline.readHandingOff(file, options, sink, progress, ChunkedInput.READ_BYTES);
+        }
+        return readOnOneThread(file, options, sink, PacketListener.NONE, progress);
+    }
+
+    private static boolean twoThreads(Path file) {
+        return TWO_THREADS_FROM >= 0 && Runtime.getRuntime().availableProcessors() > 1 && sizeOf(file) >= TWO_THREADS_FROM;
     }
 
     /**

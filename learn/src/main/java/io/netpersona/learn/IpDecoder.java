@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /** IPv4, IPv6 and the transports above them, for {@link PacketDecoder}; tunnels re-enter it one level deeper. */
 final class IpDecoder {
-    private static final long V4_MAPPED = 0xffff_0000_0000L;
+    static final long V4_MAPPED = 0xffff_0000_0000L;
     static final int MAX_DEPTH = 3, MAX_EXTENSION_HEADERS = 8;
 
     private final PacketDecoder link;

@@ -12,6 +12,11 @@ public final class Packet {
     public static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20, ECE = 0x40,
             CWR = 0x80, NS = 0x100;
     public static final int TCP = 6, UDP = 17, ICMP = 1, ICMPV6 = 58, SCTP = 132;
+    /**
+     * The protocol of an ARP frame's flow: ARP's EtherType (0x0806), which lies outside the IP protocol numbers
+     * (0..255) and so is never taken for one.
+     */
+    public static final int ARP = 0x0806;
 
     ByteBuffer buffer;
     long timestampNanos;
@@ -85,7 +90,7 @@ public final class Packet {
         return vlan;
     }
 
-    /** 4 or 6 (of the innermost IP header, after tunnels), 0 when not IP. */
+    /** 4 or 6 (of the innermost IP header, after tunnels; 4 for ARP's IPv4 addresses), 0 when not IP. */
     public int ipVersion() {
         return ipVersion;
     }
@@ -106,7 +111,7 @@ public final class Packet {
         return dstLo;
     }
 
-    /** The IP protocol number of the transport (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...). */
+    /** The IP protocol number of the transport (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...), or {@link #ARP}. */
     public int protocol() {
         return protocol;
     }

@@ -18,6 +18,7 @@ public final class PacketDecoder {
     static final int MAX_WIRE_LENGTH = 262_144;
     final boolean tunnels;
     final boolean wholePacketsOnly;
+    final boolean arp;
     private final IpDecoder ip;
     /** The packet being decoded. */
     Packet p;
@@ -28,8 +29,17 @@ public final class PacketDecoder {
      *     shorter than the packet) is {@link DecodeResult#TRUNCATED_IP} rather than decoded as far as it goes
      */
     public PacketDecoder(boolean tunnels, boolean wholePacketsOnly) {
+        this(tunnels, wholePacketsOnly, false);
+    }
+
+    /**
+     * @param arp whether an ARP frame for IPv4 is {@link DecodeResult#ARP}, a packet between its sender's and its
+     *     target's protocol addresses, rather than {@link DecodeResult#NOT_IP}
+     */
+    public PacketDecoder(boolean tunnels, boolean wholePacketsOnly, boolean arp) {
         this.tunnels = tunnels;
         this.wholePacketsOnly = wholePacketsOnly;
+        this.arp = arp;
         this.ip = new IpDecoder(this);
     }
 
@@ -92,8 +102,33 @@ public final class PacketDecoder {
             case 0x86dd -> ip.v6(b, off, end, depth);
             case 0x8864 -> end - off < 8 ? DecodeResult.TRUNCATED_LINK : pppProtocol(b, u16(b, off + 6), off + 8, end);
             case 0x8847, 0x8848 -> mpls(b, off, end, depth);
+            case 0x0806 -> arp ? arp(b, off, end) : DecodeResult.NOT_IP;
             default -> DecodeResult.NOT_IP;
         };
+    }
+
+    /**
+     * An ARP message (RFC 826) that resolves IPv4 addresses: the sender's protocol address is the source, the
+     * target's the destination, so a request and its reply are one flow. Other ARP (another protocol type, a
+     * hardware or protocol address of odd length) carries no address a flow can take.
+     */
+    private DecodeResult arp(ByteBuffer b, int off, int end) {
+        if (end - off < 8) {
+            return DecodeResult.TRUNCATED_LINK;
+        }
+        int hardwareLength = b.get(off + 4) & 0xff;
+        if (u16(b, off + 2) != 0x0800 || (b.get(off + 5) & 0xff) != 4) {
+            return DecodeResult.NOT_IP;
+        }
+        int sender = off + 8 + hardwareLength, target = sender + 4 + hardwareLength;
+        if (end - target < 4) {
+            return DecodeResult.TRUNCATED_LINK;
+        }
+        p.ipVersion = 4;
+        p.protocol = Packet.ARP;
+        p.srcLo = IpDecoder.V4_MAPPED | (b.getInt(sender) & 0xffffffffL);
+        p.dstLo = IpDecoder.V4_MAPPED | (b.getInt(target) & 0xffffffffL);
+        return DecodeResult.ARP;
     }
 
     private DecodeResult mpls(ByteBuffer b, int off, int end, int depth) {

@@ -1,6 +1,6 @@
 package io.netpersona.learn;
 
-/** Names of IP protocol numbers, as the flow table prints them. */
+/** Names of IP protocol numbers (and {@link Packet#ARP}), as the flow table prints them. */
 final class Protocols {
     private Protocols() {
     }
@@ -20,6 +20,7 @@ final class Protocols {
             case 103 -> "PIM";
             case 112 -> "VRRP";
             case 113 -> "PGM";
+            case Packet.ARP -> "ARP";
             default -> Integer.toString(protocol);
         };
     }

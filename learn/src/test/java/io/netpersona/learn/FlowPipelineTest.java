@@ -67,6 +67,21 @@ class FlowPipelineTest {
         assertThat(two.heard()).as("packets heard in %s", file.getFileName()).isEqualTo(one.heard());
     }
 
+    /** The flows handed to the sink on a thread of its own are those one thread gives, in the same order. */
+    private static void assertSameHandedOff(Path file, FlowMeter.Options options, int readBytes) {
+        List<Flow> one = new ArrayList<>();
+        CaptureSummary s = Flows.readOnOneThread(file, options, one::add, PacketListener.NONE, Flows.Progress.NONE);
+        List<Flow> handed = new ArrayList<>();
+        java.util.Set<String> threads = new java.util.HashSet<>();
+        CaptureSummary h = FlowPipeline.readHandingOff(file, options, f -> {
+            threads.add(Thread.currentThread().getName());
+            handed.add(f);
+        }, Flows.Progress.NONE, readBytes);
+        assertThat(h).as("summary of %s", file.getFileName()).isEqualTo(s);
+        assertThat(handed).as("flows of %s", file.getFileName()).isEqualTo(one);
+        assertThat(threads).as("threads the sink ran on").allMatch(t -> t.startsWith("flows of "));
+    }
+
     @Test
     void everySharedCaptureGivesTheSameFlowsAndCounts() {
         List<Path> all = TrainingData.captures();
@@ -77,6 +92,7 @@ class FlowPipelineTest {
                 continue;
             }
             assertSame(file, FlowMeter.Options.DEFAULTS, SMALL_READS);
+            assertSameHandedOff(file, FlowMeter.Options.DEFAULTS.withArp(true), SMALL_READS);
             frames += oneThread(file, FlowMeter.Options.DEFAULTS).summary().stats().frames();
         }
         assertThat(frames).as("frames compared").isGreaterThan(50_000);
@@ -107,6 +123,24 @@ class FlowPipelineTest {
         Outcome small = oneThread(joined, busy);
         assertThat(small.summary().stats().evicted()).as("evictions in the busy setting").isPositive();
         assertSame(joined, busy, SMALL_READS);
+        assertSameHandedOff(joined, FlowMeter.Options.DEFAULTS, ChunkedInput.READ_BYTES);
+        assertSameHandedOff(joined, busy, SMALL_READS);
+    }
+
+    @Test
+    void aSinkOnItsOwnThreadThatFailsStopsTheReadingWithItsException(@TempDir Path dir) throws IOException {
+        Path joined = concatenated(dir, 1);
+        FlowMeter.Options busy = FlowMeter.Options.DEFAULTS.withMaxFlows(64);
+        List<Flow> flows = new ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FlowPipeline.readHandingOff(joined, busy, f -> {
+            if (flows.size() == 10) {
+                throw new IllegalStateException("the sink is full");
+            }
+            flows.add(f);
+        }, Flows.Progress.NONE, SMALL_READS)).isInstanceOf(IllegalStateException.class).hasMessage("the sink is full");
+        assertThat(flows).hasSize(10);
+        assertThat(Thread.getAllStackTraces().keySet()).as("threads left behind")
+                .noneMatch(t -> t.isAlive() && (t.getName().startsWith("flows of ") || t.getName().startsWith("decode ")));
     }
 
     @Test

@@ -190,6 +190,44 @@ class PacketDecoderTest {
         assertThat(p.dstPort()).isEqualTo(4789);
     }
 
+    private static byte[] arp(int operation, String sender, String target) {
+        return concat(bytes(0, 1, 0x08, 0x00, 6, 4, 0, operation), bytes(2, 0, 0, 0, 0, 1), addr(sender),
+                bytes(0, 0, 0, 0, 0, 0), addr(target));
+    }
+
+    @Test
+    void arpForIpv4IsAFlowBetweenSenderAndTargetWhenAskedFor() {
+        PacketDecoder withArp = new PacketDecoder(true, false, true);
+        byte[] request = ethernet(0x0806, arp(1, "192.168.1.7", "192.168.1.1"));
+        Frame f = new Frame().set(ByteBuffer.wrap(request), 0, request.length, request.length, 0, LinkType.ETHERNET);
+        assertThat(withArp.decode(f, p)).isEqualTo(DecodeResult.ARP);
+        assertThat(DecodeResult.ARP.inFlow()).isTrue();
+        assertThat(p.protocol()).isEqualTo(Packet.ARP);
+        assertThat(p.ipVersion()).isEqualTo(4);
+        assertThat(p.srcLo()).isEqualTo(0xffff_c0a8_0107L);
+        assertThat(p.dstLo()).isEqualTo(0xffff_c0a8_0101L);
+        assertThat(p.srcPort()).isZero();
+        assertThat(p.payloadLength()).isZero();
+        // behind a VLAN tag, as a switch port trunk captures it
+        byte[] tagged = ethernet(0x8100, concat(bytes(0x00, 0x0a, 0x08, 0x06), arp(2, "192.168.1.1", "192.168.1.7")));
+        f.set(ByteBuffer.wrap(tagged), 0, tagged.length, tagged.length, 0, LinkType.ETHERNET);
+        assertThat(withArp.decode(f, p)).isEqualTo(DecodeResult.ARP);
+        assertThat(p.vlan()).isEqualTo(10);
+        assertThat(p.srcLo()).isEqualTo(0xffff_c0a8_0101L);
+
+        // the default decoder leaves ARP out, as nDPI does
+        assertThat(decode(LinkType.ETHERNET, request)).isEqualTo(DecodeResult.NOT_IP);
+        // ARP for another protocol than IPv4 has no address a flow can take
+        byte[] other = arp(1, "192.168.1.7", "192.168.1.1");
+        other[2] = (byte) 0x86;
+        other[3] = (byte) 0xdd;
+        f.set(ByteBuffer.wrap(ethernet(0x0806, other)), 0, 14 + other.length, 14 + other.length, 0, LinkType.ETHERNET);
+        assertThat(withArp.decode(f, p)).isEqualTo(DecodeResult.NOT_IP);
+        // cut before the target's address
+        f.set(ByteBuffer.wrap(request), 0, request.length - 2, request.length - 2, 0, LinkType.ETHERNET);
+        assertThat(withArp.decode(f, p)).isEqualTo(DecodeResult.TRUNCATED_LINK);
+    }
+
     @Test
     void randomBytesNeverThrow() {
         Random random = new Random(42);

@@ -1,6 +1,7 @@
 package io.netpersona.learn.classify;
 
 import io.netpersona.learn.Flow;
+import io.netpersona.learn.Packet;
 
 /**
  * Which application protocol a flow speaks, as nDPI would name it, from fixed knowledge of protocols: the IP
@@ -77,6 +78,10 @@ public final class Signatures {
             }
             case 2 -> {
                 return new Signature("IGMP", "Network", true);
+            }
+            case Packet.ARP -> {
+                // address resolution is the network's own business, as nDPI files ICMP and IGMP
+                return new Signature("ARP", "Network", true);
             }
             case 47 -> {
                 return new Signature("GRE", "Network", true);
