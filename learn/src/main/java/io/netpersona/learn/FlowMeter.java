@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  *
  * <p>Idle flows are looked for at most every {@link Options#closedTimeout()} of capture time (and no more
  * often than once per table capacity in packets), so a flow can outlive its timeout by that much. Time is the
- * capture's: the latest timestamp seen, so frames slightly out of order do not move it back.
+ * capture's: the latest timestamp of an IP packet seen, so frames slightly out of order do not move it back.
  *
  * <p>Not thread-safe: one meter per capture and thread. Per packet nothing is allocated; names (DNS, TLS
  * SNI, HTTP Host) are parsed only from DNS messages and the first few payload packets of a flow.
@@ -158,15 +158,18 @@ public final class FlowMeter {
             cut++;
         }
         long t = p.timestampNanos;
-        if (t > now) {
-            if (now == Long.MIN_VALUE) {
-                lastScan = t;
+        // the clock is the IP packets': ARP, which a profile's meter leaves out, must not change when IP flows end
+        if (r != DecodeResult.ARP) {
+            if (t > now) {
+                if (now == Long.MIN_VALUE) {
+                    lastScan = t;
+                }
+                now = t;
             }
-            now = t;
-        }
-        // a scan visits every slot: at most one per slot's worth of packets keeps it to one visit a packet
-        if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
-            expire();
+            // a scan visits every slot: at most one per slot's worth of packets keeps it to one visit a packet
+            if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
+                expire();
+            }
         }
         FlowState f = flowOf(p, hash, t);
         int side = this.side;

@@ -67,6 +67,23 @@ class ArpFlowsTest {
         assertThat(arpFrames).isGreaterThanOrEqualTo(400);
     }
 
+    @Test
+    void arpDoesNotChangeWhenIpFlowsEndInAJoinedCapture(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        // files one after another: their clocks jump back and forth, ARP's with them
+        Path joined = FlowPipelineTest.concatenated(dir, 1);
+        FlowMeter.Options busy = FlowMeter.Options.DEFAULTS.withTimeouts(java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofSeconds(5));
+        for (FlowMeter.Options o : List.of(FlowMeter.Options.DEFAULTS, busy)) {
+            List<Flow> withArp = new ArrayList<>();
+            List<Flow> without = new ArrayList<>();
+            Flows.readOnOneThread(joined, o.withArp(true), withArp::add, PacketListener.NONE, Flows.Progress.NONE);
+            Flows.readOnOneThread(joined, o, without::add, PacketListener.NONE, Flows.Progress.NONE);
+            assertThat(withArp).as("ARP flows").anyMatch(f -> f.protocol() == Packet.ARP);
+            assertThat(withArp.stream().filter(f -> f.protocol() != Packet.ARP).toList()).isEqualTo(without);
+        }
+    }
+
     private static Map<List<Long>, Seen> countArp(Path file) {
         Map<List<Long>, Seen> out = new HashMap<>();
         Frame frame = new Frame();
