@@ -55,6 +55,8 @@ public final class FlowsBenchmark {
                             the shared captures, then runs 'persona flows -o csv' (the shaded jar, a JVM of its own)
                             and 'ndpiReader -q -i' on it, and prints packets per second of each, their ratio, and
                             the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).
+                            Also timed, as the floor under any JVM tool: a JVM that only reads the file, and
+                            one that also walks its pcap records (ReadFloor), with the same JVM options.
                             persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
                             ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
                             training run on a 64 MB capture of its own, unless --no-aot.""");
@@ -92,20 +94,37 @@ public final class FlowsBenchmark {
         List<String> ndpiReader = List.of(ndpi, "-q", "-i", capture.file().toString());
         System.out.println("persona:    " + String.join(" ", persona) + " > /dev/null");
         System.out.println("ndpiReader: " + String.join(" ", ndpiReader) + " > /dev/null");
-        Result best = null, bestNdpi = null;
+        // the floor: a JVM that only reads the file, or also walks its records, with the same options
+        List<String> floor = new ArrayList<>(List.of(java));
+        floor.addAll(javaOpts);
+        floor.addAll(List.of("-cp", System.getProperty("java.class.path"), ReadFloor.class.getName()));
+        List<String> readOnly = new ArrayList<>(floor);
+        readOnly.addAll(List.of("read", capture.file().toString()));
+        List<String> recordsOnly = new ArrayList<>(floor);
+        recordsOnly.addAll(List.of("records", capture.file().toString()));
+        Result best = null, bestNdpi = null, bestRead = null, bestRecords = null;
         // other work on the machine slows both tools, not always alike: the load says how far to trust a run
         String loadBefore = load();
         for (int r = 0; r < repeat; r++) {
             Result p = Measured.run("persona flows", persona);
             Result n = Measured.run("ndpiReader", ndpiReader);
+            Result read = Measured.run("floor: read", readOnly);
+            Result records = Measured.run("floor: records", recordsOnly);
             report(p, capture.packets());
             report(n, capture.packets());
+            report(read, capture.packets());
+            report(records, capture.packets());
+            bestRead = bestRead == null || read.seconds() < bestRead.seconds() ? read : bestRead;
+            bestRecords = bestRecords == null || records.seconds() < bestRecords.seconds() ? records : bestRecords;
             best = best == null || p.seconds() < best.seconds() ? p : best;
             bestNdpi = bestNdpi == null || n.seconds() < bestNdpi.seconds() ? n : bestNdpi;
         }
         System.out.printf(Locale.ROOT, "%nratio: persona flows reads %.2fx the packets per second of ndpiReader "
                 + "(target: 3x); peak RSS %,d KiB against %,d KiB%n", best.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
                 best.peakRssKiB(), bestNdpi.peakRssKiB());
+        System.out.printf(Locale.ROOT, "floor: a JVM that only reads the file reaches %.2fx ndpiReader's packets per second, "
+                + "one that also walks the records %.2fx%n", bestRead.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
+                bestRecords.pps(capture.packets()) / bestNdpi.pps(capture.packets()));
         System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s, on %d cores%n", loadBefore, load(),
                 Runtime.getRuntime().availableProcessors());
         if (best.exit() != 0 || bestNdpi.exit() != 0) {
