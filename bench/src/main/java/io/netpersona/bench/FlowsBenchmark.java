@@ -122,6 +122,13 @@ public final class FlowsBenchmark {
         System.out.printf(Locale.ROOT, "%nratio: persona flows reads %.2fx the packets per second of ndpiReader "
                 + "(target: 3x); peak RSS %,d KiB against %,d KiB%n", best.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
                 best.peakRssKiB(), bestNdpi.peakRssKiB());
+        // a crowded machine gives our several threads more of itself than ndpiReader's one: CPU time says what
+        // each tool costs, and bounds the ratio quiet cores could give (ndpiReader's one thread needs about its CPU
+        // time, persona at least its CPU time spread over every core)
+        int cores = Runtime.getRuntime().availableProcessors();
+        double cpu = best.cpuSeconds(), ndpiCpu = bestNdpi.cpuSeconds();
+        System.out.printf(Locale.ROOT, "CPU of those runs: persona flows %.2f s, ndpiReader %.2f s; on %d quiet cores the "
+                + "ratio could be at most %.2fx%n", cpu, ndpiCpu, cores, ndpiCpu / (cpu / cores));
         System.out.printf(Locale.ROOT, "floor: a JVM that only reads the file reaches %.2fx ndpiReader's packets per second, "
                 + "one that also walks the records %.2fx%n", bestRead.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
                 bestRecords.pps(capture.packets()) / bestNdpi.pps(capture.packets()));
