@@ -2,7 +2,6 @@ package io.netpersona.learn;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -91,8 +90,6 @@ public final class FlowMeter {
         }
     }
 
-    /** Names are looked for in the first payload packets of a TCP flow, this many of them (both sides together). */
-    private static final int NAME_LOOKS = 4;
 
     private final String capture;
     private final Options options;
@@ -104,6 +101,7 @@ public final class FlowMeter {
     private final Packet packet = new Packet();
     private final FlowTable table = new FlowTable();
     private final DnsNames dns = new DnsNames();
+    private final FlowNames names = new FlowNames(dns);
     private final long idleNanos, closedNanos;
     private final long[] results = new long[DecodeResult.values().length];
     private long frames, bytes, flows, evicted, cut;
@@ -178,7 +176,7 @@ public final class FlowMeter {
             f.tcp.update(p, side, p.segmentLength);
         }
         if (p.payloadLength > 0 && !p.fragment) {
-            names(f, p, side);
+            names.look(f, p, side);
         }
     }
 
@@ -213,104 +211,6 @@ public final class FlowMeter {
         table.insert(f);
         side = 0;
         return f;
-    }
-
-    private void names(FlowState f, Packet p, int side) {
-        ByteBuffer b = p.buffer;
-        if (p.protocol == Packet.UDP) {
-            if (isDns(p)) {
-                String asked = dns.read(b, p.payloadOffset, p.payloadLength, f.dnsQuery.isEmpty());
-                if (asked != null && f.dnsQuery.isEmpty()) {
-                    f.dnsQuery = asked;
-                }
-            } else if (!p.fragment) {
-                quic(f, p, side);
-            }
-            return;
-        }
-        if (p.protocol != Packet.TCP) {
-            return;
-        }
-        if (f.hello != null) {
-            helloContinued(f, p, side);
-            return;
-        }
-        if (f.nameLooks >= NAME_LOOKS) {
-            return;
-        }
-        f.nameLooks++;
-        int off = p.payloadOffset, len = p.payloadLength;
-        if (ServerNames.looksLikeClientHello(b, off, len)) {
-            String sni = ServerNames.tlsServerName(b, off, len);
-            if (sni == ServerNames.INCOMPLETE) {
-                f.hello = new HelloBuffer(b, off, len, p.seq);
-                f.helloSide = side;
-            } else if (sni != null) {
-                f.tlsServerName = sni;
-                f.nameLooks = NAME_LOOKS;
-            }
-            return;
-        }
-        String host = ServerNames.httpHost(b, off, len);
-        if (host != null) {
-            f.httpHost = host;
-            f.nameLooks = NAME_LOOKS;
-        }
-    }
-
-    /** The SNI of a QUIC client's Initial packets: looked for in a flow's first datagrams only. */
-    private void quic(FlowState f, Packet p, int side) {
-        if (f.quic == null) {
-            if (f.nameLooks >= NAME_LOOKS) {
-                return;
-            }
-            f.nameLooks++;
-            if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
-                String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
-                if (google != null) {
-                    f.tlsServerName = google;
-                    f.nameLooks = NAME_LOOKS;
-                }
-                return;
-            }
-            f.quic = new QuicInitial();
-            f.quicSide = side;
-        }
-        if (side != f.quicSide) {
-            return;
-        }
-        String sni = f.quic.add(p.buffer, p.payloadOffset, p.payloadLength);
-        if (sni != ServerNames.INCOMPLETE) {
-            f.quic = null;
-            f.nameLooks = NAME_LOOKS;
-            if (sni != null) {
-                f.tlsServerName = sni;
-            }
-        }
-    }
-
-    private static boolean isDns(Packet p) {
-        return p.protocol == Packet.UDP && p.payloadLength > 0 && !p.fragment
-                && (p.srcPort == 53 || p.dstPort == 53 || p.srcPort == 5353 || p.dstPort == 5353);
-    }
-
-    private void helloContinued(FlowState f, Packet p, int side) {
-        HelloBuffer h = f.hello;
-        if (side != f.helloSide || h.isRetransmission(p.seq)) {
-            return;
-        }
-        if (!h.append(p.buffer, p.payloadOffset, p.payloadLength, p.seq)) {
-            f.hello = null;
-            return;
-        }
-        String sni = h.serverName();
-        if (sni != ServerNames.INCOMPLETE) {
-            f.hello = null;
-            if (sni != null) {
-                f.tlsServerName = sni;
-                f.nameLooks = NAME_LOOKS;
-            }
-        }
     }
 
     private void expire() {
