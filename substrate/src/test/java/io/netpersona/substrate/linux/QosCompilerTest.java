@@ -91,11 +91,11 @@ class QosCompilerTest {
                 TC hostns:
                 qdisc add dev ifb0 root handle 1: htb default 2
                 class replace dev ifb0 parent 1: classid 1:1 htb rate 18000000bit ceil 18000000bit
-                class replace dev ifb0 parent 1:1 classid 1:2 htb rate 900000bit ceil 18000000bit prio 4
+                class replace dev ifb0 parent 1:1 classid 1:2 htb rate 900000bit ceil 18000000bit prio 7
                 qdisc replace dev ifb0 parent 1:2 handle 2: tbf rate 180000000bit burst 5286b limit 225000b
                 qdisc add dev up0 root handle 1: htb default 2
                 class replace dev up0 parent 1: classid 1:1 htb rate 19000000bit ceil 19000000bit
-                class replace dev up0 parent 1:1 classid 1:2 htb rate 950000bit ceil 19000000bit prio 4
+                class replace dev up0 parent 1:1 classid 1:2 htb rate 950000bit ceil 19000000bit prio 7
                 qdisc replace dev up0 parent 1:2 handle 2: tbf rate 190000000bit burst 5411b limit 237500b
                 class replace dev ifb0 parent 1:1 classid 1:1a htb rate 2000000bit ceil 18000000bit burst 1600b cburst 2250b prio 0
                 qdisc replace dev ifb0 parent 1:1a handle 1a: tbf rate 180000000bit burst 5286b limit 225000b
