@@ -120,6 +120,26 @@ class LearnedPersonaIT {
         });
     }
 
+    /** Viewers fetching segments at a bitrate on long connections: streaming by its behaviour, not bulk. */
+    @Test
+    void aVideoServiceIsStreaming() throws Exception {
+        int port = 8080;
+        Learned l = learn(TrafficApp.videoServer(port), TrafficApp.videoClients(new InetSocketAddress(APP, port), 2, 2500), null);
+        assertThat(l.clients.get("errors")).isZero();
+        assertThat(l.persona.spec().trafficClass()).as(l.profile.trafficClass().reason()).isEqualTo(TrafficClass.STREAMING);
+        assertThat(served(l)).containsExactly("tcp/" + port);
+    }
+
+    /** Browsers sending short HTTP requests, a connection each: interactive, where the rules alone said unknown. */
+    @Test
+    void aWebServiceIsInteractive() throws Exception {
+        int port = 80;
+        Learned l = learn(TrafficApp.webServer(port), TrafficApp.webClients(new InetSocketAddress(APP, port), "www.lab", 2, 10), null);
+        assertThat(l.clients.get("errors")).isZero();
+        assertThat(l.persona.spec().trafficClass()).as(l.profile.trafficClass().reason()).isEqualTo(TrafficClass.INTERACTIVE);
+        assertThat(served(l)).containsExactly("tcp/" + port);
+    }
+
     record Learned(Profile profile, Persona persona, AppResult clients, AppResult server) {
     }
 

@@ -1,9 +1,12 @@
 package io.netpersona.learn.profile;
 
+import io.netpersona.learn.Distribution;
 import io.netpersona.learn.Flow;
+import io.netpersona.learn.Packet;
 import io.netpersona.learn.classify.FlowClassifier;
 import io.netpersona.learn.classify.Verdict;
 import io.netpersona.model.TrafficClass;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,10 +17,17 @@ import java.util.Set;
  * <ol>
  *   <li>ICMP and the infrastructure ports (DNS, NTP, DHCP, SNMP): control;
  *   <li>tunnel protocols and ports (GRE, ESP, IKE, OpenVPN, WireGuard): tunnel;
+ *   <li>TCP on which the client asks again and again and the server answers each time with a burst, then pauses (at
+ *       least 500 kB from the server in large frames, nine tenths of the payload and more; the client sent payload
+ *       too; two or more of the server's gaps longer than 100 ms): streaming, segments fetched at a bitrate as a
+ *       player does, where a bulk transfer sends without pausing and its client sends only acknowledgements;
  *   <li>at least 1 MB with nine tenths of the payload one way in frames of 800 bytes or more on average: bulk;
  *   <li>database and cache ports: transactional; SSH: interactive; message brokers: messaging;
  *   <li>UDP for a second or more, at 10 packets/s or more, with small packets (300 bytes or less on
  *       average) both ways: realtime; UDP with large packets mostly one way: streaming;
+ *   <li>a short TCP connection, seen from its handshake to its close within 2 s, on which the client sent one
+ *       small request (at most 4 kB) and the server answered with at least as much (at most 2 MB): interactive,
+ *       the shape of a web request (a person waits on the answer);
  *   <li>TCP with requests and answers both ways (4 or more payload packets each way), packets 600 bytes or
  *       less on average: transactional;
  *   <li>anything else: unknown.
@@ -64,6 +74,9 @@ public final class FallbackClassifier implements FlowClassifier {
         if (TUNNEL.contains(port)) {
             return new Verdict(TrafficClass.TUNNEL, 0.7);
         }
+        if (proto == 6 && segmented(f)) {
+            return new Verdict(TrafficClass.STREAMING, 0.7);
+        }
         if (bulk(f)) {
             return new Verdict(TrafficClass.BULK, 0.8);
         }
@@ -103,7 +116,50 @@ public final class FallbackClassifier implements FlowClassifier {
         return Verdict.UNKNOWN;
     }
 
+    /** Pauses longer than this between the server's bursts tell segments fetched at a bitrate from a transfer. */
+    private static final long PAUSE_NANOS = 100_000_000L;
+    /** The gap buckets above {@link #PAUSE_NANOS}: (100 ms, 1 s], (1 s, 10 s], and longer. */
+    private static final int FIRST_PAUSE_BUCKET = Distribution.GAP_BUCKETS.indexOf(PAUSE_NANOS) + 1;
+
+    /**
+     * Segments fetched one after another on one connection: the server sends nearly all the bytes in large frames,
+     * the client asks (it sent payload, not only acknowledgements), and the server's bursts are separated by pauses.
+     */
+    private static boolean segmented(Flow f) {
+        boolean dst = ServerSide.isDst(f);
+        Flow.Side server = dst ? f.backward() : f.forward(), client = dst ? f.forward() : f.backward();
+        long down = server.payloadBytes(), up = client.payloadBytes();
+        if (down < 500_000 || down < 0.9 * (down + up) || server.sizes().mean() < 800 || up == 0) {
+            return false;
+        }
+        List<Long> gaps = server.gaps().histogram();
+        long pauses = 0;
+        for (int i = FIRST_PAUSE_BUCKET; i < gaps.size(); i++) {
+            pauses += gaps.get(i);
+        }
+        return pauses >= 2;
+    }
+
+    /**
+     * One request and its answer on a connection of its own, seen whole: the handshake, a small request, an answer
+     * at least as large, and the close (a FIN or RST from either side), within 2 s.
+     */
+    private static boolean shortExchange(Flow f) {
+        if (f.handshake().synToSynAckNanos() < 0 || f.durationNanos() > 2_000_000_000L) {
+            return false;
+        }
+        boolean dst = ServerSide.isDst(f);
+        Flow.Side server = dst ? f.backward() : f.forward(), client = dst ? f.forward() : f.backward();
+        int closing = Packet.FIN | Packet.RST;
+        boolean closed = ((server.tcpFlags() | client.tcpFlags()) & closing) != 0;
+        long up = client.payloadBytes(), down = server.payloadBytes();
+        return closed && up > 0 && up <= 4096 && down >= up && down <= 2_000_000;
+    }
+
     private static Verdict tcp(Flow f) {
+        if (shortExchange(f)) {
+            return new Verdict(TrafficClass.INTERACTIVE, 0.6);
+        }
         boolean exchanges = payloadPackets(f.forward()) >= 4 && payloadPackets(f.backward()) >= 4;
         if (exchanges && f.forward().sizes().mean() <= 600 && f.backward().sizes().mean() <= 600) {
             return new Verdict(TrafficClass.TRANSACTIONAL, 0.5);
