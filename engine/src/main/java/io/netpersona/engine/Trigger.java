@@ -30,14 +30,27 @@ public sealed interface Trigger {
         }
     }
 
-    /** The loss the application sees (its own, else its TCP retransmissions) is above {@code pct}. */
+    /**
+     * The loss the application sees (its own, else its TCP retransmissions) is above {@code pct}, and is the path's:
+     * retransmissions while one of the application's own class queues dropped are that queue's doing (the class is
+     * full, which {@link OwnClassSaturated} answers), and neither BBR nor a higher priority is the answer to them.
+     * Seen in the lab: bulk classes filling at their clients' start took "loss" of 2-24% for path loss and climbed
+     * in priority, and the load switched to BBR before the path lost anything.
+     */
     record LossAbove(double pct) implements Trigger {
         public Check check(Context c) {
             Double v = c.signals().lossPct();
             if (v == null) {
                 return new Check(false, "loss unknown");
             }
-            return new Check(v > pct, "loss " + num(v) + "% " + (v > pct ? ">" : "<=") + " " + num(pct) + "%");
+            String why = "loss " + num(v) + "% " + (v > pct ? ">" : "<=") + " " + num(pct) + "%";
+            long drops = c.signals().queues().stream().mapToLong(Signals.QueueSignal::drops).sum();
+            boolean fromSockets = c.signals().reported() == null || c.signals().reported().lossPct() == null;
+            if (v > pct && fromSockets && drops > 0) {
+                return new Check(false, why + ", but its own class queues dropped " + drops
+                        + " packets: retransmissions of a full class, not loss on the path");
+            }
+            return new Check(v > pct, why);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netpersona.model.CongestionControl;
 import io.netpersona.model.Persona;
+import io.netpersona.substrate.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,25 @@ class EngineTest {
 
             rig.engine.stop("arena");
             assertThat(rig.scheduler.waiting()).isZero();
+        }
+    }
+
+    /** A slow observation (0.7 s here) does not stretch the cadence: the interval counts from each step's start. */
+    @Test
+    void theRunnerObservesEveryIntervalHoweverLongAnObservationTakes() {
+        try (Rig rig = new Rig(dir)) {
+            rig.measure = p -> AppMeasure.latency(20, 40);
+            rig.host.world = p -> {
+                rig.clock.advance(Duration.ofMillis(700));
+                return Metrics.none(rig.clock.millis());
+            };
+            rig.engine.start("arena");
+            rig.scheduler.advance(Duration.ofMillis(10_500)); // steps at 0, 2, 4, 6, 8 and 10 s
+            JournalEntry quiet = rig.entries().getLast();
+            assertThat(quiet.code()).isEqualTo("quiet");
+            assertThat(quiet.repeats()).isEqualTo(6);
+            assertThat(quiet.lastAt() - quiet.decidedAt()).isEqualTo(10_000);
+            rig.engine.stop("arena");
         }
     }
 

@@ -89,6 +89,23 @@ class PoliciesTest {
     }
 
     @Test
+    void retransmissionsOfAClassThatDropsInItsOwnQueueAreNotPathLoss() {
+        Signals.QueueSignal full = new Signals.QueueSignal("npl-host-a", "npl-a-up", "1:12", 120_000, 0, 40);
+        Signals.QueueSignal flowing = new Signals.QueueSignal("npl-host-a", "npl-a-up", "1:12", 0, 0, 0);
+        Signals own = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of());
+        Policies.Evaluation ev = evaluate(own, persona.spec());
+        assertThat(ev.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
+        assertThat(ev.notes()).anyMatch(n -> n.contains("loss 6% > 1%, but its own class queues dropped 40 packets"));
+
+        Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
+        assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
+        // what the application itself reports as lost is its own view, whatever the queues did
+        Signals reported = new Signals(0, new AppMeasure(null, null, null, 6.0, false), null, null, null, 4.0, 0.1, List.of(),
+                List.of(full), List.of());
+        assertThat(evaluate(reported, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
+    }
+
+    @Test
     void priorityStopsAtZeroAndTheLossRuleThenHasNothingToDo() {
         Spec top = persona.spec().withQos(persona.spec().qos().withPriority(0));
         Signals lossy = new Signals(0, new AppMeasure(null, null, null, 5.0, false), null, null, null, null, null, List.of(),

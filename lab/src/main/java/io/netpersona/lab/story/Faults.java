@@ -78,10 +78,10 @@ final class Faults {
     }
 
     /**
-     * The load as a managed host runs a job nobody learned: under a default persona of the bulk class (low
-     * priority, the smallest guarantee, the host's cubic), judged on its throughput, with the same thresholds
-     * as the learned ones. Without it, its packets would fall into the host's class for unclaimed traffic,
-     * whose priority is above the bulk class's, and take the excess bandwidth ahead of the backup.
+     * The load as a managed host runs a job nobody learned: under a default persona of the bulk class at HTB's
+     * last priority (7, as the host's class for unclaimed traffic: what nobody learned borrows after every learned
+     * class, the backup's included), the smallest guarantee and the host's cubic, judged on its throughput, with
+     * the same thresholds as the learned ones, so that the engine can answer loss on its path.
      */
     static Persona loadPersona(String netns, Duration verifyWindow) {
         return PersonaCodec.readYaml("""
@@ -91,7 +91,7 @@ final class Faults {
                 spec:
                   app: {netns: %s}
                   trafficClass: bulk
-                  qos: {priority: 6}
+                  qos: {priority: 7}
                   tcp: {congestionControl: cubic}
                   adaptation: {lossMediumPct: %s, verifyWindow: %ds, cooldown: 5m, mode: apply}
                 """.formatted(StoryApp.LOAD, netns, LOSS_THRESHOLD_PCT, verifyWindow.toSeconds()));

@@ -51,11 +51,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LabStory {
     /**
-     * The classifier behind the learned classes: the rule-based one. Measured in this lab, the trained model
-     * ({@code FlowClassifier.standard()}; its forest at 0.71 agreement, before the protocol signatures) classed
-     * the video service and the database interactive and the backup unknown, which gives the backup a guarantee
-     * above the uplink. Not yet tried here: {@code FallbackClassifier.forLearning()} (signatures, a sure forest,
-     * then these rules), which {@code persona learn} uses; the video's segments over HTTP would read as web.
+     * The classifier behind the learned classes: the rules of behaviour alone. Measured in this lab, the trained
+     * model ({@code FlowClassifier.standard()}; its forest at 0.71 agreement, before the protocol signatures)
+     * classed the video service and the database interactive and the backup unknown, which gives the backup a
+     * guarantee above the uplink. The rules tell the lab's video (segments asked for, bursts and pauses) as
+     * streaming and its web service (a short request and answer per connection) as interactive from behaviour;
+     * {@code LearnedPersonaIT} checks them through {@code FallbackClassifier.forLearning()}, which
+     * {@code persona learn} uses.
      */
     static final FlowClassifier CLASSIFIER = FallbackClassifier.INSTANCE;
 
@@ -172,7 +174,7 @@ public final class LabStory {
                 LabReport.Phase p = a.phase(r);
                 byPhase.put(phase, p);
                 progress("  %-7s %-12s %s", a.name(), phase, describe(p));
-                if (p.latencyP99Ms() != null) {
+                if (!timeline.perSecond(a.name(), a.latencyKey(), r.metrics()) && p.latencyP99Ms() != null) {
                     timeline.point(a.name(), "p99 latency", "ms", p.latencyP99Ms());
                 }
             }
@@ -284,8 +286,10 @@ public final class LabStory {
         double capacity = lab.config().siteA().rate().bitsPerSecond() / 1e6, others = 0;
         Map<String, Double> sent = new LinkedHashMap<>();
         for (StoryApp a : StoryApp.all()) {
-            // the first second of a phase holds the clients' start: its rates count from the second after
-            double mean = timeline.sent(a.name()).stream().filter(p -> p.tMs() > sinceStart(from) + 1000 && p.tMs() <= sinceStart(to))
+            // the seconds in which every client ran: a sample covers the second before it, so the first one counted
+            // begins 1.5 s in (the clients' JVMs start and their connections open), and the one holding their end
+            // (the phase ends when the last client has) is left out; others and backup count the same seconds
+            double mean = timeline.sent(a.name()).stream().filter(p -> p.tMs() > sinceStart(from) + 2500 && p.tMs() <= sinceStart(to) - 1000)
                     .mapToDouble(LabReport.Point::value).average().orElse(0);
             sent.put(a.name(), mean);
             if (!a.name().equals("backup") && !a.name().equals(StoryApp.LOAD)) {

@@ -5,9 +5,12 @@ import io.netpersona.lab.Site;
 import io.netpersona.lab.report.LabReport;
 import io.netpersona.substrate.linux.Commands;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -87,6 +90,35 @@ final class Timeline implements AutoCloseable {
         String key = app + "\u0000" + metric;
         extraMeta.putIfAbsent(key, new String[] {app, metric, unit});
         extra.computeIfAbsent(key, k -> new ArrayList<>()).add(new LabReport.Point(System.currentTimeMillis() - startMillis, value));
+    }
+
+    /** A value of {@code app}'s {@code metric} at {@code tMs} on the story's clock; the series is kept in time order. */
+    synchronized void pointAt(String app, String metric, String unit, long tMs, double value) {
+        String key = app + "\u0000" + metric;
+        extraMeta.putIfAbsent(key, new String[] {app, metric, unit});
+        List<LabReport.Point> points = extra.computeIfAbsent(key, k -> new ArrayList<>());
+        points.add(new LabReport.Point(tMs, value));
+        points.sort(Comparator.comparingLong(LabReport.Point::tMs));
+    }
+
+    /**
+     * The p99 latency second by second where the clients measured it so (the game's players: {@code KEYS<i>P99Ms} for
+     * second {@code i} from {@code KEYOriginEpochMs}), a point at the end of each second; false when they did not.
+     */
+    boolean perSecond(String app, String latencyKey, Map<String, Double> metrics) {
+        Double origin = latencyKey == null ? null : metrics.get(latencyKey + "OriginEpochMs");
+        if (origin == null) {
+            return false;
+        }
+        Pattern key = Pattern.compile(Pattern.quote(latencyKey) + "S(\\d+)P99Ms");
+        metrics.forEach((k, v) -> {
+            Matcher m = key.matcher(k);
+            if (m.matches()) {
+                long end = origin.longValue() + (Long.parseLong(m.group(1)) + 1) * 1000L;
+                pointAt(app, "p99 latency", "ms", end - startMillis, v);
+            }
+        });
+        return true;
     }
 
     /** What {@code app} sent, second by second, so far. */

@@ -31,6 +31,7 @@ final class Clients {
         List<GameMeter> meters = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
+        long originNanos = System.nanoTime(), originEpochMs = System.currentTimeMillis();
         for (int c = 0; c < players; c++) {
             GameMeter m = new GameMeter();
             meters.add(m);
@@ -40,8 +41,12 @@ final class Clients {
             t.join();
         }
         // every player has ended (joined), so its meter is read safely without its lock
-        Map<String, Double> out = GameMeter.merge(meters, System.nanoTime(), GAME_DRAIN);
+        long end = System.nanoTime();
+        Map<String, Double> out = GameMeter.merge(meters, end, GAME_DRAIN);
         out.put("errors", (double) errors.get());
+        // the p99 second by second, for the report's timeline: second i is [origin + i s, origin + (i + 1) s)
+        out.put("rttOriginEpochMs", (double) originEpochMs);
+        out.putAll(GameMeter.perSecond(meters, originNanos, end - GAME_DRAIN));
         return out;
     }
 

@@ -26,6 +26,9 @@ final class GameMeter {
     private final BitSet answered = new BitSet();
     private final Samples rtt = new Samples(), jitter = new Samples();
     private long lastRtt = -1;
+    /** Each answered input's send time and RTT, in answer order, for the RTT second by second. */
+    private long[] timed = new long[2048];
+    private int timedCount;
 
     /** Records input {@code seq} (0, 1, 2, ...: the caller numbers them in order) as sent at {@code nanos}. */
     int send(long nanos) {
@@ -43,6 +46,11 @@ final class GameMeter {
         answered.set(seq);
         long r = nanos - sentAt[seq];
         rtt.add(r);
+        if (timedCount + 2 > timed.length) {
+            timed = Arrays.copyOf(timed, timed.length * 2);
+        }
+        timed[timedCount++] = sentAt[seq];
+        timed[timedCount++] = r;
         if (lastRtt >= 0) {
             jitter.add(Math.abs(r - lastRtt));
         }
@@ -94,6 +102,35 @@ final class GameMeter {
         out.put("lossPct", judged == 0 ? Double.NaN : lost * 100.0 / judged);
         out.put("lossP50Pct", secondLoss.percentile(50) / 100);
         out.put("lossP99Pct", secondLoss.percentile(99) / 100);
+        return out;
+    }
+
+    /**
+     * The players' p99 RTT second by second from {@code originNanos}, by when each input was sent: {@code rttS<i>P99Ms}
+     * for each whole second {@code i} before {@code endNanos} in which some input was answered. Inputs never answered
+     * are in the loss, not here.
+     */
+    static Map<String, Double> perSecond(List<GameMeter> players, long originNanos, long endNanos) {
+        int seconds = (int) Math.max(0, (endNanos - originNanos) / SECOND);
+        Samples[] bySecond = new Samples[seconds];
+        for (GameMeter m : players) {
+            for (int i = 0; i < m.timedCount; i += 2) {
+                long at = m.timed[i] - originNanos;
+                int second = at < 0 ? -1 : (int) (at / SECOND);
+                if (second >= 0 && second < seconds) {
+                    if (bySecond[second] == null) {
+                        bySecond[second] = new Samples();
+                    }
+                    bySecond[second].add(m.timed[i + 1]);
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < seconds; i++) {
+            if (bySecond[i] != null) {
+                out.put("rttS" + i + "P99Ms", ms(bySecond[i].percentile(99)));
+            }
+        }
         return out;
     }
 

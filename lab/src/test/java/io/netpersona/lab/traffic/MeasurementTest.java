@@ -96,6 +96,30 @@ class MeasurementTest {
     }
 
     @Test
+    void theRttSecondBySecondFollowsWhenEachInputWasSent() {
+        GameMeter a = new GameMeter(), b = new GameMeter();
+        // from an origin at 1 s: 3 s of inputs 100 ms apart from each player; the second second's RTTs are 200 ms
+        long origin = S;
+        for (int i = 0; i < 30; i++) {
+            long sent = origin + i * 100 * MS;
+            long rtt = (i >= 10 && i < 20 ? 200 : 20 + i % 2) * MS;
+            a.answer(a.send(sent), sent + rtt);
+            if (i != 25) { // one input of the third second is lost: it has no RTT
+                b.answer(b.send(sent), sent + rtt);
+            }
+        }
+        Map<String, Double> r = GameMeter.perSecond(List.of(a, b), origin, origin + 3 * S + 50 * MS);
+        assertThat(r).containsOnlyKeys("rttS0P99Ms", "rttS1P99Ms", "rttS2P99Ms");
+        assertThat(r.get("rttS0P99Ms")).isEqualTo(21);
+        assertThat(r.get("rttS1P99Ms")).isEqualTo(200);
+        assertThat(r.get("rttS2P99Ms")).isEqualTo(21);
+        // an input sent before the origin, and a second not whole by the end, are left out
+        GameMeter early = new GameMeter();
+        early.answer(early.send(origin - 10 * MS), origin + 10 * MS);
+        assertThat(GameMeter.perSecond(List.of(early), origin, origin + 500 * MS)).isEmpty();
+    }
+
+    @Test
     void playersAreMergedAndNoInputsMeanNoNumbers() {
         GameMeter a = new GameMeter(), b = new GameMeter();
         a.send(0);
