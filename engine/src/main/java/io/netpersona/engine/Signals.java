@@ -26,11 +26,18 @@ public record Signals(
         Double rxMbps,
         List<PeerSignal> peers,
         List<QueueSignal> queues,
-        List<DeviceSignal> devices) {
+        List<DeviceSignal> devices,
+        Long retransmitted) {
     public Signals {
         peers = List.copyOf(peers);
         queues = List.copyOf(queues);
         devices = List.copyOf(devices);
+    }
+
+    /** Signals without a count of retransmitted segments (an application that reports its own loss, or a test). */
+    public Signals(long atMillis, AppMeasure reported, Double socketRttP50Ms, Double socketRttMaxMs, Double retransmitPct,
+            Double txMbps, Double rxMbps, List<PeerSignal> peers, List<QueueSignal> queues, List<DeviceSignal> devices) {
+        this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices, null);
     }
 
     /** The TCP sockets to one peer ({@code address:port}): the worst smoothed RTT and the retransmissions since the last sample. */
@@ -53,12 +60,14 @@ public record Signals(
         Double rttP50 = rtts.isEmpty() ? null : rtts.get(rtts.size() / 2);
         Double rttMax = rtts.isEmpty() ? null : rtts.getLast();
         Double tx = null, rx = null, retransmitPct = null;
+        Long retransmitted = null;
         if (previous != null && now.sampledAtMillis() > previous.sampledAtMillis()) {
             double seconds = (now.sampledAtMillis() - previous.sampledAtMillis()) / 1000.0;
             Metrics.Counters was = traffic(previous), is = traffic(now);
             tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
             rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
             retransmitPct = segmentLoss(previous, now);
+            retransmitted = retransmits(previous, now);
             long sent = delta(was.txPackets(), is.txPackets());
             if (retransmitPct == null && sent > 0 && !now.sockets().isEmpty()) {
                 // a substrate that does not count segments: packets stand in, and overstate loss under offload
@@ -66,7 +75,7 @@ public record Signals(
             }
         }
         return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
-                queues(previous, now), devices(previous, now));
+                queues(previous, now), devices(previous, now), retransmitted);
     }
 
     /** The application's p99 latency, else the worst socket RTT; null when neither is known. */

@@ -99,6 +99,12 @@ class PoliciesTest {
 
         Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
         assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
+        Signals chance = new Signals(0, null, null, null, 1.6, 0.2, 0.1, List.of(), List.of(flowing), List.of(), 2L);
+        Policies.Evaluation few = evaluate(chance, persona.spec());
+        assertThat(few.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
+        assertThat(few.notes()).anyMatch(n -> n.contains("loss 1.6% > 1%, but from 2 retransmitted segments only"));
+        Signals enough = new Signals(0, null, null, null, 1.6, 0.2, 0.1, List.of(), List.of(flowing), List.of(), 3L);
+        assertThat(evaluate(enough, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
         // what the application itself reports as lost is its own view, whatever the queues did
         Signals reported = new Signals(0, new AppMeasure(null, null, null, 6.0, false), null, null, null, 4.0, 0.1, List.of(),
                 List.of(full), List.of());

@@ -36,11 +36,29 @@ public final class ReportTable {
                 out.append(String.format(Locale.ROOT, "  %8s  %-15s %-10s %s: %s [%s]%n", seconds(ev.onsetMs()), ev.kind(), ev.app(),
                         applied, ev.change().isEmpty() ? "-" : ev.change(), ev.outcome()));
             }
+            out.append(reactions(report.events()));
         }
         for (String note : report.notes()) {
             out.append("note: ").append(note).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * The issue's measure of the engine's speed over the run: from each fault's onset to its change in the kernel, the
+     * 95th percentile (nearest rank) and the slowest, over the changes made; faults answered by no change are counted
+     * apart, since they have no time to count.
+     */
+    static String reactions(List<LabReport.Event> events) {
+        List<Long> ms = events.stream().map(LabReport.Event::reactionMs).filter(java.util.Objects::nonNull).sorted().toList();
+        long none = events.stream().filter(e -> e.reactionMs() == null).count();
+        String unanswered = none == 0 ? "" : String.format(Locale.ROOT, "; %d with no change", none);
+        if (ms.isEmpty()) {
+            return "reaction (onset to the change in the kernel): no change made" + unanswered + "\n";
+        }
+        long p95 = ms.get((int) Math.ceil(0.95 * ms.size()) - 1);
+        return String.format(Locale.ROOT, "reaction (onset to the change in the kernel): p95 %.1f s, slowest %.1f s, over %d change%s%s%n",
+                p95 / 1000.0, ms.getLast() / 1000.0, ms.size(), ms.size() == 1 ? "" : "s", unanswered);
     }
 
     /**

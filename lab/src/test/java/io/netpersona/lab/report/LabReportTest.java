@@ -91,6 +91,19 @@ class LabReportTest {
     }
 
     @Test
+    void reactionsAreSummedUpAsTheirNinetyFifthPercentile() {
+        List<LabReport.Event> events = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) { // reactions 0.5, 1.0, ... 10.0 s: the 19th of 20 is the 95th percentile
+            events.add(new LabReport.Event("loss", "load", 0, i * 500L, null, "x", "kept"));
+        }
+        events.add(new LabReport.Event("congestion", "arena", 0, null, null, "no change", "none"));
+        assertThat(ReportTable.reactions(events)).isEqualTo(
+                "reaction (onset to the change in the kernel): p95 9.5 s, slowest 10.0 s, over 20 changes; 1 with no change\n");
+        assertThat(ReportTable.reactions(events.subList(20, 21))).isEqualTo(
+                "reaction (onset to the change in the kernel): no change made; 1 with no change\n");
+    }
+
+    @Test
     void chartTicksAreRound() {
         assertThat(Chart.Scale.linear(0, 893, 0, 1).ticks()).containsExactly(0.0, 200.0, 400.0, 600.0, 800.0, 1000.0);
         assertThat(Chart.Scale.log(3, 900, 0, 1).ticks()).containsExactly(1.0, 10.0, 100.0, 1000.0);
