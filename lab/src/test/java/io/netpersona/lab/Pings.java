@@ -28,6 +28,11 @@ record Pings(List<Double> rttMillis, int sent, int received, String output) {
         return parse(r.stdout() + r.stderr());
     }
 
+    /** The replies after the first {@code n}, in the order they came: a measure of what followed a start. */
+    Pings after(int n) {
+        return new Pings(rttMillis.subList(Math.min(n, rttMillis.size()), rttMillis.size()), sent, received, output);
+    }
+
     double lossPercent() {
         return 100.0 * (sent - received) / sent;
     }

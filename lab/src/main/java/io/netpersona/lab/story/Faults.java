@@ -103,8 +103,10 @@ final class Faults {
         List<StoryApp> apps = apps("arena", StoryApp.LOAD);
         Map<String, AppProcess> running = story.startClients(apps, story.options.fault());
         sleep(story.options.settle());
-        long onset = System.currentTimeMillis();
         story.lab.setLoss(Site.A, pct);
+        // the fault begins when its rule is in the router's kernel (nft returned), as the harmful change's begins
+        // when it is in the host's; the process that puts it there takes up to a second on a busy machine
+        long onset = System.currentTimeMillis();
         try {
             Map<String, AppResult> r = story.results(running);
             story.record(LOSS, apps, r);
