@@ -58,8 +58,16 @@ public sealed interface Trigger {
                         + (retransmitted == 1 ? "" : "s") + " only: too few to tell loss from chance");
             }
             if (v > pct && fromSockets && drops > 0) {
-                return new Check(false, why + ", but its own class queues dropped " + drops
-                        + " packets: retransmissions of a full class, not loss on the path");
+                if (retransmitted == null || retransmitted <= 0) {
+                    return new Check(false, why + ", but its own class queues dropped " + drops
+                            + " packets: retransmissions of a full class, not loss on the path");
+                }
+                // the class's leaf drops single segments (it splits GSO packets), so the retransmissions beyond its drops
+                // are what the path lost: a full class under path loss (a bulk job filling the uplink) is still answered
+                double path = v * Math.max(0, retransmitted - drops) / retransmitted;
+                String beyond = why + "; " + num(path) + "% beyond the " + drops + " drops of its own class queues";
+                return new Check(path > pct, path > pct ? beyond : beyond + " (<= " + num(pct) + "%): retransmissions of a full"
+                        + " class, not loss on the path");
             }
             return new Check(v > pct, why);
         }

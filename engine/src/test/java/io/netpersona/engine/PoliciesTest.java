@@ -99,6 +99,13 @@ class PoliciesTest {
 
         Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
         assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
+        // counted: 100 retransmitted segments, 40 of them the class's own drops: 3.6% of the path's own > 1%
+        Signals both = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 100L);
+        Policies.Evaluation lossy = evaluate(both, persona.spec());
+        assertThat(lossy.acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
+        assertThat(lossy.acting()).anyMatch(f -> f.why().contains("3.6% beyond the 40 drops of its own class queues"));
+        Signals queueOnly = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 41L);
+        assertThat(evaluate(queueOnly, persona.spec()).acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
         Signals chance = new Signals(0, null, null, null, 1.6, 0.2, 0.1, List.of(), List.of(flowing), List.of(), 2L);
         Policies.Evaluation few = evaluate(chance, persona.spec());
         assertThat(few.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
