@@ -24,7 +24,10 @@ final class AgentRows {
     private static final TypeReference<Map<String, Integer>> RUNNING = new TypeReference<>() {};
     private static final String COLUMNS =
             "node, hostname, agent_version, registered_at_ms, last_seen_ms, running, nack_persona, nack_version, nack_reason, nack_at_ms,"
-            + " session";
+            + " session, capabilities";
+
+    // small enough that a writer waiting for the database (a persona change) waits for one chunk, not all
+    private static final int SEEN_BATCH = 500;
 
     private final Database db;
     private final Clock clock;
@@ -48,6 +51,37 @@ final class AgentRows {
         String json = JSON.writeValueAsString(new TreeMap<>(running));
         int rows = db.read(c -> JdbcStore.update(c, "UPDATE agents SET last_seen_ms = ?, running = ? WHERE node = ?",
                 clock.millis(), json, node));
+        requireRow(rows, node);
+    }
+
+    /**
+     * What many agents reported running, in few transactions: the acks of one change arrive together from
+     * every node, and a commit for each made them queue behind each other and anyone else writing. Nodes
+     * that are not registered (any more) are passed over.
+     */
+    void seen(Map<String, Map<String, Integer>> reports) {
+        List<Map.Entry<String, Map<String, Integer>>> all = new ArrayList<>(reports.entrySet());
+        for (int from = 0; from < all.size(); from += SEEN_BATCH) {
+            List<Map.Entry<String, Map<String, Integer>>> chunk = all.subList(from, Math.min(all.size(), from + SEEN_BATCH));
+            long now = clock.millis();
+            db.write(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET last_seen_ms = ?, running = ? WHERE node = ?")) {
+                    for (Map.Entry<String, Map<String, Integer>> e : chunk) {
+                        ps.setLong(1, now);
+                        ps.setString(2, JSON.writeValueAsString(new TreeMap<>(e.getValue())));
+                        ps.setString(3, e.getKey());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                return null;
+            });
+        }
+    }
+
+    void capabilities(String node, AgentState.Capabilities capabilities) {
+        String json = JSON.writeValueAsString(capabilities);
+        int rows = db.read(c -> JdbcStore.update(c, "UPDATE agents SET capabilities = ? WHERE node = ?", json, node));
         requireRow(rows, node);
     }
 
@@ -75,7 +109,8 @@ final class AgentRows {
                 Optional<AgentState.Nack> nack = nackPersona == null ? Optional.empty()
                         : Optional.of(new AgentState.Nack(nackPersona, rs.getInt(8), rs.getString(9), rs.getLong(10)));
                 out.add(new AgentState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                        JSON.readValue(rs.getString(6), RUNNING), nack, rs.getString(11)));
+                        JSON.readValue(rs.getString(6), RUNNING), nack, rs.getString(11),
+                        Optional.ofNullable(rs.getString(12)).map(j -> JSON.readValue(j, AgentState.Capabilities.class))));
             }
         }
         return out;

@@ -192,6 +192,17 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public void agentsSeen(Map<String, Map<String, Integer>> reports) {
+        reports.keySet().forEach(node -> checkName("node", node));
+        agents.seen(reports);
+    }
+
+    @Override
+    public void agentCapabilities(String node, AgentState.Capabilities capabilities) {
+        agents.capabilities(node, capabilities);
+    }
+
+    @Override
     public void agentNacked(String node, String persona, int version, String reason) {
         agents.nacked(node, persona, version, reason);
     }

@@ -96,6 +96,21 @@ public interface Store extends AutoCloseable {
     void agentSeen(String node, Map<String, Integer> running);
 
     /**
+     * {@link #agentSeen} for many agents at once (node -> what it runs), in few transactions. Reports of nodes
+     * that never registered are passed over: they come from streams, which exist only after a registration.
+     *
+     * @throws StoreException INVALID for a bad node name
+     */
+    void agentsSeen(Map<String, Map<String, Integer>> reports);
+
+    /**
+     * Records what an agent's substrate can do, replacing what it reported before.
+     *
+     * @throws StoreException NOT_FOUND when the agent never registered
+     */
+    void agentCapabilities(String node, AgentState.Capabilities capabilities);
+
+    /**
      * Records a refusal reported by an agent.
      *
      * @throws StoreException NOT_FOUND when the agent never registered

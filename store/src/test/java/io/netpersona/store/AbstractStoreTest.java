@@ -227,6 +227,46 @@ abstract class AbstractStoreTest {
     }
 
     @Test
+    void theReportsOfManyAgentsAreWrittenTogether() {
+        Map<String, Map<String, Integer>> reports = new java.util.HashMap<>();
+        for (int i = 0; i < 700; i++) {
+            store.registerAgent("host-" + i, "h" + i + ".lab", "0.1.0");
+            reports.put("host-" + i, Map.of("arena", i % 7 + 1));
+        }
+        // a node that is gone (or never was) does not keep the others' reports out
+        reports.put("host-gone", Map.of("arena", 1));
+        clock.advance(2_000);
+        store.agentsSeen(reports);
+
+        List<AgentState> agents = store.agents();
+        assertThat(agents).hasSize(700).allSatisfy(a -> {
+            assertThat(a.running()).isEqualTo(reports.get(a.node()));
+            assertThat(a.lastSeenMs()).isEqualTo(T0 + 2_000);
+        });
+        assertThat(store.agent("host-gone")).isEmpty();
+        assertThatThrownBy(() -> store.agentsSeen(Map.of("Bad_Node", Map.of())))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.INVALID))
+                .hasMessageStartingWith("node: Bad_Node (expected:");
+    }
+
+    @Test
+    void anAgentsCapabilitiesAreKeptAndReplaced() {
+        store.registerAgent("host-a", "a.lab", "0.1.0");
+        assertThat(store.agent("host-a").orElseThrow().capabilities()).isEmpty();
+        var first = new AgentState.Capabilities("linux", List.of(new AgentState.Capability("qdisc:htb", true, ""),
+                new AgentState.Capability("cc:bbr", false, "module tcp_bbr not loaded")));
+        store.agentCapabilities("host-a", first);
+        assertThat(open().agent("host-a").orElseThrow().capabilities()).contains(first);
+
+        var second = new AgentState.Capabilities("sim", List.of());
+        store.agentCapabilities("host-a", second);
+        store.registerAgent("host-a", "a.lab", "0.1.1");
+        assertThat(store.agent("host-a").orElseThrow().capabilities()).contains(second);
+        assertThatThrownBy(() -> store.agentCapabilities("host-c", first))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.NOT_FOUND));
+    }
+
+    @Test
     void everyRegistrationHasANewSessionThatEveryReplicaSees() {
         String first = store.registerAgent("host-a", "a.lab", "0.1.0").session();
         String second = store.registerAgent("host-a", "a.lab", "0.1.0").session();
