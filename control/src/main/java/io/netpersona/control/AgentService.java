@@ -6,10 +6,12 @@ import io.grpc.stub.StreamObserver;
 import io.netpersona.identity.NodeIdentity;
 import io.netpersona.proto.agent.v1.AgentMessage;
 import io.netpersona.proto.agent.v1.AgentServiceGrpc;
+import io.netpersona.proto.agent.v1.CapabilityReport;
 import io.netpersona.proto.agent.v1.ControlMessage;
 import io.netpersona.proto.agent.v1.Observations;
 import io.netpersona.proto.agent.v1.RegisterRequest;
 import io.netpersona.proto.agent.v1.RegisterResponse;
+import io.netpersona.store.AgentState;
 import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.Store;
 import io.netpersona.store.StoreException;
@@ -67,6 +69,9 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
         try {
             // the session lives in the repository, so the stream may open on another replica than the registration
             session = store.registerAgent(node, request.getHostname(), request.getAgentVersion()).session();
+            if (request.hasCapabilities()) {
+                store.agentCapabilities(node, capabilities(request.getCapabilities()));
+            }
         } catch (StoreException e) {
             response.onError(Statuses.of(e).asRuntimeException());
             return;
@@ -108,12 +113,22 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
      * last resync failed.
      */
     void resync(Set<String> nodes, Map<String, Map<String, PersonaVersion>> desired, long revision) {
-        Map<String, String> documents = new ConcurrentHashMap<>();
+        Map<String, io.netpersona.proto.agent.v1.Assignment> encoded = new ConcurrentHashMap<>();
         for (AgentStream s : streams.values()) {
             if (nodes.contains(s.node())) {
-                s.resync(desired.getOrDefault(s.node(), Map.of()), revision, documents);
+                s.resync(desired.getOrDefault(s.node(), Map.of()), revision, encoded);
             }
         }
+    }
+
+    static AgentState.Capabilities capabilities(CapabilityReport r) {
+        return new AgentState.Capabilities(r.getSubstrate(), r.getCapabilitiesList().stream()
+                .map(c -> new AgentState.Capability(c.getName(), c.getAvailable(), c.getReason())).toList());
+    }
+
+    /** The stream of {@code node} on this replica, if it has one. */
+    java.util.Optional<AgentStream> stream(String node) {
+        return java.util.Optional.ofNullable(streams.get(node));
     }
 
     void observed(String node, Observations o) {

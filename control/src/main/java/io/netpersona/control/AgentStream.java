@@ -1,5 +1,6 @@
 package io.netpersona.control;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -26,6 +27,11 @@ import java.util.TreeMap;
  *
  * <p>Serialized: gRPC delivers the agent's messages one at a time, and the fan-out's resyncs take the
  * same lock, so the expected state and the nonces never see two writers.
+ *
+ * <p>Flow control: an update is handed to gRPC only while the stream {@linkplain ServerCallStreamObserver#isReady()
+ * is ready}. Otherwise (an agent that does not read, a congested link) the newest wanted state is kept and
+ * the difference to it is sent once the stream drains, so what the server buffers for one agent stays
+ * within the transport's window, however many changes come meanwhile, and the agent still gets the latest.
  */
 final class AgentStream implements StreamObserver<AgentMessage> {
     private final String node;
@@ -36,11 +42,18 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     private long nextNonce = 1;
     private boolean admitted;
     private boolean closed;
+    /** The newest state the fan-out asked for while the stream was not ready; null when none waits. */
+    private Map<String, PersonaVersion> deferred;
+    private long deferredRevision;
+    private Map<String, Assignment> deferredEncoded;
+    private long bytesSent;
 
     AgentStream(String node, ServerCallStreamObserver<ControlMessage> out, AgentService service) {
         this.node = node;
         this.out = out;
         this.service = service;
+        // only possible before the service method returns: gRPC calls it on the call's own executor
+        out.setOnReadyHandler(this::ready);
     }
 
     String node() {
@@ -81,7 +94,10 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                     requireHello("observations");
                     service.observed(node, m.getObservations());
                 }
-                case CAPABILITIES -> requireHello("capabilities");
+                case CAPABILITIES -> {
+                    requireHello("capabilities");
+                    service.store().agentCapabilities(node, AgentService.capabilities(m.getCapabilities()));
+                }
                 case BODY_NOT_SET -> close(Status.INVALID_ARGUMENT.withDescription("message: empty (expected: one of hello, ack, nack, "
                         + "observations, journal, capabilities)"));
             }
@@ -128,25 +144,48 @@ final class AgentStream implements StreamObserver<AgentMessage> {
     }
 
     /**
-     * Sends the difference to {@code desired}, read by the fan-out once for every node it concerns;
-     * {@code documents} holds each persona version's JSON, encoded once for all streams.
+     * Sends the difference to {@code desired}, read by the fan-out once for every node it concerns, or
+     * keeps it for when the stream is ready again; {@code encoded} holds each persona version's assignment,
+     * encoded once for all streams.
      */
-    synchronized void resync(Map<String, PersonaVersion> desired, long revision, Map<String, String> documents) {
-        if (admitted && !closed) {
-            send(difference(desired, revision, documents), false);
+    synchronized void resync(Map<String, PersonaVersion> desired, long revision, Map<String, Assignment> encoded) {
+        if (!admitted || closed) {
+            return;
+        }
+        if (out.isReady()) {
+            send(difference(desired, revision, encoded), false);
+        } else {
+            if (deferred == null) {
+                service.metrics().deferred();
+            }
+            deferred = desired;
+            deferredRevision = revision;
+            deferredEncoded = encoded;
         }
     }
 
+    private synchronized void ready() {
+        if (deferred != null && !closed && out.isReady()) {
+            Map<String, PersonaVersion> desired = deferred;
+            deferred = null;
+            send(difference(desired, deferredRevision, deferredEncoded), false);
+            deferredEncoded = null;
+        }
+    }
 
-    private AssignmentUpdate difference(Map<String, PersonaVersion> desiredNow, long revision, Map<String, String> documents) {
+    /** What was handed to gRPC for this agent so far, serialized bytes. */
+    synchronized long bytesSent() {
+        return bytesSent;
+    }
+
+
+    private AssignmentUpdate difference(Map<String, PersonaVersion> desiredNow, long revision, Map<String, Assignment> encoded) {
         Map<String, PersonaVersion> desired = new TreeMap<>(desiredNow);
         AssignmentUpdate.Builder u = AssignmentUpdate.newBuilder().setRevision(revision);
         for (PersonaVersion v : desired.values()) {
             Long have = expected.get(v.name());
             if (have == null || have != v.version()) {
-                u.addAssignments(Assignment.newBuilder().setPersona(v.name()).setVersion(v.version())
-                        .setDocumentJson(documents == null ? PersonaCodec.toJson(v.persona())
-                                : documents.computeIfAbsent(v.name() + "@" + v.version(), k -> PersonaCodec.toJson(v.persona()))));
+                u.addAssignments(encoded == null ? encode(v) : encoded.computeIfAbsent(v.name() + "@" + v.version(), k -> encode(v)));
             }
         }
         for (String name : new TreeMap<>(expected).keySet()) {
@@ -157,6 +196,15 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         return u.build();
     }
 
+    /**
+     * One persona version as sent: the document held as UTF-8 bytes, so that the many messages carrying it
+     * copy bytes instead of encoding the text again, and its size is computed once.
+     */
+    static Assignment encode(PersonaVersion v) {
+        return Assignment.newBuilder().setPersona(v.name()).setVersion(v.version())
+                .setDocumentJsonBytes(ByteString.copyFromUtf8(PersonaCodec.toJson(v.persona()))).build();
+    }
+
     private void send(AssignmentUpdate u, boolean evenEmpty) {
         if (!evenEmpty && u.getAssignmentsCount() == 0 && u.getRemovalsCount() == 0) {
             return;
@@ -165,7 +213,9 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         u.getRemovalsList().forEach(expected::remove);
         String nonce = Long.toString(nextNonce++);
         inflight.add(nonce);
-        out.onNext(ControlMessage.newBuilder().setNonce(nonce).setUpdate(u).build());
+        ControlMessage m = ControlMessage.newBuilder().setNonce(nonce).setUpdate(u).build();
+        bytesSent += m.getSerializedSize();
+        out.onNext(m);
         service.metrics().update();
     }
 

@@ -112,6 +112,11 @@ public final class ControlPlane implements AutoCloseable {
         return http.port();
     }
 
+    /** The agents' service, for tests that look at one agent's stream. */
+    AgentService agents() {
+        return agents;
+    }
+
     /** Where the REST API's token is. */
     public Path adminTokenFile() {
         return token.file();

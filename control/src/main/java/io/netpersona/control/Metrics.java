@@ -14,6 +14,8 @@ final class Metrics {
     private final Counter nacks = Counter.builder("netpersona_nacks_received").register(registry);
     private final Counter journal = Counter.builder("netpersona_journal_entries_received").register(registry);
     private final Counter observations = Counter.builder("netpersona_observations_received").register(registry);
+    private final Counter deferred = Counter.builder("netpersona_assignment_updates_deferred")
+            .description("updates held back because the agent's stream was not ready; the newest is sent when it is").register(registry);
     private final Counter storeErrors = Counter.builder("netpersona_store_errors").register(registry);
     private final Counter refusedTokens = Counter.builder("netpersona_api_unauthorized").register(registry);
 
@@ -39,6 +41,10 @@ final class Metrics {
 
     void observations() {
         observations.increment();
+    }
+
+    void deferred() {
+        deferred.increment();
     }
 
     void storeError() {

@@ -248,6 +248,16 @@ final class RestApi {
         new java.util.TreeMap<>(a.running()).forEach(running::put);
         a.lastNack().ifPresent(n -> o.putObject("lastNack").put("persona", n.persona()).put("version", n.version())
                 .put("reason", n.reason()).put("atMs", n.atMs()));
+        a.capabilities().ifPresent(c -> {
+            ObjectNode caps = o.putObject("capabilities").put("substrate", c.substrate());
+            ArrayNode list = caps.putArray("capabilities");
+            c.capabilities().forEach(x -> {
+                ObjectNode one = list.addObject().put("name", x.name()).put("available", x.available());
+                if (!x.reason().isEmpty()) {
+                    one.put("reason", x.reason());
+                }
+            });
+        });
         return o;
     }
 

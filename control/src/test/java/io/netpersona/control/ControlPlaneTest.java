@@ -9,6 +9,8 @@ import io.netpersona.identity.CertificateAuthority;
 import io.netpersona.identity.CertificateDir;
 import io.netpersona.proto.agent.v1.AgentMessage;
 import io.netpersona.proto.agent.v1.Assignment;
+import io.netpersona.proto.agent.v1.Capability;
+import io.netpersona.proto.agent.v1.CapabilityReport;
 import io.netpersona.proto.agent.v1.JournalEntries;
 import io.netpersona.proto.agent.v1.JournalEntry;
 import io.netpersona.proto.agent.v1.Observations;
@@ -319,6 +321,24 @@ class ControlPlaneTest {
             assertThat(o.at("/metrics/0/rttP50Ms").asDouble()).as("the last of them").isEqualTo(40.25);
             assertThat(o.at("/metrics/0/throughputBps").asLong()).isEqualTo(2_000_000);
             assertThat(call("GET", "/metrics", null, null).raw().body()).contains("netpersona_observations_received_total 2.0");
+        }
+    }
+
+    @Test
+    void anAgentsCapabilityReportIsShownWithItsState() throws Exception {
+        try (TestAgent agent = new TestAgent(certs, "edge-01", cp.grpcPort())) {
+            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+            ControlMessage caughtUp = agent.next();
+            agent.send(AgentMessage.newBuilder().setCapabilities(CapabilityReport.newBuilder().setSubstrate("linux")
+                    .addCapabilities(Capability.newBuilder().setName("qdisc:htb").setAvailable(true))
+                    .addCapabilities(Capability.newBuilder().setName("cc:bbr").setReason("module tcp_bbr not loaded"))).build());
+            agent.ack(caughtUp.getNonce(), Map.of());
+            JsonNode a = awaitAgent("edge-01", n -> n.has("capabilities"));
+            assertThat(a.at("/capabilities/substrate").asString()).isEqualTo("linux");
+            assertThat(a.at("/capabilities/capabilities")).extracting(c -> c.get("name").asString() + "=" + c.get("available").asBoolean())
+                    .containsExactly("qdisc:htb=true", "cc:bbr=false");
+            assertThat(a.at("/capabilities/capabilities/1/reason").asString()).isEqualTo("module tcp_bbr not loaded");
+            assertThat(api("GET", "/api/v1/agents", null).body().get(0).at("/capabilities/substrate").asString()).isEqualTo("linux");
         }
     }
 
