@@ -29,7 +29,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class SimulatedAgent {
     final String node;
-    private final ManagedChannel channel;
+    private final CertificateDir certs;
+    private final int port;
+    private final EventLoopGroup group;
+    private final Executor executor;
+    private volatile ManagedChannel channel;
     private StreamObserver<AgentMessage> stream;
     private final Map<String, Long> running = new HashMap<>();
     /** persona version -> System.nanoTime() when its update arrived. */
@@ -39,11 +43,16 @@ final class SimulatedAgent {
 
     SimulatedAgent(CertificateDir certs, String node, int port, EventLoopGroup group, Executor executor) {
         this.node = node;
-        this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(TlsContexts.client(certs, node))
-                .eventLoopGroup(group).channelType(NioSocketChannel.class).executor(executor).build();
+        this.certs = certs;
+        this.port = port;
+        this.group = group;
+        this.executor = executor;
     }
 
+    /** Makes the agent's TLS context (its own key and certificate) and channel, registers and opens its stream. */
     void connect() {
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(TlsContexts.client(certs, node))
+                .eventLoopGroup(group).channelType(NioSocketChannel.class).executor(executor).build();
         String session = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
                 .register(RegisterRequest.newBuilder().setNode(node).setHostname(node).setAgentVersion("bench").build()).getSessionId();
         stream = AgentServiceGrpc.newStub(channel).connect(new StreamObserver<>() {
@@ -91,6 +100,8 @@ final class SimulatedAgent {
     }
 
     void close() {
-        channel.shutdownNow();
+        if (channel != null) {
+            channel.shutdownNow();
+        }
     }
 }
