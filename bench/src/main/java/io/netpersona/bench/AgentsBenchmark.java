@@ -140,8 +140,10 @@ public final class AgentsBenchmark {
         } finally {
             ticker.shutdownNow();
             agents.forEach(SimulatedAgent::close);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            executor.shutdownNow();
+            // the channels finish closing on the event loops and then on the executor: stop those only after
+            agents.forEach(SimulatedAgent::awaitClosed);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            executor.shutdown();
         }
     }
 

@@ -104,4 +104,14 @@ final class SimulatedAgent {
             channel.shutdownNow();
         }
     }
+
+    void awaitClosed() {
+        try {
+            if (channel != null) {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

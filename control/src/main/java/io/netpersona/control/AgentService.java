@@ -16,7 +16,13 @@ import io.netpersona.store.PersonaVersion;
 import io.netpersona.store.Store;
 import io.netpersona.store.StoreException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,6 +40,9 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private final Map<String, AgentStream> streams = new ConcurrentHashMap<>();
     private final Map<String, Observed> observations = new ConcurrentHashMap<>();
     private final SeenWriter seen;
+    private static final int CHUNK = 500;
+    /** Besides the fan-out's own thread: two cores are the target machine. */
+    private final ExecutorService senders = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("fanout-send-", 0).daemon().factory());
 
     /**
      * The last metrics a node sent, and when they arrived. Kept in memory only: they come every second from
@@ -55,6 +64,7 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
     /** Writes what is still pending; after the gRPC server stopped. */
     void flush() {
+        senders.shutdownNow();
         seen.close();
     }
 
@@ -109,14 +119,41 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
     /**
      * Sends each connected node among {@code nodes} the difference to its part of {@code desired} (node ->
-     * persona -> latest version; a node without an entry runs nothing), and tries again for the streams whose
-     * last resync failed.
+     * persona -> latest version; a node without an entry runs nothing). Thousands of streams are split among
+     * a few threads: each hand-over to gRPC serializes and queues a message, and one thread doing all of
+     * them made the last agent wait for the other 9,999.
      */
     void resync(Set<String> nodes, Map<String, Map<String, PersonaVersion>> desired, long revision) {
         Map<String, io.netpersona.proto.agent.v1.Assignment> encoded = new ConcurrentHashMap<>();
-        for (AgentStream s : streams.values()) {
-            if (nodes.contains(s.node())) {
-                s.resync(desired.getOrDefault(s.node(), Map.of()), revision, encoded);
+        List<AgentStream> targets = new ArrayList<>();
+        if (nodes.size() < streams.size()) {
+            for (String node : nodes) {
+                AgentStream s = streams.get(node);
+                if (s != null) {
+                    targets.add(s);
+                }
+            }
+        } else {
+            for (AgentStream s : streams.values()) {
+                if (nodes.contains(s.node())) {
+                    targets.add(s);
+                }
+            }
+        }
+        List<Future<?>> parts = new ArrayList<>();
+        for (int from = CHUNK; from < targets.size(); from += CHUNK) {
+            List<AgentStream> part = targets.subList(from, Math.min(targets.size(), from + CHUNK));
+            parts.add(senders.submit(() -> part.forEach(s -> s.resync(desired.getOrDefault(s.node(), Map.of()), revision, encoded))));
+        }
+        targets.subList(0, Math.min(CHUNK, targets.size())).forEach(s -> s.resync(desired.getOrDefault(s.node(), Map.of()), revision, encoded));
+        for (Future<?> f : parts) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("resync: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -54,6 +54,13 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         this.service = service;
         // only possible before the service method returns: gRPC calls it on the call's own executor
         out.setOnReadyHandler(this::ready);
+        // also keeps onNext from throwing on a call the agent cancelled before the stream learnt of it
+        out.setOnCancelHandler(this::cancelled);
+    }
+
+    private synchronized void cancelled() {
+        closed = true;
+        service.closed(this);
     }
 
     String node() {

@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * this replica wakes it at once.
  */
 final class Fanout implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Fanout.class.getName());
     private static final long POLL_MS = 200;
     private static final int BATCH = 1000;
 
@@ -69,6 +70,9 @@ final class Fanout implements AutoCloseable {
                 step();
             } catch (StoreException e) {
                 metrics.storeError();
+            } catch (RuntimeException e) {
+                // the step is done again from the same revision; the thread must outlive any one stream's failure
+                LOG.log(java.util.logging.Level.WARNING, "fan-out: " + e, e);
             }
         }
     }
