@@ -144,6 +144,11 @@ public final class AgentsBenchmark {
             agents.forEach(SimulatedAgent::awaitClosed);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
             executor.shutdown();
+            try (var files = Files.walk(tmp)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

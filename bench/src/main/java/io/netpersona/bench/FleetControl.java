@@ -10,7 +10,7 @@ import java.time.Clock;
 
 /**
  * The control plane of the agents benchmark, in a JVM of its own so that the CPU and memory measured are
- * its own and not the simulated agents'. It answers on stdin/stdout: it prints {@code ready GRPC HTTP} once
+ * its own and not the simulated agents', with the JVM's default options as {@code persona serve} has them. It answers on stdin/stdout: it prints {@code ready GRPC HTTP} once
  * listening, {@code heap MIB} (used after a full collection) for each {@code heap} line read, and stops
  * at {@code stop} or at the end of its input (the benchmark died).
  * Arguments: {@code DATA CERTS}.
