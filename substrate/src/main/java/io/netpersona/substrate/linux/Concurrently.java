@@ -37,4 +37,55 @@ final class Concurrently {
             throw e;
         }
     }
+
+    /** A task running on its own virtual thread; {@link #join} waits for it and throws what it threw. */
+    static final class Result<T> {
+        private final Thread thread;
+        private volatile T value;
+        private volatile Throwable thrown;
+
+        private Result(java.util.function.Supplier<T> work) {
+            thread = Thread.ofVirtual().start(() -> {
+                try {
+                    value = work.get();
+                } catch (RuntimeException | Error e) {
+                    thrown = e;
+                }
+            });
+        }
+
+        T join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the task touches the host: it is never left running unseen
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (thrown instanceof RuntimeException e) {
+                throw e;
+            } else if (thrown instanceof Error e) {
+                throw e;
+            }
+            return value;
+        }
+    }
+
+    /** Starts {@code work} at once on its own virtual thread. */
+    static <T> Result<T> supply(java.util.function.Supplier<T> work) {
+        return new Result<>(work);
+    }
+
+    /** Starts {@code work} at once on its own virtual thread. */
+    static Result<Void> start(Runnable work) {
+        return new Result<>(() -> {
+            work.run();
+            return null;
+        });
+    }
 }

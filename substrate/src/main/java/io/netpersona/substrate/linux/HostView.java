@@ -24,9 +24,21 @@ final class HostView {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Commands commands;
     private final Map<String, JsonNode> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Listings of nft tables kept from earlier views, or null: this view lists every table it reads. */
+    private final NftSnapshots snapshots;
 
     HostView(Commands commands) {
+        this(commands, null);
+    }
+
+    /**
+     * A view that takes a table's listing from {@code snapshots} while its namespace's ruleset generation
+     * is the one it was listed at, and leaves there what it lists: for reads of state (plans and applies),
+     * never for metrics, since counters change without a new generation.
+     */
+    HostView(Commands commands, NftSnapshots snapshots) {
         this.commands = commands;
+        this.snapshots = snapshots;
     }
 
     /** A read a kind will need, to make ahead of time together with others ({@link #prefetch}). */
@@ -198,12 +210,32 @@ final class HostView {
 
     /** The text listing of one nftables table, or empty when it does not exist. */
     Optional<String> nftTable(String scope, String family, String table) {
-        String key = "nft " + scope + " " + family + " " + table;
-        JsonNode n = read(key, () -> {
+        return listing(scope, family, table).text();
+    }
+
+    /** What nft says when asked to list a table that does not exist (its errno, ENOENT). */
+    private static final String NO_SUCH_TABLE = "No such file or directory";
+    private final Map<String, NftSnapshots.Listing> tables = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One table's listing, made once per view (or kept from an earlier one, see {@link #HostView(Commands, NftSnapshots)}). */
+    private NftSnapshots.Listing listing(String scope, String family, String table) {
+        return tables.computeIfAbsent(scope + " " + family + " " + table, key -> {
+            // the generation before the listing: a change between the two leaves a snapshot that is never used
+            Long generation = snapshots == null ? null : overNetlink(nl -> nl.nftGeneration(scope), null);
+            if (generation != null) {
+                Optional<NftSnapshots.Listing> kept = snapshots.get(key, generation);
+                if (kept.isPresent()) {
+                    return kept.get();
+                }
+            }
             Commands.Result r = commands.run(Commands.nft(scope, "list", "table", family, table), null);
-            return asJsonString(r);
+            NftSnapshots.Listing fresh = new NftSnapshots.Listing(r.ok() ? Optional.of(r.stdout()) : Optional.empty());
+            // a table that is not there is kept as such; another failure may pass: list again next time
+            if (generation != null && (r.ok() || r.stderr().contains(NO_SUCH_TABLE))) {
+                snapshots.put(key, generation, fresh);
+            }
+            return fresh;
         });
-        return n.isString() ? Optional.of(n.stringValue()) : Optional.empty();
     }
 
     /** The named counter objects of a table ({@code nft -j list counters table}), or an empty array. */
@@ -287,20 +319,14 @@ final class HostView {
         return r.ok() ? new Commands.Result(r.argv(), 0, JSON.writeValueAsString(r.stdout()), "") : r;
     }
 
-    private final Map<String, Optional<Map<String, NftListing.Member>>> listings = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** One table's members, parsed once per view (the host's shared table is read for every persona). */
+    /** One table's members, parsed once per listing (the host's shared table is read for every persona). */
     Optional<Map<String, NftListing.Member>> nftMembers(String scope, String family, String table) {
-        return listings.computeIfAbsent(scope + " " + family + " " + table,
-                k -> nftTable(scope, family, table).map(NftListing::parse));
+        return listing(scope, family, table).members();
     }
 
-    private final Map<String, Optional<NftIndex>> indexes = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** One table's members with their lookups ({@link NftIndex}), built once per view. */
+    /** One table's members with their lookups ({@link NftIndex}), built once per listing. */
     Optional<NftIndex> nftIndex(String scope, String family, String table) {
-        return indexes.computeIfAbsent(scope + " " + family + " " + table,
-                k -> nftMembers(scope, family, table).map(NftIndex::of));
+        return listing(scope, family, table).index();
     }
 
     private JsonNode read(String key, Supplier<Commands.Result> run) {

@@ -67,10 +67,17 @@ final class Ledger {
         return all;
     }
 
-    /** The persona's record with these own entries and this document (empty entries: the record goes). */
-    Records.Record record(Map<Resource.Key, Records.Entry> ownEntries, Persona document) {
-        return new Records.Record(own.persona(), own.minor(), ownEntries,
-                document == null ? null : PersonaCodec.write(document, PersonaCodec.Format.JSON));
+    /**
+     * The persona's record with these own entries and this document, in its recorded form
+     * ({@link #document(Persona)}), or null (empty entries: the record goes).
+     */
+    Records.Record record(Map<Resource.Key, Records.Entry> ownEntries, String document) {
+        return new Records.Record(own.persona(), own.minor(), ownEntries, document);
+    }
+
+    /** A persona document in the form records keep it. */
+    static String document(Persona document) {
+        return PersonaCodec.write(document, PersonaCodec.Format.JSON);
     }
 
     /** The host's record of shared resources with these entries. */

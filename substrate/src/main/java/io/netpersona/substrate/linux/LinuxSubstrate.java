@@ -44,6 +44,8 @@ public final class LinuxSubstrate implements Substrate {
     private final List<FieldCompiler> compilers = new ArrayList<>();
     private final Reconciler reconciler;
     private final BatchRunner runner;
+    /** nft tables as a plan listed them, for the apply after it (state reads only, never metrics). */
+    private final NftSnapshots snapshots = new NftSnapshots();
     private Capabilities capabilities;
 
     public LinuxSubstrate(Commands commands, Path stateDir, HostPicture picture, Clock clock) {
@@ -103,7 +105,7 @@ public final class LinuxSubstrate implements Substrate {
     private Observation observe(Persona persona, boolean withMetrics) {
         return records.exclusive(() -> {
             recover();
-            return observe(persona, withMetrics, new HostView(commands));
+            return observe(persona, withMetrics, withMetrics ? new HostView(commands) : new HostView(commands, snapshots));
         });
     }
 
@@ -190,7 +192,7 @@ public final class LinuxSubstrate implements Substrate {
     public ChangeSet plan(Observation actual, Persona desiredPersona) {
         return records.exclusive(() -> {
             recover();
-            return plan(actual, desiredPersona, new HostView(commands));
+            return plan(actual, desiredPersona, new HostView(commands, snapshots));
         });
     }
 
@@ -202,7 +204,7 @@ public final class LinuxSubstrate implements Substrate {
     public List<ChangeSet> planAll(List<Persona> personas) {
         return records.exclusive(() -> {
             recover();
-            HostView view = new HostView(commands);
+            HostView view = new HostView(commands, snapshots);
             // each application's addresses are a process in its namespace: make them at once, not one by one
             view.prefetch(personas.stream().map(p -> p.spec().app().netns()).filter(java.util.Objects::nonNull)
                     .filter(view::namespaceExists).map(ns -> (HostView.Read) new HostView.Read.Addresses(ns)).toList());
@@ -240,7 +242,7 @@ public final class LinuxSubstrate implements Substrate {
     public ChangeSet planRemoval(String personaName) {
         return records.exclusive(() -> {
             recover();
-            HostView view = new HostView(commands);
+            HostView view = new HostView(commands, snapshots);
             List<Step> steps = new ArrayList<>();
             Ledger ledger = Ledger.load(records, kinds, personaName);
             for (Records.Entry e : ledger.own().values()) {
@@ -258,7 +260,7 @@ public final class LinuxSubstrate implements Substrate {
     public List<ChangeSet> planRemovals(List<String> personaNames) {
         return records.exclusive(() -> {
             recover();
-            HostView view = new HostView(commands);
+            HostView view = new HostView(commands, snapshots);
             Set<String> leaving = new HashSet<>(personaNames);
             Set<Resource.Key> released = new HashSet<>();
             List<ChangeSet> out = new ArrayList<>();
@@ -297,7 +299,7 @@ public final class LinuxSubstrate implements Substrate {
         return records.exclusive(() -> {
             recover();
             records.checkReservations();
-            HostView view = new HostView(commands);
+            HostView view = new HostView(commands, snapshots);
             view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
                     .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
             List<Pending> pending = new ArrayList<>();
@@ -312,9 +314,23 @@ public final class LinuxSubstrate implements Substrate {
                 }
                 pending.add(new Pending(changes, ledger, mine));
             }
-            records.begin(new Records.Journal(before, target));
-            List<Step> ordered = reconciler.ordered(distinct(changeSets));
-            Optional<BatchRunner.Failure> failure = runner.run(reconciler.render(ordered), false);
+            // the journal is written while the batches are made; the kernel is touched only once it is on disk
+            Concurrently.Result<Void> journal = Concurrently.start(() -> records.begin(new Records.Journal(before, target)));
+            Batches batches;
+            try {
+                batches = reconciler.render(reconciler.ordered(distinct(changeSets)));
+            } finally {
+                journal.join();
+            }
+            // what the records need besides the state read back is made while the processes run
+            Concurrently.Result<Optional<BatchRunner.Failure>> running = Concurrently.supply(() -> runner.run(batches, false));
+            Map<String, String> documents = new java.util.HashMap<>();
+            for (Pending p : pending) {
+                if (p.changes().target() != null) {
+                    documents.put(p.changes().persona(), Ledger.document(p.changes().target()));
+                }
+            }
+            Optional<BatchRunner.Failure> failure = running.join();
             if (failure.isPresent()) {
                 List<String> residue = restore(before, target);
                 records.abort();
@@ -325,27 +341,19 @@ public final class LinuxSubstrate implements Substrate {
             after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
                     .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
                     .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
+            // each change set's records from the state read back, at once on the cores there are (a thousand fingerprints)
+            List<Outcome> outcomes = pending.parallelStream().map(p -> outcome(p, after, documents)).toList();
             List<Applied> applied = new ArrayList<>();
             List<Records.Record> written = new ArrayList<>();
             // the host's shared resources: one record for all change sets, written once below
             Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
-            for (Pending p : pending) {
-                Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
-                for (Step s : p.changes().steps()) {
-                    Optional<Resource> now = target(s);
-                    Records.Entry was = p.ledger().entry(s.key());
-                    Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
-                    Records.Entry e = new Records.Entry(s.key(), original, now,
-                            now.isPresent() ? kinds.get(s.key().kind()).fingerprint(s.key(), after) : null);
-                    (kinds.get(s.key().kind()).shared() ? shared : entries).put(s.key(), e);
-                }
-                // a change set without a target is a removal: the persona is gone from this host, record and all;
-                // so is a persona of which nothing is left (every key back to its original, or gone with its device)
-                Map<Resource.Key, Records.Entry> kept = prune(entries);
-                boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
-                written.add(p.ledger().record(gone ? Map.of() : kept, gone ? null : p.changes().target()));
+            for (int i = 0; i < pending.size(); i++) {
+                Pending p = pending.get(i);
+                Outcome o = outcomes.get(i);
+                shared.putAll(o.shared());
+                written.add(o.record());
                 applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
-                if (gone) {
+                if (o.gone()) {
                     lastApplied.remove(p.changes().persona());
                 } else {
                     lastApplied.put(p.changes().persona(), p.changes().target());
@@ -396,6 +404,28 @@ public final class LinuxSubstrate implements Substrate {
             Optional<Resource> now = set.contains(e.key()) ? e.applied() : read(e.key(), after, e);
             return now.isEmpty() || now.equals(e.original());
         });
+    }
+
+    /** What one change set of an applyAll leaves on record: its own record, the shared entries it set, whether it is gone. */
+    private record Outcome(Records.Record record, Map<Resource.Key, Records.Entry> shared, boolean gone) {}
+
+    /** The records of a change set that was applied, from the state read back after ({@code after}). */
+    private Outcome outcome(Pending p, HostView after, Map<String, String> documents) {
+        Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
+        Map<Resource.Key, Records.Entry> shared = new TreeMap<>();
+        for (Step s : p.changes().steps()) {
+            Optional<Resource> now = target(s);
+            Records.Entry was = p.ledger().entry(s.key());
+            Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
+            ResourceKind kind = kinds.get(s.key().kind());
+            Records.Entry e = new Records.Entry(s.key(), original, now, now.isPresent() ? kind.fingerprint(s.key(), after) : null);
+            (kind.shared() ? shared : entries).put(s.key(), e);
+        }
+        // a change set without a target is a removal: the persona is gone from this host, record and all;
+        // so is a persona of which nothing is left (every key back to its original, or gone with its device)
+        boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
+        return new Outcome(p.ledger().record(gone ? Map.of() : prune(entries), gone ? null : documents.get(p.changes().persona())),
+                shared, gone);
     }
 
     /** One change set of an applyAll, with its records and the state of its keys before. */

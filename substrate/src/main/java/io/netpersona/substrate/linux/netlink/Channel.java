@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * two dumps on one socket would interleave); a dump waits at most {@link #TIMEOUT_SECONDS} for each datagram.
  */
 final class Channel implements AutoCloseable {
-    static final int NETLINK_ROUTE = 0, NETLINK_SOCK_DIAG = 4;
+    static final int NETLINK_ROUTE = 0, NETLINK_SOCK_DIAG = 4, NETLINK_NETFILTER = 12;
     static final int TIMEOUT_SECONDS = 5;
     /** Larger than any datagram a dump sends (the kernel sizes them to at most 32 KiB, or one message). */
     private static final int BUFFER = 64 * 1024;
@@ -56,13 +56,22 @@ final class Channel implements AutoCloseable {
      * error answer, a truncated datagram or a message that does not parse.
      */
     List<ByteBuffer> dump(int requestType, byte[] body, int answerType) {
+        return exchange(requestType, Frames.NLM_F_REQUEST | Frames.NLM_F_DUMP, body, answerType);
+    }
+
+    /** One request that is not a dump: its answers of {@code answerType}, up to the acknowledgement it asks for. */
+    List<ByteBuffer> ask(int requestType, byte[] body, int answerType) {
+        return exchange(requestType, Frames.NLM_F_REQUEST | Frames.NLM_F_ACK, body, answerType);
+    }
+
+    private List<ByteBuffer> exchange(int requestType, int flags, byte[] body, int answerType) {
         lock.lock();
         try {
             if (closed) {
                 throw new Closed();
             }
             int s = ++seq;
-            byte[] request = Frames.request(requestType, s, body);
+            byte[] request = Frames.request(requestType, flags, s, body);
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment state = Libc.callState(a);
                 MemorySegment kernel = a.allocate(SOCKADDR_NL); // nl_family AF_NETLINK, nl_pid 0: the kernel

@@ -16,7 +16,7 @@ import java.util.Map;
 final class Frames {
     static final int HEADER = 16;
     static final int NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3, NLMSG_OVERRUN = 4;
-    static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_DUMP = 0x300;
+    static final int NLM_F_REQUEST = 1, NLM_F_MULTI = 2, NLM_F_ACK = 4, NLM_F_DUMP = 0x300;
     /** rtattr types carry two flag bits (nested, network byte order) above the type. */
     private static final int TYPE_MASK = 0x3fff;
 
@@ -32,9 +32,14 @@ final class Frames {
 
     /** A dump request: header ({@code NLM_F_REQUEST | NLM_F_DUMP}) and the family's request struct. */
     static byte[] request(int type, int seq, byte[] body) {
+        return request(type, NLM_F_REQUEST | NLM_F_DUMP, seq, body);
+    }
+
+    /** A request with these header flags ({@link #NLM_F_ACK} for one answer followed by an acknowledgement). */
+    static byte[] request(int type, int flags, int seq, byte[] body) {
         int len = HEADER + body.length;
         ByteBuffer b = order(ByteBuffer.allocate(align(len)));
-        b.putInt(len).putShort((short) type).putShort((short) (NLM_F_REQUEST | NLM_F_DUMP)).putInt(seq).putInt(0);
+        b.putInt(len).putShort((short) type).putShort((short) flags).putInt(seq).putInt(0);
         b.put(body);
         return b.array();
     }

@@ -28,7 +28,26 @@ final class Messages {
      */
     static final int SS_CONN_STATES = 0xfff & ~((1 << 10) | (1 << 7) | (1 << 6) | (1 << 3));
 
+    /** nf_tables' generation: {@code NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETGEN / NFT_MSG_NEWGEN}. */
+    static final int NFT_GETGEN = (10 << 8) | 16, NFT_NEWGEN = (10 << 8) | 15;
+    private static final int NFGENMSG = 4, NFTA_GEN_ID = 1;
+
     private Messages() {}
+
+    /** {@code struct nfgenmsg} for any family, version 0. */
+    static byte[] generationRequest() {
+        return new byte[NFGENMSG];
+    }
+
+    /** The ruleset generation of an {@code NFT_MSG_NEWGEN} (big-endian, as nfnetlink sends numbers). */
+    static long generation(ByteBuffer p) {
+        Frames.require(p, NFGENMSG, "nfgenmsg");
+        ByteBuffer id = Frames.attributes(p, NFGENMSG).get(NFTA_GEN_ID);
+        if (id == null || id.limit() < 4) {
+            throw new NetlinkException("an nf_tables generation message without its id");
+        }
+        return Integer.toUnsignedLong(id.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN).getInt(0));
+    }
 
     /** {@code struct ifinfomsg} for a dump of every device (all zero: any family, any device). */
     static byte[] linkRequest() {

@@ -32,23 +32,38 @@ final class Namespaces implements AutoCloseable {
     private static final Path RUN = Path.of("/run/netns");
     private static final Path SELF = Path.of("/proc/thread-self/ns/net");
 
-    /** The two sockets of one namespace and the namespace's inode they were made in. */
+    /**
+     * The sockets of one namespace and the namespace's inode they were made in. {@code netfilter} is null
+     * where the kernel has no nfnetlink: its reads fail (callers fall back) and the others go on.
+     */
     static final class Entry implements AutoCloseable {
         final long inode;
         final Channel route;
         final Channel diag;
+        final Channel netfilter;
         volatile long used = System.nanoTime();
 
-        Entry(long inode, Channel route, Channel diag) {
+        Entry(long inode, Channel route, Channel diag, Channel netfilter) {
             this.inode = inode;
             this.route = route;
             this.diag = diag;
+            this.netfilter = netfilter;
+        }
+
+        Channel netfilter() {
+            if (netfilter == null) {
+                throw new NetlinkException("no nfnetlink socket in this namespace (the kernel offers none)");
+            }
+            return netfilter;
         }
 
         @Override
         public void close() {
             route.close();
             diag.close();
+            if (netfilter != null) {
+                netfilter.close();
+            }
         }
     }
 
@@ -173,10 +188,21 @@ final class Namespaces implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Libc.callState(a);
             Channel route = Channel.open(st, Channel.NETLINK_ROUTE, "rtnetlink");
+            Channel diag = null;
             try {
-                return new Entry(inode, route, Channel.open(st, Channel.NETLINK_SOCK_DIAG, "sock_diag"));
+                diag = Channel.open(st, Channel.NETLINK_SOCK_DIAG, "sock_diag");
+                Channel netfilter;
+                try {
+                    netfilter = Channel.open(st, Channel.NETLINK_NETFILTER, "nfnetlink");
+                } catch (NetlinkException e) {
+                    netfilter = null;
+                }
+                return new Entry(inode, route, diag, netfilter);
             } catch (RuntimeException e) {
                 route.close();
+                if (diag != null) {
+                    diag.close();
+                }
                 throw e;
             }
         }

@@ -103,6 +103,19 @@ public final class NetlinkReader implements AutoCloseable {
     }
 
     /**
+     * The nf_tables ruleset generation of a namespace: every committed change of any table there makes it
+     * another number (what the data path does, counters and dynamic sets' elements, does not).
+     */
+    public long nftGeneration(String netns) {
+        List<Long> g = exchange(netns, Namespaces.Entry::netfilter, Messages.NFT_GETGEN, Messages.generationRequest(),
+                Messages.NFT_NEWGEN, Messages::generation, false);
+        if (g.size() != 1) {
+            throw new NetlinkException("expected one nf_tables generation message, got " + g.size());
+        }
+        return g.getFirst();
+    }
+
+    /**
      * The TCP sockets {@code ss -t} shows (every state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV), IPv4
      * before IPv6, with their tcp_info and congestion control.
      */
@@ -121,11 +134,17 @@ public final class NetlinkReader implements AutoCloseable {
      */
     private <T> List<T> dump(String netns, Function<Namespaces.Entry, Channel> socket, int requestType, byte[] body,
             int answerType, Function<ByteBuffer, T> parse) {
+        return exchange(netns, socket, requestType, body, answerType, parse, true);
+    }
+
+    private <T> List<T> exchange(String netns, Function<Namespaces.Entry, Channel> socket, int requestType, byte[] body,
+            int answerType, Function<ByteBuffer, T> parse, boolean dump) {
         NetlinkException failed = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Namespaces.Entry e = namespaces.sockets(netns);
+            Channel c = socket.apply(e); // a socket the kernel does not offer fails here, and stays failed
             try {
-                List<ByteBuffer> payloads = socket.apply(e).dump(requestType, body, answerType);
+                List<ByteBuffer> payloads = dump ? c.dump(requestType, body, answerType) : c.ask(requestType, body, answerType);
                 List<T> out = new ArrayList<>(payloads.size());
                 for (ByteBuffer p : payloads) {
                     out.add(parse.apply(p));

@@ -161,4 +161,15 @@ class MessagesTest {
         assertThat(s.info().orElseThrow().dataSegsOut()).isZero();
         assertThat(Messages.tcpSocket(payload(diag(2, 2, new byte[4], 1, new byte[4], 2, 0).bytes())).info()).isEmpty();
     }
+
+    @Test
+    void theRulesetGenerationIsBigEndianAndUnsigned() {
+        byte[] id = ByteBuffer.allocate(4).order(java.nio.ByteOrder.BIG_ENDIAN).putInt(0xfedcba98).array();
+        byte[] p = new Bytes().raw(new byte[] {0, 0, 0, 0}).attr(2, new byte[] {0, 0, 0, 7}).attr(1, id).attr(3, "nft").bytes();
+        assertThat(Messages.generation(payload(p))).isEqualTo(0xfedcba98L);
+        assertThatThrownBy(() -> Messages.generation(payload(new Bytes().raw(new byte[4]).attr(3, "nft").bytes())))
+                .isInstanceOf(NetlinkException.class).hasMessageContaining("without its id");
+        assertThat(Frames.request(Messages.NFT_GETGEN, Frames.NLM_F_REQUEST | Frames.NLM_F_ACK, 9, Messages.generationRequest()))
+                .hasSize(20).startsWith(Bytes.le(8).putInt(20).putShort((short) 0xa10).putShort((short) 5).array());
+    }
 }
