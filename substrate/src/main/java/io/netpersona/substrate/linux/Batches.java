@@ -57,6 +57,20 @@ final class Batches {
         }
     }
 
+    /** Adds the lines of {@code other} after these, each with its own step; consecutive lines of one tool and scope still share a batch. */
+    void append(Batches other) {
+        for (Batch b : other.batches) {
+            if (b.tool() == Tool.FILE) {
+                batches.add(b);
+                continue;
+            }
+            for (int i = 0; i < b.lines().size(); i++) {
+                current = b.origins().get(i);
+                add(b.tool(), b.scope(), b.lines().get(i));
+            }
+        }
+    }
+
     List<Batch> all() {
         return batches;
     }

@@ -114,37 +114,63 @@ final class Ledger {
      * keeps only {@code kept} (its desired keys; none on removal). {@code now} reads a key's current state.
      */
     List<Step> releases(Set<Resource.Key> kept, Function<Resource.Key, Optional<Resource>> now) {
-        return releases(kept, now, Set.of(own.persona()));
+        // most plans keep every shared resource they use: then who else uses what need not be looked up
+        boolean any = shared.entries().values().stream().anyMatch(e -> e.applied().isPresent() && !kept.contains(e.key()));
+        return any ? releases(now, new Leaving(records, Set.of(own.persona()), kept)) : List.of();
     }
 
     /**
-     * The same when several personas leave together ({@code leaving}, this one among them): a shared resource
-     * goes when one of them used it and no persona that stays does.
+     * The same when several personas leave together, this one among them: a shared resource goes when one
+     * of them used it and no persona that stays does. {@code leaving} is worked out once for all of them.
      */
-    List<Step> releases(Set<Resource.Key> kept, Function<Resource.Key, Optional<Resource>> now, Set<String> leaving) {
-        List<Resource.Key> others = new ArrayList<>(kept);
-        List<Resource.Key> theirs = new ArrayList<>(own.entries().keySet());
-        for (Records.Record r : records.all()) {
-            if (r.persona().equals(own.persona()) || r.persona().equals(SHARED)) {
-                continue;
-            }
-            List<Resource.Key> keys = r.entries().values().stream().filter(e -> e.applied().isPresent())
-                    .map(Records.Entry::key).toList();
-            (leaving.contains(r.persona()) ? theirs : others).addAll(keys);
-        }
+    List<Step> releases(Function<Resource.Key, Optional<Resource>> now, Leaving leaving) {
         List<Step> out = new ArrayList<>();
         for (Records.Entry e : shared.entries().values()) {
-            if (e.applied().isEmpty() || kept.contains(e.key())) {
+            if (e.applied().isEmpty() || leaving.kept.contains(e.key())) {
                 continue;
             }
             ResourceKind kind = kinds.get(e.key().kind());
             Resource applied = e.applied().get();
-            boolean usedByLeaving = theirs.stream().anyMatch(k -> kind.serves(applied, k));
-            boolean usedByOthers = others.stream().anyMatch(k -> kind.serves(applied, k));
-            if (usedByLeaving && !usedByOthers) {
+            boolean usedByLeaving = leaving.usedByLeaving(e.key(), kind, applied)
+                    || own.entries().keySet().stream().anyMatch(k -> kind.serves(applied, k));
+            if (usedByLeaving && !leaving.usedByOthers(e.key(), kind, applied)) {
                 Reconciler.step(now.apply(e.key()), e.original()).ifPresent(out::add);
             }
         }
         return out;
+    }
+
+    /**
+     * Personas that leave a host together, with the keys they and the others hold: found once, and each
+     * shared resource's users once, rather than again for each of a thousand personas.
+     */
+    static final class Leaving {
+        private final Set<Resource.Key> kept;
+        private final List<Resource.Key> theirs = new ArrayList<>();
+        private final List<Resource.Key> others;
+        private final Map<Resource.Key, Boolean> byLeaving = new java.util.HashMap<>();
+        private final Map<Resource.Key, Boolean> byOthers = new java.util.HashMap<>();
+
+        /** {@code names} leave; {@code kept}: keys they keep (a plan's desired keys; none on removal), counted as others'. */
+        Leaving(Records records, Set<String> names, Set<Resource.Key> kept) {
+            this.kept = kept;
+            this.others = new ArrayList<>(kept);
+            for (Records.Record r : records.all()) {
+                if (r.persona().equals(SHARED)) {
+                    continue;
+                }
+                List<Resource.Key> keys = r.entries().values().stream().filter(e -> e.applied().isPresent())
+                        .map(Records.Entry::key).toList();
+                (names.contains(r.persona()) ? theirs : others).addAll(keys);
+            }
+        }
+
+        boolean usedByLeaving(Resource.Key shared, ResourceKind kind, Resource applied) {
+            return byLeaving.computeIfAbsent(shared, k -> theirs.stream().anyMatch(d -> kind.serves(applied, d)));
+        }
+
+        boolean usedByOthers(Resource.Key shared, ResourceKind kind, Resource applied) {
+            return byOthers.computeIfAbsent(shared, k -> others.stream().anyMatch(d -> kind.serves(applied, d)));
+        }
     }
 }

@@ -261,7 +261,7 @@ public final class LinuxSubstrate implements Substrate {
         return records.exclusive(() -> {
             recover();
             HostView view = new HostView(commands, snapshots);
-            Set<String> leaving = new HashSet<>(personaNames);
+            Ledger.Leaving leaving = new Ledger.Leaving(records, new HashSet<>(personaNames), Set.of());
             Set<Resource.Key> released = new HashSet<>();
             List<ChangeSet> out = new ArrayList<>();
             for (String name : personaNames) {
@@ -270,7 +270,7 @@ public final class LinuxSubstrate implements Substrate {
                 for (Records.Entry e : ledger.own().values()) {
                     putBack(read(e.key(), view, e), e).ifPresent(steps::add);
                 }
-                for (Step s : ledger.releases(Set.of(), k -> read(k, view, ledger.entry(k)), leaving)) {
+                for (Step s : ledger.releases(k -> read(k, view, ledger.entry(k)), leaving)) {
                     if (released.add(s.key())) {
                         steps.add(s);
                     }

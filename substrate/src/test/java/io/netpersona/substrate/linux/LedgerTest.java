@@ -69,6 +69,21 @@ class LedgerTest {
     }
 
     @Test
+    void personasLeavingTogetherTakeTheHostPartOnlyWhenNoneStays() {
+        applied("a", root, cls(0x10));
+        applied("b", cls(0x11));
+        applied("c", cls(0x12));
+        Records records = new Records(dir);
+        Ledger.Leaving ab = new Ledger.Leaving(records, Set.of("a", "b"), Set.of());
+        assertThat(Ledger.load(records, kinds, "a").releases(k -> Optional.of(root), ab)).as("c stays").isEmpty();
+        Ledger.Leaving all = new Ledger.Leaving(records, Set.of("a", "b", "c"), Set.of());
+        assertThat(Ledger.load(records, kinds, "b").releases(k -> Optional.of(root), all)).singleElement()
+                .isEqualTo(new Step.Delete(root));
+        assertThat(Ledger.load(records, kinds, "x").releases(k -> Optional.of(root), all)).as("x never used it").singleElement()
+                .isEqualTo(new Step.Delete(root));
+    }
+
+    @Test
     void aPersonaThatNeverUsedTheHostPartDoesNotRemoveIt() {
         applied("a", root, cls(0x10));
         new Records(dir).save(new Records.Record("a", 0x10, Map.of(), null));

@@ -43,6 +43,24 @@ class RecordsTest {
     }
 
     @Test
+    void aCommitOfAThousandRecordsIsOneLineThatReadsBackWhole() throws Exception {
+        List<Records.Record> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(i % 10 == 3 ? new Records.Record("p" + i, 0, Map.of(), null) : record("p" + i, "v\"" + i));
+        }
+        Records w = new Records(dir);
+        w.saveAll(List.of(record("p3", "there before")));
+        w.saveAll(many);
+        assertThat(Files.readAllLines(dir.resolve(Records.LOG))).hasSize(2);
+        Records r = new Records(dir);
+        assertThat(r.all()).hasSize(900);
+        assertThat(r.load("p3")).as("an empty record removes the persona").isEmpty();
+        for (Records.Record expected : many.stream().filter(x -> !x.entries().isEmpty()).toList()) {
+            assertThat(r.load(expected.persona())).contains(expected);
+        }
+    }
+
+    @Test
     void anApplyBegunAndNeverEndedIsFoundWithItsStatesAndAnAbortEndsIt() {
         Records w = new Records(dir);
         w.saveAll(List.of(record("a", "1")));
