@@ -1,6 +1,8 @@
 package io.netpersona.substrate.linux;
 
 import io.netpersona.substrate.Step;
+import io.netpersona.substrate.linux.netlink.NetlinkException;
+import io.netpersona.substrate.linux.netlink.TcRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +23,18 @@ final class BatchRunner {
     private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
     private final Commands commands;
     private boolean onePerCommand;
+    /** {@code -Dnetpersona.netlink.tc=off} sends every tc batch to tc; so does {@code -Dnetpersona.netlink=off}. */
+    static final String TC_SWITCH = "netpersona.netlink.tc";
+    private boolean tcOverNetlink = !"off".equals(System.getProperty(TC_SWITCH));
+    private TcRequest.Clock clock;
 
     BatchRunner(Commands commands) {
         this.commands = commands;
+    }
+
+    /** Whether tc batches of the shapes {@link TcRequest} knows go over rtnetlink (else to {@code tc -batch}). */
+    void tcOverNetlink(boolean on) {
+        tcOverNetlink = on;
     }
 
     /** Runs every command as its own process instead of in batches: slower; for comparisons only. */
@@ -102,6 +113,12 @@ final class BatchRunner {
         if (b.tool() == Batches.Tool.NFT) {
             return runNft(b);
         }
+        if (b.tool() == Batches.Tool.TC && tcOverNetlink) {
+            Optional<Optional<Failure>> sent = overNetlink(b, force);
+            if (sent.isPresent()) {
+                return sent.get();
+            }
+        }
         String input = String.join("\n", b.lines()) + "\n";
         Commands.Result r = switch (b.tool()) {
             case IP -> commands.run(force ? Commands.ip(b.scope(), "-force", "-batch", "-") : Commands.ip(b.scope(), "-batch", "-"), input);
@@ -137,6 +154,36 @@ final class BatchRunner {
             culprits = found.size() == 1 ? found : culprits;
         }
         return Optional.of(new Failure(culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst(), r.complaint()));
+    }
+
+    /**
+     * A tc batch sent as rtnetlink requests, without a process, when every line is one {@link TcRequest} knows
+     * and this host reads netlink; empty when tc must run it. A failure names the refused line's step and the
+     * kernel's reason. Should the socket itself fail part-way, tc runs the batch: what it finds made already
+     * it either takes as it is ({@code replace}) or refuses, and the caller puts the host back.
+     */
+    private Optional<Optional<Failure>> overNetlink(Batches.Batch b, boolean force) {
+        if (commands.netlink().isEmpty()) {
+            return Optional.empty();
+        }
+        List<TcRequest> requests = new ArrayList<>(b.lines().size());
+        try {
+            if (clock == null) {
+                clock = TcRequest.Clock.read();
+            }
+            for (String line : b.lines()) {
+                Optional<TcRequest> r = TcRequest.parse(line, clock);
+                if (r.isEmpty()) {
+                    return Optional.empty();
+                }
+                requests.add(r.get());
+            }
+            return Optional.of(commands.tc(b.scope(), requests, force)
+                    .map(refused -> new Failure(b.origins().get(refused.index()), "tc " + b.lines().get(refused.index())
+                            + ": " + refused.reason())));
+        } catch (NetlinkException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<Failure> runEach(Batches.Batch b) {

@@ -2,6 +2,7 @@ package io.netpersona.substrate.linux;
 
 import io.netpersona.substrate.SubstrateException;
 import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.TcRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,6 +84,15 @@ public class Commands {
      */
     Optional<NetlinkReader> netlink() {
         return NetlinkReader.shared();
+    }
+
+    /**
+     * Sends tc requests to a namespace over rtnetlink ({@link NetlinkReader#tc}): besides {@link #run}, the
+     * one way the driver changes the kernel, so a runner that injects failures can refuse one here too.
+     */
+    public Optional<NetlinkReader.Refused> tc(String scope, List<TcRequest> requests, boolean force) {
+        return netlink().orElseThrow(() -> new SubstrateException("no netlink here: " + NetlinkReader.unavailabilityCause()))
+                .tc(scope, requests, force);
     }
 
     /** How many processes this runner has started (benchmarks and tests). */

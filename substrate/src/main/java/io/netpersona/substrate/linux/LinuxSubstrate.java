@@ -539,6 +539,14 @@ public final class LinuxSubstrate implements Substrate {
         runner.onePerCommand(on);
     }
 
+    /**
+     * Whether later applies send tc batches over rtnetlink where they can (the default; {@code
+     * -Dnetpersona.netlink.tc=off} starts with it off) or always to {@code tc -batch}: for comparisons.
+     */
+    public void tcOverNetlink(boolean on) {
+        runner.tcOverNetlink(on);
+    }
+
     /** The persona last applied under that name on this machine, if any. */
     public Optional<Persona> applied(String personaName) {
         return records.exclusive(() -> {

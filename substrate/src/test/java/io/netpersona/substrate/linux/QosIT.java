@@ -12,6 +12,8 @@ import io.netpersona.substrate.InvalidRequestException;
 import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Step;
+import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.TcRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -295,6 +298,51 @@ class QosIT {
                 .hasMessageContaining("the host was put back as it was");
         assertThat(snapshots()).isEqualTo(before);
         assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
+    }
+
+    @Test
+    void aTcRequestRefusedInTheMiddleLeavesTheHostExactlyAsBefore() {
+        Map<String, String> before = snapshots();
+        List<String> sent = new java.util.ArrayList<>();
+        Commands refusingTheFourth = new Commands() {
+            @Override
+            public Optional<NetlinkReader.Refused> tc(String scope, List<TcRequest> requests, boolean force) {
+                if (force || requests.size() < 5) {
+                    return super.tc(scope, requests, force);
+                }
+                // the first three reach the kernel: what a refusal part-way through leaves
+                sent.add(scope);
+                assertThat(super.tc(scope, requests.subList(0, 3), false)).isEmpty();
+                return Optional.of(new NetlinkReader.Refused(3, "injected: the fourth request is refused"));
+            }
+        };
+        // egress classes only (no IFB, whose ingress filters tc makes): the whole tc batch can go over netlink
+        HostPicture egress = new HostPicture(List.of(new HostPicture.Host("h", host, "up0", WIRE, null, List.of(probe, bulk))));
+        java.util.function.Function<Commands, LinuxSubstrate> substrate = c -> new LinuxSubstrate(c, net.stateDir(), egress,
+                Clock.systemUTC());
+        LinuxSubstrate s = substrate.apply(refusingTheFourth);
+        Persona p = probePersona();
+        Persona q = bulkPersona();
+        List<ChangeSet> both = List.of(s.plan(s.observe(p), p), s.plan(s.observe(q), q));
+        assertThatThrownBy(() -> s.applyAll(both))
+                .isInstanceOf(ApplyFailedException.class)
+                .hasMessageContaining("injected")
+                .hasMessageContaining("tc-htb")
+                .hasMessageContaining("the host was put back as it was");
+        assertThat(sent).as("the tc batch went over netlink").isNotEmpty();
+        assertThat(snapshots()).isEqualTo(before);
+        assertThat(new Records(net.stateDir()).all()).as("no record left").isEmpty();
+
+        // and without the refusal the same change sets apply, as tc would have applied them
+        LinuxSubstrate fine = substrate.apply(net.commands());
+        fine.applyAll(List.of(fine.plan(fine.observe(p), p), fine.plan(fine.observe(q), q)));
+        Map<String, String> viaNetlink = snapshots();
+        fine.applyAll(fine.planRemovals(List.of(p.name(), q.name())));
+        assertThat(snapshots()).isEqualTo(before);
+        LinuxSubstrate viaTc = substrate.apply(net.commands());
+        viaTc.tcOverNetlink(false);
+        viaTc.applyAll(List.of(viaTc.plan(viaTc.observe(p), p), viaTc.plan(viaTc.observe(q), q)));
+        assertThat(snapshots()).isEqualTo(viaNetlink);
     }
 
     /** What a kill -9 does to an apply: the kernel changed, the process gone before its records were written. */

@@ -18,6 +18,7 @@ final class Channel implements AutoCloseable {
     /** Larger than any datagram a dump sends (the kernel sizes them to at most 32 KiB, or one message). */
     private static final int BUFFER = 64 * 1024;
     private static final int SOCKADDR_NL = 12;
+    private static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
 
     private final int fd;
     private final String what;
@@ -46,6 +47,12 @@ final class Channel implements AutoCloseable {
                 Libc.close(state, fd);
                 throw new NetlinkException("cannot set a receive timeout on a netlink socket for " + what, -r);
             }
+            // a refused request's acknowledgement with the kernel's reason, without the request echoed back;
+            // a kernel that offers neither still acknowledges with the errno
+            MemorySegment on = a.allocate(ValueLayout.JAVA_INT);
+            on.set(ValueLayout.JAVA_INT, 0, 1);
+            Libc.setsockopt(state, fd, SOL_NETLINK, NETLINK_EXT_ACK, on);
+            Libc.setsockopt(state, fd, SOL_NETLINK, NETLINK_CAP_ACK, on);
         }
         return new Channel(fd, what);
     }
@@ -112,6 +119,98 @@ final class Channel implements AutoCloseable {
                     }
                 }
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Where a {@link #transact} stopped: the request's position, the kernel's errno and its message (or ""). */
+    record Refusal(int index, int errno, String message) {}
+
+    /**
+     * At most this much, and this many requests, are sent at once: the kernel refuses a datagram larger than
+     * the socket's send buffer, and drops acknowledgements (ENOBUFS) beyond what the receive buffer holds,
+     * counted at a kilobyte or so each.
+     */
+    private static final int CHUNK = 16 * 1024, REQUESTS = 64;
+
+    /**
+     * Sends requests (message type and body each) with {@code flags | NLM_F_REQUEST | NLM_F_ACK}, many to a
+     * datagram, and reads every acknowledgement. The kernel goes on with a datagram's later requests after one
+     * fails, so no further datagram is sent after a refusal unless {@code force}; the first refusal is returned.
+     */
+    java.util.Optional<Refusal> transact(List<int[]> headers, List<byte[]> bodies, boolean force) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new Closed();
+            }
+            Refusal first = null;
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment state = Libc.callState(a);
+                MemorySegment kernel = a.allocate(SOCKADDR_NL);
+                kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+                MemorySegment out = a.allocate(CHUNK + BUFFER);
+                MemorySegment from = a.allocate(SOCKADDR_NL);
+                MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
+                int i = 0;
+                while (i < bodies.size() && (first == null || force)) {
+                    int base = seq + 1;
+                    ByteBuffer chunk = Frames.order(ByteBuffer.allocate(CHUNK + BUFFER));
+                    int start = i;
+                    while (i < bodies.size() && (i == start || i - start < REQUESTS
+                            && chunk.position() + Frames.HEADER + bodies.get(i).length <= CHUNK)) {
+                        byte[] body = bodies.get(i);
+                        int len = Frames.HEADER + body.length;
+                        chunk.putInt(len).putShort((short) headers.get(i)[0])
+                                .putShort((short) (headers.get(i)[1] | Frames.NLM_F_REQUEST | Frames.NLM_F_ACK))
+                                .putInt(++seq).putInt(0).put(body);
+                        chunk.position(Frames.align(chunk.position()));
+                        i++;
+                    }
+                    int length = chunk.position();
+                    MemorySegment.copy(chunk.array(), 0, out, ValueLayout.JAVA_BYTE, 0, length);
+                    long sent;
+                    do {
+                        sent = Libc.sendto(state, fd, out, length, kernel);
+                    } while (sent == -Libc.EINTR);
+                    if (sent < 0) {
+                        throw new NetlinkException("cannot send netlink requests for " + what, (int) -sent);
+                    }
+                    java.util.BitSet acked = new java.util.BitSet(i - start);
+                    while (acked.cardinality() < i - start) {
+                        fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
+                        long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
+                        if (n == -Libc.EINTR) {
+                            continue;
+                        }
+                        if (n == -Libc.EAGAIN) {
+                            throw new NetlinkException("no netlink acknowledgement for " + what + " within " + TIMEOUT_SECONDS + " s");
+                        }
+                        if (n < 0) {
+                            throw new NetlinkException("cannot receive a netlink acknowledgement for " + what, (int) -n);
+                        }
+                        if (n > BUFFER) {
+                            throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what + " did not fit the buffer");
+                        }
+                        if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
+                            continue;
+                        }
+                        ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+                        for (Frames.Ack ack : Frames.acks(datagram)) {
+                            int k = ack.seq() - base;
+                            if (k < 0 || k >= i - start) {
+                                continue; // left from an earlier exchange
+                            }
+                            acked.set(k);
+                            if (ack.errno() != 0 && (first == null || start + k < first.index())) {
+                                first = new Refusal(start + k, ack.errno(), ack.message());
+                            }
+                        }
+                    }
+                }
+            }
+            return java.util.Optional.ofNullable(first);
         } finally {
             lock.unlock();
         }

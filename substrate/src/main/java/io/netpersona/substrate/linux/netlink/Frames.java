@@ -95,6 +95,46 @@ final class Frames {
         return false;
     }
 
+    /** An acknowledgement: the request's sequence number, 0 or the errno it failed with, and the kernel's message. */
+    record Ack(int seq, int errno, String message) {}
+
+    private static final int NLM_F_ACK_TLVS = 0x200, NLMSGERR_ATTR_MSG = 1;
+
+    /** The acknowledgements ({@code NLMSG_ERROR}) in a datagram; other messages are skipped. */
+    static List<Ack> acks(ByteBuffer datagram) {
+        ByteBuffer d = order(datagram.slice());
+        List<Ack> out = new java.util.ArrayList<>();
+        int at = 0;
+        while (d.limit() - at >= HEADER) {
+            int len = d.getInt(at);
+            if (len < HEADER || len > d.limit() - at) {
+                throw new NetlinkException("malformed netlink message: length " + Integer.toUnsignedString(len)
+                        + " at offset " + at + " of a " + d.limit() + "-byte datagram");
+            }
+            int type = Short.toUnsignedInt(d.getShort(at + 4));
+            int flags = Short.toUnsignedInt(d.getShort(at + 6));
+            if (type == NLMSG_ERROR) {
+                if (len < HEADER + 4 + HEADER) {
+                    throw new NetlinkException("truncated netlink acknowledgement");
+                }
+                int error = d.getInt(at + HEADER);
+                int seq = d.getInt(at + HEADER + 4 + 8); // the request's own header follows the error code
+                String message = "";
+                if (error != 0 && (flags & NLM_F_ACK_TLVS) != 0) {
+                    int requestLength = d.getInt(at + HEADER + 4);
+                    int tlvs = HEADER + 4 + ((flags & 0x100) != 0 ? HEADER : align(requestLength)); // NLM_F_CAPPED
+                    if (tlvs < len) {
+                        ByteBuffer msg = attributes(order(d.slice(at, len)), tlvs).get(NLMSGERR_ATTR_MSG);
+                        message = msg == null ? "" : string(msg);
+                    }
+                }
+                out.add(new Ack(seq, -error, message));
+            }
+            at += Math.min(align(len), d.limit() - at);
+        }
+        return out;
+    }
+
     /**
      * The attributes from {@code offset} to the end of a payload, by type (flag bits removed); the first
      * of a type wins, as a kernel sends each once. Fewer than 4 bytes left over are padding.

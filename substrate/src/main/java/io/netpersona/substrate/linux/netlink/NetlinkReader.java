@@ -115,6 +115,59 @@ public final class NetlinkReader implements AutoCloseable {
         return g.getFirst();
     }
 
+    /** Why a request of {@link #tc} failed: its position in the list, and the kernel's errno and words. */
+    public record Refused(int index, String reason) {}
+
+    /**
+     * Sends these tc requests to a namespace in order, as {@code tc -batch} would, in few datagrams; with
+     * {@code force}, all of them whatever fails (as {@code tc -force}), else none after the datagram of the
+     * first refusal. The first refusal, if any. A device that does not exist is refused as tc refuses it.
+     */
+    public Optional<Refused> tc(String netns, List<TcRequest> requests, boolean force) {
+        java.util.Map<String, Integer> index = new java.util.HashMap<>();
+        links(netns).forEach(l -> index.put(l.name(), l.index()));
+        List<int[]> headers = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        Refused missing = null;
+        for (int i = 0; i < requests.size() && (missing == null || force); i++) {
+            TcRequest r = requests.get(i);
+            Integer dev = index.get(r.device());
+            if (dev == null) {
+                missing = missing != null ? missing : new Refused(i, "Cannot find device \"" + r.device() + "\"");
+                continue;
+            }
+            headers.add(new int[] {r.type(), r.flags()});
+            bodies.add(r.body(dev));
+            positions.add(i);
+        }
+        Optional<Channel.Refusal> failed = Optional.empty();
+        for (int attempt = 0; ; attempt++) {
+            try {
+                failed = namespaces.sockets(netns).route.transact(headers, bodies, force);
+                break;
+            } catch (Channel.Closed closed) {
+                // swept as idle between lookup and use, before anything was sent: look it up again
+                if (attempt == 2) {
+                    throw new NetlinkException("netlink sockets of " + netns + " kept closing under the writer");
+                }
+            }
+        }
+        Optional<Refused> refused = failed
+                .map(f -> new Refused(positions.get(f.index()), (f.message().isEmpty() ? "" : f.message() + ": ")
+                        + ERRNO.getOrDefault(f.errno(), "error") + " (errno " + f.errno() + ")"));
+        Refused first = missing;
+        if (refused.isPresent() && (first == null || refused.get().index() < first.index())) {
+            first = refused.get();
+        }
+        return Optional.ofNullable(first);
+    }
+
+    /** The words of the errnos the kernel gives tc requests, as tc prints them. */
+    private static final java.util.Map<Integer, String> ERRNO = java.util.Map.of(1, "Operation not permitted",
+            2, "No such file or directory", 12, "Cannot allocate memory", 16, "Device or resource busy", 17, "File exists",
+            19, "No such device", 22, "Invalid argument", 95, "Operation not supported", 34, "Numerical result out of range");
+
     /**
      * The TCP sockets {@code ss -t} shows (every state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV), IPv4
      * before IPv6, with their tcp_info and congestion control.
