@@ -50,6 +50,21 @@ public final class ApplyBenchmark {
             return r;
         }
 
+        /** tc batches sent over rtnetlink, without a process: logged as one, to show the kernel's share too. */
+        @Override
+        public java.util.Optional<io.netpersona.substrate.linux.netlink.NetlinkReader.Refused> tc(String scope,
+                List<io.netpersona.substrate.linux.netlink.TcRequest> requests, boolean force) {
+            long t = System.nanoTime();
+            var r = super.tc(scope, requests, force);
+            synchronized (this) {
+                double from = (t - epoch) / 1e6;
+                double ms = (System.nanoTime() - t) / 1e6;
+                log.add(String.format(Locale.ROOT, "%6.1f..%6.1f %7.1f ms  rtnetlink tc requests in %s  (%d requests, no process)",
+                        from, from + ms, ms, scope, requests.size()));
+            }
+            return r;
+        }
+
         /** Batches of tc and nft run at the same time: the log and the sum are kept under a lock. */
         private synchronized void record(long start, double ms, List<String> argv, String stdin) {
             if (DUMP != null && stdin != null) {
