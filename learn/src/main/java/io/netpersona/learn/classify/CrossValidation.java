@@ -2,17 +2,21 @@ package io.netpersona.learn.classify;
 
 import io.netpersona.model.TrafficClass;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Cross-validation by capture file: the captures are dealt into k folds (all flows of a capture in one fold,
- * the largest captures first, each to the fold with the fewest flows so far), and each fold is classified by
- * a forest trained on the other folds only, behind the fixed {@link Signatures} as the standard classifier has
- * them. So no flow is judged by a model that saw its capture.
+ * each to the fold with the fewest flows so far), and each fold is classified by a forest trained on the other
+ * folds only, its settings chosen by {@link Tuning} on those folds too, behind the fixed {@link Signatures} as
+ * the standard classifier has them. So no flow is judged by a model that saw its capture, nor by settings
+ * chosen looking at it.
  */
 public final class CrossValidation {
     private CrossValidation() {
@@ -105,10 +109,12 @@ public final class CrossValidation {
     }
 
     /**
-     * The captures dealt into {@code k} folds: every example of a capture in the same fold, the largest captures
-     * first, each to the fold with the fewest examples so far (ties by name, so the folds are always the same).
+     * The captures dealt into {@code k} folds: every example of a capture in the same fold, each to the fold
+     * with the fewest examples so far. Deal 0 takes the largest captures first (ties by name); any other deal
+     * takes them in an order shuffled from that number, so another deal shows whether a result depends on
+     * which captures happen to share a fold. The same deal always gives the same folds.
      */
-    static List<List<TrainingSet.Example>> folds(List<TrainingSet.Example> examples, int k) {
+    static List<List<TrainingSet.Example>> folds(List<TrainingSet.Example> examples, int k, long deal) {
         if (k < 2) {
             throw new IllegalArgumentException("folds: " + k + " (expected: 2 or more)");
         }
@@ -118,6 +124,9 @@ public final class CrossValidation {
         }
         List<String> names = new ArrayList<>(byCapture.keySet());
         names.sort(Comparator.comparingInt((String n) -> -byCapture.get(n).size()).thenComparing(n -> n));
+        if (deal != 0) {
+            Collections.shuffle(names, new SplittableRandom(deal));
+        }
         List<List<TrainingSet.Example>> folds = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             folds.add(new ArrayList<>());
@@ -134,13 +143,17 @@ public final class CrossValidation {
         return folds;
     }
 
-    /** Cross-validates the default training on {@code set} with {@code k} folds. */
-    public static Report run(TrainingSet set, int k) {
-        return run(set.examples(), k, ForestTrainer.Settings.DEFAULTS);
+    /**
+     * Cross-validates the standard training on {@code set}: {@code k} folds of the given deal, each judged by a
+     * forest whose settings an inner cross-validation of the other folds chose.
+     */
+    public static Report run(TrainingSet set, int k, long deal) {
+        return run(folds(set.examples(), k, deal), Trainer::train);
     }
 
-    static Report run(List<TrainingSet.Example> examples, int k, ForestTrainer.Settings settings) {
-        List<List<TrainingSet.Example>> folds = folds(examples, k);
+    /** Each fold classified by the signatures and a forest that {@code train} makes from the other folds. */
+    static Report run(List<List<TrainingSet.Example>> folds, Function<List<TrainingSet.Example>, Forest> train) {
+        int k = folds.size();
         int[] captures = new int[k];
         for (int i = 0; i < k; i++) {
             captures[i] = (int) folds.get(i).stream().map(TrainingSet.Example::capture).distinct().count();
@@ -148,13 +161,7 @@ public final class CrossValidation {
         int classes = TrafficClass.values().length;
         long[][] confusion = new long[classes][classes + 1];
         for (int i = 0; i < k; i++) {
-            List<TrainingSet.Example> training = new ArrayList<>();
-            for (int j = 0; j < k; j++) {
-                if (j != i) {
-                    training.addAll(folds.get(j));
-                }
-            }
-            SignedClassifier model = new SignedClassifier(new ForestClassifier(Trainer.train(training, settings),
+            SignedClassifier model = new SignedClassifier(new ForestClassifier(train.apply(Tuning.without(folds, i)),
                     ForestClassifier.UNKNOWN_BELOW));
             for (TrainingSet.Example e : folds.get(i)) {
                 Verdict v = model.verdict(Signatures.of(e.flow()), e.flow(), e.features());

@@ -18,7 +18,7 @@ class CrossValidationTest {
      * The issue asks for 0.90. Measured: 0.900 (see README, "persona classify"), so this is a floor against
      * getting worse, not the target; the report is printed for a person to read.
      */
-    static final double FLOOR = 0.89;
+    static final double FLOOR = 0.90;
 
     @Test
     void agreementByCaptureFile() {
@@ -28,7 +28,7 @@ class CrossValidationTest {
         assertThat(set.captures()).as("captures with labelled flows").isGreaterThan(300);
         assertThat(set.examples()).allSatisfy(e -> assertThat(e.capture()).doesNotStartWith("custom_"));
 
-        List<List<TrainingSet.Example>> folds = CrossValidation.folds(set.examples(), 5);
+        List<List<TrainingSet.Example>> folds = CrossValidation.folds(set.examples(), 5, 0);
         Set<String> seen = new HashSet<>();
         for (List<TrainingSet.Example> fold : folds) {
             Set<String> captures = new HashSet<>();
@@ -38,7 +38,7 @@ class CrossValidationTest {
         }
         assertThat(folds.stream().mapToInt(List::size).sum()).isEqualTo(set.examples().size());
 
-        CrossValidation.Report report = CrossValidation.run(set, 5);
+        CrossValidation.Report report = CrossValidation.run(set, 5, 0);
         System.out.print(report.text());
         assertThat(report.flows()).isEqualTo(set.examples().size());
         assertThat(report.agreement()).as(report.text()).isGreaterThanOrEqualTo(FLOOR);
