@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class CrossValidationTest {
     /**
-     * The issue asks for 0.90. Measured: 0.900 (see README, "persona classify"), so this is a floor against
-     * getting worse, not the target; the report is printed for a person to read.
+     * The issue's target. Measured: 0.9105 with these folds (see README, "Traffic classes of flows"), a margin
+     * of about 45 of 4,267 flows; other deals of the captures measured between 0.906 and 0.913. The report
+     * is printed for a person to read.
      */
     static final double FLOOR = 0.90;
 
