@@ -41,6 +41,11 @@ final class AppLoop {
     private Persona assigned;
     private Persona current;
     private Metrics previous;
+    /** The last sample whose rates span at least half an interval, and when its interval began. */
+    private Signals lastFull;
+    private long lastFullFrom;
+    /** When the host last changed for this application (an apply or a revert), on the loop's clock. */
+    private long changedAt = Long.MIN_VALUE;
     private Verifying verifying;
     // the runner's state, also guarded by the lane
     boolean running;
@@ -118,7 +123,23 @@ final class AppLoop {
         }
         long now = now();
         Observation obs = env.substrate().observe(current);
-        Signals s = sample(obs.metrics(), now);
+        Signals s;
+        if (previous != null && obs.metrics().sampledAtMillis() - previous.sampledAtMillis() < halfInterval()) {
+            // forced right after another sample (a verdict, a step): rates over a few milliseconds say nothing, so a
+            // throughput from counters is taken from the last sample over a real interval, if that began after the
+            // host's last change (a sample of a version just reverted would judge the next change against the wrong
+            // state). The look at the host here is not a sample: a refused call must not shorten the next one.
+            s = Signals.of(previous, obs.metrics(), measured(), now);
+            if (s.reported() == null || s.reported().throughputMbps() == null) {
+                if (lastFull == null || lastFullFrom < changedAt) {
+                    throw new IllegalStateException("app " + app + ": no measurement over a whole interval since its"
+                            + " last change; force again after " + env.settings().interval().toMillis() + " ms");
+                }
+                s = lastFull;
+            }
+        } else {
+            s = sample(obs.metrics(), now);
+        }
         return change(now, obs, s, desired, List.of(FORCED), FORCED + ": " + why,
                 "forced: " + why + "; judged like any change, and reverted if it makes things worse");
     }
@@ -160,7 +181,8 @@ final class AppLoop {
             env.journal().finish(entry.id(), Outcome.FAILED, e.getMessage() + "; " + held, null, now());
             return result(StepResult.Kind.FAILED, entry.id(), env.settings().interval(), e.getMessage());
         }
-        env.journal().applied(entry.id(), now());
+        changedAt = now();
+        env.journal().applied(entry.id(), changedAt);
         long window = window(a).toMillis();
         verifying = new Verifying(entry.id(), applied, current, rules, s, now(), window, new ArrayList<>());
         current = desired;
@@ -194,6 +216,7 @@ final class AppLoop {
         current = v.before();
         try {
             env.substrate().revert(v.applied());
+            changedAt = now();
         } catch (SubstrateException e) {
             String held = holdAll(v.rules(), now, "its revert failed");
             String why = verdict.reason() + "; the revert failed: " + e.getMessage() + "; " + held;
@@ -212,15 +235,26 @@ final class AppLoop {
     }
 
     private Signals sample(Metrics metrics, long now) {
-        Optional<AppMeasure> m;
-        try {
-            m = env.source().measure(app);
-        } catch (RuntimeException e) {
-            m = Optional.empty(); // an application that cannot say how it is doing is judged by the substrate alone
+        Signals s = Signals.of(previous, metrics, measured(), now);
+        if (previous != null && metrics.sampledAtMillis() - previous.sampledAtMillis() >= halfInterval()) {
+            lastFull = s;
+            lastFullFrom = previous.sampledAtMillis();
         }
-        Signals s = Signals.of(previous, metrics, m.orElse(null), now);
         previous = metrics;
         return s;
+    }
+
+    /** What the application says of itself; null when it cannot say (it is then judged by the substrate alone). */
+    private AppMeasure measured() {
+        try {
+            return env.source().measure(app).orElse(null);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private long halfInterval() {
+        return env.settings().interval().toMillis() / 2;
     }
 
     private String holdAll(List<String> rules, long now, String why) {

@@ -7,6 +7,7 @@ import io.netpersona.model.Persona;
 import io.netpersona.substrate.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -303,6 +304,43 @@ class EngineTest {
             assertThat(rig.verifyWindow().kind()).isEqualTo(StepResult.Kind.KEPT);
             assertThat(rig.entry(harmless.entryId()).outcome()).isEqualTo(Outcome.KEPT);
             assertThat(rig.current()).isEqualTo(lowerMtu);
+        }
+    }
+
+    /**
+     * Throughput from the host's counters, a change forced in the same instant as the step before it: its
+     * "before" is the last sample over a real interval, not rates over no time at all (which read as nothing,
+     * so that any harm looked like a gain).
+     */
+    @Test
+    void aChangeForcedRightAfterASampleIsJudgedAgainstTheLastFullInterval() {
+        try (Rig rig = new Rig(dir, "bulk", "apply", EngineSettings.defaults())) {
+            rig.measure = p -> null;
+            long[] sent = {0};
+            long[] at = {rig.clock.millis()};
+            rig.host.world = p -> {
+                long now = rig.clock.millis();
+                double mbps = Math.min(9, p.spec().qos().ceilRate().mbitPerSecond());
+                sent[0] += (long) (mbps * 1e6 / 8 * (now - at[0]) / 1000);
+                at[0] = now;
+                return new Metrics(now, new Metrics.Counters(0, 0, sent[0], sent[0] / 1500), List.of(), List.of(), List.of());
+            };
+            rig.step();
+            rig.stepAfter(Duration.ofSeconds(1));
+            Persona throttled = rig.persona.withSpec(rig.persona.spec().withQos(
+                    rig.persona.spec().qos().withRates(io.netpersona.model.Rate.mbit(1), io.netpersona.model.Rate.mbit(2))));
+            StepResult r = rig.engine.force("arena", throttled, "a ceiling of 2 Mbit/s");
+            assertThat(r.kind()).isEqualTo(StepResult.Kind.APPLIED);
+            assertThat(rig.verifyWindow().kind()).isEqualTo(StepResult.Kind.REVERTED);
+            assertThat(rig.entry(r.entryId()).outcomeReason()).contains("throughput 9 -> 2 Mbit/s", "worse");
+            // right after the revert the last whole interval measured the throttled version: nothing to judge against yet
+            Persona lowerMtu = rig.persona.withSpec(rig.persona.spec().withMtu(1400));
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> rig.engine.force("arena", lowerMtu, "mtu 1400")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no measurement over a whole interval");
+            rig.stepAfter(Duration.ofSeconds(1));
+            StepResult harmless = rig.engine.force("arena", lowerMtu, "mtu 1400");
+            assertThat(rig.verifyWindow().kind()).isEqualTo(StepResult.Kind.KEPT);
+            assertThat(rig.entry(harmless.entryId()).outcomeReason()).contains("throughput 9 -> 9 Mbit/s");
         }
     }
 
