@@ -49,10 +49,18 @@ public final class FallbackClassifier implements FlowClassifier {
      * guesses at (below 0.5). An
      * application's own flows need a class even when they speak no protocol the model knows (paced bulk
      * streams or a request/response service on a private port, as the lab's applications are); the rules
-     * judge only behaviour and ports, so they add nothing learned from any capture.
+     * judge only behaviour and ports, so they add nothing learned from any capture. One rule outweighs a
+     * model's answer that is less sure than it: segments fetched at a bitrate (streaming) is a shape of the whole
+     * flow, which the model's per-flow features see poorly (its streaming recall is about 0.4), so a video service
+     * on a private port came out interactive at 0.53.
      */
     public static FlowClassifier forLearning() {
-        return FlowClassifier.standard().orElse(INSTANCE, 0.5);
+        FlowClassifier standard = FlowClassifier.standard().orElse(INSTANCE, 0.5);
+        return flow -> {
+            Verdict model = standard.classify(flow);
+            Verdict rule = INSTANCE.classify(flow);
+            return rule.trafficClass() == TrafficClass.STREAMING && rule.confidence() > model.confidence() ? rule : model;
+        };
     }
 
     @Override

@@ -37,7 +37,11 @@ class FallbackClassifierTest {
      * segment (216 frames, about 312 kB: 2.5 Mbit/s) asked for with an 8-byte request.
      */
     static TrafficClass video(boolean requests, int pauseMs) {
-        Traffic t = traffic();
+        return video(FallbackClassifier.INSTANCE, requests, pauseMs);
+    }
+
+    static TrafficClass video(io.netpersona.learn.classify.FlowClassifier classifier, boolean requests, int pauseMs) {
+        Traffic t = new Traffic(Selection.AUTO, classifier);
         for (int v = 1; v <= 2; v++) {
             t.connect("10.0.1." + v, 41000 + v, SERVER, PORT);
         }
@@ -54,6 +58,11 @@ class FallbackClassifierTest {
             }
         }
         return t.finish().trafficClass().trafficClass();
+    }
+
+    @Test
+    void learningTakesTheStreamingShapeOverALessSureModel() {
+        assertThat(video(FallbackClassifier.forLearning(), true, 900)).isEqualTo(TrafficClass.STREAMING);
     }
 
     @Test
