@@ -10,7 +10,6 @@ import io.netpersona.substrate.ChangeSet;
 import io.netpersona.substrate.InvalidRequestException;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Substrate;
-import io.netpersona.substrate.linux.LinuxSubstrate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +155,7 @@ final class Applier {
     /** Plans against the host's actual state and applies; the reason when it cannot (null: done). */
     private String apply(Persona p, Refusal.Builder refusal) {
         try {
-            Observation actual = substrate instanceof LinuxSubstrate l ? l.observeState(p) : substrate.observe(p);
+            Observation actual = substrate.observeState(p);
             ChangeSet plan = substrate.plan(actual, p);
             if (!plan.isEmpty()) {
                 substrate.apply(plan);

@@ -6,7 +6,6 @@ import io.netpersona.proto.agent.v1.Observations;
 import io.netpersona.proto.agent.v1.PersonaMetrics;
 import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Substrate;
-import io.netpersona.substrate.linux.LinuxSubstrate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +29,7 @@ final class Observer {
     Observations observe(List<Persona> running, Map<String, Long> versions, long now) {
         Map<String, Metrics> sampled = new HashMap<>();
         try {
-            if (substrate instanceof LinuxSubstrate l) {
-                sampled.putAll(l.sample(running)); // one reading of the host for all, not one per persona
-            } else {
-                for (Persona p : running) {
-                    sampled.put(p.name(), substrate.observe(p).metrics());
-                }
-            }
+            sampled.putAll(substrate.sample(running)); // one reading of the host for all, where the substrate can
             lastFailure = null;
         } catch (RuntimeException e) {
             // said once, not every second; the observations go on empty meanwhile

@@ -1,6 +1,9 @@
 package io.netpersona.substrate;
 
 import io.netpersona.model.Persona;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Something that can realise personas: a Linux host, a simulated network. Operations are idempotent:
@@ -17,6 +20,26 @@ public interface Substrate {
 
     /** The persona's actual state here: the resources it sets (or set before), drift, and metrics. */
     Observation observe(Persona persona);
+
+    /**
+     * The persona's state here for planning, where its metrics are not needed; a substrate that reads state
+     * more cheaply without them says so by overriding this.
+     */
+    default Observation observeState(Persona persona) {
+        return observe(persona);
+    }
+
+    /**
+     * The metrics of many personas by name, what a sampler asks every interval; a substrate that can read them
+     * all at once overrides this (and may leave out personas it holds nothing of).
+     */
+    default Map<String, Metrics> sample(List<Persona> personas) {
+        Map<String, Metrics> out = new LinkedHashMap<>();
+        for (Persona p : personas) {
+            out.put(p.name(), observe(p).metrics());
+        }
+        return out;
+    }
 
     /** The steps that take the host from {@code actual} to {@code desired}; empty when they match. */
     ChangeSet plan(Observation actual, Persona desired);

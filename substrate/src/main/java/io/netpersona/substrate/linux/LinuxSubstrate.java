@@ -98,6 +98,7 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     /** The persona's state here without sampling metrics: what planning needs, at a fraction of the cost. */
+    @Override
     public Observation observeState(Persona persona) {
         return observe(persona, false);
     }
@@ -147,6 +148,7 @@ public final class LinuxSubstrate implements Substrate {
      * element's counters, a device's classes) and the reads are made at once; an application in its own
      * namespace costs its own two (its sockets and its devices). Personas with no record here are left out.
      */
+    @Override
     public Map<String, Metrics> sample(List<Persona> personas) {
         return records.exclusive(() -> {
             recover();
