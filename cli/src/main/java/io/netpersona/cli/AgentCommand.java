@@ -5,16 +5,10 @@ import io.netpersona.agent.AgentException;
 import io.netpersona.identity.CertificateDir;
 import io.netpersona.identity.IdentityException;
 import io.netpersona.identity.TlsContexts;
-import io.netpersona.lab.LabConfig;
 import io.netpersona.substrate.SubstrateException;
-import io.netpersona.substrate.linux.Commands;
-import io.netpersona.substrate.linux.HostPicture;
-import io.netpersona.substrate.linux.HostPictureCodec;
 import io.netpersona.substrate.linux.LinuxSubstrate;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -109,9 +103,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         Agent agent;
         try {
-            Path lab = LabConfig.DEFAULT_STATE.resolve("host-picture.json");
-            HostPicture p = picture != null ? HostPictureCodec.read(picture) : Files.exists(lab) ? HostPictureCodec.read(lab) : HostPicture.none();
-            LinuxSubstrate substrate = new LinuxSubstrate(new Commands(), hostState, p, Clock.systemUTC());
+            LinuxSubstrate substrate = HostCommand.substrate(picture, hostState);
             agent = Agent.start(new Agent.Options(server.substring(0, colon), port, certs, node, state, line -> log(out, line)), substrate);
         } catch (AgentException | IdentityException | SubstrateException | IllegalArgumentException e) {
             err.println("persona agent: " + e.getMessage());

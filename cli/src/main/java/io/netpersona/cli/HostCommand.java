@@ -64,11 +64,16 @@ final class HostCommand implements Runnable {
         Path state = LinuxSubstrate.DEFAULT_STATE;
 
         LinuxSubstrate substrate() {
-            Path lab = LabConfig.DEFAULT_STATE.resolve("host-picture.json");
-            HostPicture p = picture != null ? HostPictureCodec.read(picture)
-                    : Files.exists(lab) ? HostPictureCodec.read(lab) : HostPicture.none();
-            return new LinuxSubstrate(new Commands(), state, p, Clock.systemUTC());
+            return HostCommand.substrate(picture, state);
         }
+    }
+
+    /** This host's substrate: the host picture from {@code picture}, else the lab's when one runs, else none. */
+    static LinuxSubstrate substrate(Path picture, Path state) {
+        Path lab = LabConfig.DEFAULT_STATE.resolve("host-picture.json");
+        HostPicture p = picture != null ? HostPictureCodec.read(picture)
+                : Files.exists(lab) ? HostPictureCodec.read(lab) : HostPicture.none();
+        return new LinuxSubstrate(new Commands(), state, p, Clock.systemUTC());
     }
 
     static boolean isRoot() {
