@@ -41,6 +41,8 @@ final class AppLoop {
     private Persona assigned;
     private Persona current;
     private Metrics previous;
+    /** The last sample taken, for the drops of its interval that the next one's retransmissions may answer. */
+    private Signals lastSample;
     /** The last sample whose rates span at least half an interval, and when its interval began. */
     private Signals lastFull;
     private long lastFullFrom;
@@ -236,6 +238,10 @@ final class AppLoop {
 
     private Signals sample(Metrics metrics, long now) {
         Signals s = Signals.of(previous, metrics, measured(), now);
+        if (lastSample != null && previous != null) {
+            s = s.withDropSegmentsBefore(lastSample.ownDropSegments());
+        }
+        lastSample = s;
         if (previous != null && metrics.sampledAtMillis() - previous.sampledAtMillis() >= halfInterval()) {
             lastFull = s;
             lastFullFrom = previous.sampledAtMillis();

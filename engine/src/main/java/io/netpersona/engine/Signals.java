@@ -27,7 +27,8 @@ public record Signals(
         List<PeerSignal> peers,
         List<QueueSignal> queues,
         List<DeviceSignal> devices,
-        Long retransmitted) {
+        Long retransmitted,
+        long dropSegmentsBefore) {
     public Signals {
         peers = List.copyOf(peers);
         queues = List.copyOf(queues);
@@ -40,12 +41,57 @@ public record Signals(
         this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices, null);
     }
 
+    /** Signals with no drops of the application's own class queues known from the interval before this one. */
+    public Signals(long atMillis, AppMeasure reported, Double socketRttP50Ms, Double socketRttMaxMs, Double retransmitPct,
+            Double txMbps, Double rxMbps, List<PeerSignal> peers, List<QueueSignal> queues, List<DeviceSignal> devices,
+            Long retransmitted) {
+        this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices,
+                retransmitted, 0);
+    }
+
+    /**
+     * These signals with the segments the application's own class queues dropped in the interval before (see
+     * {@link #ownDropSegments()}): a drop's retransmission follows it by a round trip to a retransmission timeout,
+     * which often falls into the next sample, where the queue may have dropped nothing.
+     */
+    public Signals withDropSegmentsBefore(long segments) {
+        return new Signals(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues,
+                devices, retransmitted, segments);
+    }
+
+    /**
+     * The TCP segments the application's own class queues dropped in this interval, at most: a queue counts a drop per
+     * packet, and a packet the leaf keeps whole is a GSO packet of several segments (the class leaf splits only those
+     * larger than its burst), so each drop counts as many segments as the queue's packets hold on average.
+     */
+    public long ownDropSegments() {
+        return queues.stream().mapToLong(q -> q.drops() * q.segmentsPerPacket()).sum();
+    }
+
     /** The TCP sockets to one peer ({@code address:port}): the worst smoothed RTT and the retransmissions since the last sample. */
     public record PeerSignal(String peer, double rttMs, long retransmits) {}
 
-    /** One of the application's queues: its backlog now, how much it grew since the last sample, and its new drops. */
+    /**
+     * One of the application's queues: its backlog now, how much it grew since the last sample, its new drops, and the
+     * mean size of the packets it holds (0 when it holds none: unknown).
+     */
     public record QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes,
-            long drops) {
+            long drops, long meanPacketBytes) {
+        /**
+         * The frame of a full-sized TCP segment on a 1500-byte MTU with its Ethernet header: the queue counts a GSO packet
+         * with every segment's headers, so its length over this is its segments.
+         */
+        static final long FRAME_BYTES = 1514;
+
+        public QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes, long drops) {
+            this(scope, device, handle, backlogBytes, growthBytes, drops, 0);
+        }
+
+        /** Segments in one of this queue's packets: 1 when its packets are single frames or unknown. */
+        public long segmentsPerPacket() {
+            return Math.max(1, Math.round((double) meanPacketBytes / FRAME_BYTES));
+        }
+
         public String where() {
             return device + " " + handle + (scope.isEmpty() ? "" : " in " + scope);
         }
@@ -192,7 +238,8 @@ public record Signals(
             Metrics.Queue b = before.get(q.scope() + "/" + q.device() + "/" + q.handle());
             long growth = b == null ? 0 : q.backlogBytes() - b.backlogBytes();
             long drops = b == null ? 0 : delta(b.drops(), q.drops());
-            out.add(new QueueSignal(q.scope(), q.device(), q.handle(), q.backlogBytes(), growth, drops));
+            long mean = q.backlogPackets() > 0 ? q.backlogBytes() / q.backlogPackets() : 0;
+            out.add(new QueueSignal(q.scope(), q.device(), q.handle(), q.backlogBytes(), growth, drops, mean));
         }
         return out;
     }

@@ -95,7 +95,7 @@ class PoliciesTest {
         Signals own = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of());
         Policies.Evaluation ev = evaluate(own, persona.spec());
         assertThat(ev.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
-        assertThat(ev.notes()).anyMatch(n -> n.contains("loss 6% > 1%, but its own class queues dropped 40 packets"));
+        assertThat(ev.notes()).anyMatch(n -> n.contains("loss 6% > 1%, but the 40 segments its own class queues dropped (40 in this interval, 0 in the one before) explain it"));
 
         Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
         assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
@@ -103,7 +103,7 @@ class PoliciesTest {
         Signals both = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 100L);
         Policies.Evaluation lossy = evaluate(both, persona.spec());
         assertThat(lossy.acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
-        assertThat(lossy.acting()).anyMatch(f -> f.why().contains("3.6% beyond the 40 drops of its own class queues"));
+        assertThat(lossy.acting()).anyMatch(f -> f.why().contains("3.6% beyond the 40 segments its own class queues dropped"));
         Signals queueOnly = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 41L);
         assertThat(evaluate(queueOnly, persona.spec()).acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
         Signals chance = new Signals(0, null, null, null, 1.6, 0.2, 0.1, List.of(), List.of(flowing), List.of(), 2L);
