@@ -197,8 +197,8 @@ class EngineKernelIT {
             }
         }, Optional::isPresent).orElseThrow();
         assertThat(forced.kind()).as(forced.summary()).isEqualTo(StepResult.Kind.APPLIED);
-        // no host picture: the ceiling stands in for the capacity, and the root takes 95% of it
-        assertThat(classes()).contains("class htb", "ceil 1900Kbit");
+        // no host picture: the ceiling stands in for the capacity, and the root takes 99% of it (QosCompiler.EGRESS_SHARE)
+        assertThat(classes()).contains("class htb", "ceil 1980Kbit");
         JournalEntry reverted = await("the verdict on the forced change", Duration.ofSeconds(10),
                 () -> entry(forced.entryId()), e -> e.outcome() != Outcome.PENDING);
         System.out.printf("forced throttle: %s (%s)%n", reverted.outcome().text(), reverted.outcomeReason());

@@ -188,7 +188,7 @@ class LabIT {
         List<String> tc = new java.util.ArrayList<>(List.of("qdisc add dev " + up + " handle ffff: ingress",
                 "filter add dev " + up + " parent ffff: protocol ip u32 match u32 0 0 action mirred egress redirect dev " + ifb));
         for (String dev : List.of(up, ifb)) {
-            // as the substrate shapes (QosCompiler): egress at 95% of the uplink, ingress at 90%, since what arrives was
+            // as the substrate shapes (QosCompiler; egress here at 95%, there at 99%), ingress at 90%, since what arrives was
             // paced by nobody here and at 95% the sender's bursts still queue in the wire (with 19mbit here, the probe's
             // p95 under an upload reached 103 ms against an unloaded p99 of 54 on a busy machine)
             String parent = dev.equals(ifb) ? "18mbit" : "19mbit", bulk = dev.equals(ifb) ? "16mbit" : "17mbit";

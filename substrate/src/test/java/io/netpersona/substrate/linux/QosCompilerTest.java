@@ -94,13 +94,13 @@ class QosCompilerTest {
                 class replace dev ifb0 parent 1:1 classid 1:2 htb rate 900000bit ceil 18000000bit prio 7
                 qdisc replace dev ifb0 parent 1:2 handle 2: tbf rate 180000000bit burst 5286b limit 225000b
                 qdisc add dev up0 root handle 1: htb default 2
-                class replace dev up0 parent 1: classid 1:1 htb rate 19000000bit ceil 19000000bit
-                class replace dev up0 parent 1:1 classid 1:2 htb rate 950000bit ceil 19000000bit prio 7
-                qdisc replace dev up0 parent 1:2 handle 2: tbf rate 190000000bit burst 5411b limit 237500b
+                class replace dev up0 parent 1: classid 1:1 htb rate 19800000bit ceil 19800000bit
+                class replace dev up0 parent 1:1 classid 1:2 htb rate 990000bit ceil 19800000bit prio 7
+                qdisc replace dev up0 parent 1:2 handle 2: tbf rate 198000000bit burst 5511b limit 247500b
                 class replace dev ifb0 parent 1:1 classid 1:1a htb rate 2000000bit ceil 18000000bit burst 1600b cburst 2250b prio 0
                 qdisc replace dev ifb0 parent 1:1a handle 1a: tbf rate 180000000bit burst 5286b limit 225000b
-                class replace dev up0 parent 1:1 classid 1:1a htb rate 2000000bit ceil 19000000bit burst 1600b cburst 2375b prio 0
-                qdisc replace dev up0 parent 1:1a handle 1a: tbf rate 190000000bit burst 5411b limit 237500b
+                class replace dev up0 parent 1:1 classid 1:1a htb rate 2000000bit ceil 19800000bit burst 1600b cburst 2475b prio 0
+                qdisc replace dev up0 parent 1:1a handle 1a: tbf rate 198000000bit burst 5511b limit 247500b
                 filter add dev ifb0 parent 1: protocol ip prio 26 u32 match ip dst 10.88.1.2/32 flowid 1:1a
                 qdisc add dev up0 handle ffff: ingress
                 filter add dev up0 parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev ifb0""");
@@ -124,7 +124,7 @@ class QosCompilerTest {
     void defaultsAreASmallShareAndTheParentsRateAndACeilingAboveTheHostIsCapped() {
         Desired d = compile(persona("probe", "{ceilRate: 1Gbit, burst: 32KiB}"), PICTURE);
         Resource egress = d.resources().get(new Resource.Key(HtbClassKind.KIND, "hostns", "up0 1:1a"));
-        assertThat(egress.attributes()).containsEntry("prio", "4").containsEntry("rate", "190kbit").containsEntry("ceil", "19Mbit")
+        assertThat(egress.attributes()).containsEntry("prio", "4").containsEntry("rate", "198kbit").containsEntry("ceil", "19.8Mbit")
                 .containsEntry("burst", "32KiB").containsEntry("cburst", "32KiB").containsEntry("leaf", "tbf");
         Resource ingress = d.resources().get(new Resource.Key(HtbClassKind.KIND, "hostns", "ifb0 1:1a"));
         assertThat(ingress.attributes()).containsEntry("rate", "180kbit").containsEntry("ceil", "18Mbit");
@@ -168,7 +168,7 @@ class QosCompilerTest {
         assertThat(d.resources().keySet()).extracting(Resource.Key::toString).containsExactly(
                 "tc-htb-root probe eth0", "tc-htb-class probe eth0 1:1a", "nft-table probe netpersona-probe");
         assertThat(d.resources().get(new Resource.Key(HtbRootKind.KIND, "probe", "eth0")).attributes())
-                .containsEntry("rate", "9.5Mbit").containsEntry("default-leaf-burst", String.valueOf(1600 + 2 * 1418) + "B");
+                .containsEntry("rate", "9.9Mbit").containsEntry("default-leaf-burst", String.valueOf(1600 + 2 * 1418) + "B");
 
         Desired unknown = compile(persona("probe", "{priority: 1}"), HostPicture.none());
         assertThat(unknown.problems()).singleElement().hasToString("spec.qos: the capacity of eth0, the egress device of namespace "

@@ -441,7 +441,7 @@ class QosIT {
         ChangeSet cs = apply(s, p);
         assertThat(cs.steps()).extracting(st -> st.key().toString()).containsExactlyInAnyOrder(
                 "tc-htb-root " + far + " f0", "tc-htb-class " + far + " f0 " + classid("far-app"), "nft-table " + far + " netpersona-far-app");
-        assertThat(net.commands().check(Commands.tc(far, "class", "show", "dev", "f0"), null)).contains("rate 9500Kbit ceil 9500Kbit");
+        assertThat(net.commands().check(Commands.tc(far, "class", "show", "dev", "f0"), null)).contains("rate 9900Kbit ceil 9900Kbit");
         assertThat(s.plan(s.observe(p), p).isEmpty()).isTrue();
         s.apply(s.planRemoval(p.name()));
         assertThat(net.commands().check(Commands.tc(far, "qdisc", "show", "dev", "f0"), null)).doesNotContain("htb");
