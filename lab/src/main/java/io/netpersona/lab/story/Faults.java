@@ -67,12 +67,9 @@ final class Faults {
                 EngineSettings.defaults().withInterval(Duration.ofSeconds(1)).withNoiseMargin(0.3)));
         for (Persona p : learned) {
             engine.manage(p);
-            if (!p.name().equals(StoryApp.LOAD)) {
-                engine.start(p.name());
-            }
+            engine.start(p.name());
         }
-        story.progress("engine: running for %s (observe every 1 s, verify over %d s; the load's loop from the loss fault on)", engine.apps(),
-                story.options.verifyWindow().toSeconds());
+        story.progress("engine: running for %s (observe every 1 s, verify over %d s)", engine.apps(), story.options.verifyWindow().toSeconds());
         loss();
         congestion();
         harm();
@@ -106,10 +103,6 @@ final class Faults {
         List<StoryApp> apps = apps("arena", StoryApp.LOAD);
         Map<String, AppProcess> running = story.startClients(apps, story.options.fault());
         sleep(story.options.settle());
-        // the load's loop starts once its streams are past their slow start: the engine still reads a bulk class's
-        // own overshoot (its queue's drops, the retransmissions after them) as path loss at times, and would answer
-        // it with BBR before the fault (seen in CI: BBR 1.5 s before the onset, the fault then found it in place)
-        engine.start(StoryApp.LOAD);
         story.lab.setLoss(Site.A, pct);
         // the fault begins when its rule is in the router's kernel (nft returned), as the harmful change's begins
         // when it is in the host's; the process that puts it there takes up to a second on a busy machine

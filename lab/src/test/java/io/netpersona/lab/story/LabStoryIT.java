@@ -3,6 +3,9 @@ package io.netpersona.lab.story;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netpersona.engine.Journal;
+import io.netpersona.engine.JournalEntry;
+import io.netpersona.engine.SqliteJournal;
 import io.netpersona.lab.report.LabReport;
 import io.netpersona.substrate.linux.Commands;
 import java.nio.file.Files;
@@ -61,6 +64,15 @@ class LabStoryIT {
         assertThat(loss.change()).as("the answer to loss on a bulk flow").contains("spec.tcp.congestionControl cubic -> bbr");
         assertThat(loss.appliedMs()).isNotNull();
         assertThat(loss.reactionMs()).as("from the loss's onset to BBR in the kernel").isBetween(0L, 10_000L);
+        // the load's loop runs from the faults' start, through its streams' slow starts, and changes nothing before the
+        // loss: its own class's overshoot is no path loss
+        long onset = java.time.Instant.parse(report.startedAt()).toEpochMilli() + loss.onsetMs();
+        try (SqliteJournal journal = SqliteJournal.open(out.resolve("journal.db"))) {
+            List<JournalEntry> before = journal.list(new Journal.Query(StoryApp.LOAD, null, Integer.MAX_VALUE)).stream()
+                    .filter(e -> e.decidedAt() < onset).toList();
+            assertThat(before).as("the load's loop observed before the loss").isNotEmpty();
+            assertThat(before).as("the load's decisions before the loss").noneMatch(e -> e.code().equals("act"));
+        }
 
         LabReport.Event harm = report.events().stream().filter(e -> e.kind().equals(Faults.HARM)).findFirst().orElseThrow();
         assertThat(harm.app()).isEqualTo("backup");
