@@ -87,9 +87,14 @@ public record Signals(
             this(scope, device, handle, backlogBytes, growthBytes, drops, 0);
         }
 
-        /** Segments in one of this queue's packets: 1 when its packets are single frames or unknown. */
+        /**
+         * Segments in a packet this queue drops: its mean packet in frames, rounded up, since what a full queue drops is
+         * the arriving packets of the flow that overfills it, a slow start's larger GSO packets (seen in the lab: 24 drops
+         * from a queue of 2238-byte packets on average, 48 segments retransmitted, 38 of them by the stream in its slow
+         * start); 1 when its packets are single frames or unknown.
+         */
         public long segmentsPerPacket() {
-            return Math.max(1, Math.round((double) meanPacketBytes / FRAME_BYTES));
+            return Math.max(1, (meanPacketBytes + FRAME_BYTES - 1) / FRAME_BYTES);
         }
 
         public String where() {

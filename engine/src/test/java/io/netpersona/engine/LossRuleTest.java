@@ -50,7 +50,19 @@ class LossRuleTest {
         assertThat(frames.why()).contains("2% beyond the 20 segments");
         // an empty queue says nothing of its packets' size: one segment per drop
         assertThat(queue(20, 0).segmentsPerPacket()).isEqualTo(1);
-        assertThat(queue(20, 3 * 1514 + 100).segmentsPerPacket()).isEqualTo(3);
+        assertThat(queue(20, 1514).segmentsPerPacket()).isEqualTo(1);
+        // packets of one and two segments on average: a drop counts as the larger, what an overshooting slow start sends
+        assertThat(queue(20, 2238).segmentsPerPacket()).isEqualTo(2);
+        assertThat(queue(20, 3028).segmentsPerPacket()).isEqualTo(2);
+        assertThat(queue(20, 3 * 1514 + 100).segmentsPerPacket()).isEqualTo(4);
+    }
+
+    /** Measured in the lab: the load's class in its streams' slow start, before any loss on the path. */
+    @Test
+    void aSlowStartsOvershootAsMeasuredIsNotPathLoss() {
+        Trigger.Check lab = check(sockets(5.28, 48, queue(24, 2238)));
+        assertThat(lab.fired()).as(lab.why()).isFalse();
+        assertThat(lab.why()).contains("0% beyond the 48 segments");
     }
 
     @Test
@@ -96,7 +108,7 @@ class LossRuleTest {
             assertThat(rig.step().kind()).as("first sample: no rates yet").isEqualTo(StepResult.Kind.NO_ACTION);
             // slow start's overshoot: 1000 segments sent, the queue full of 2-segment packets drops 30 of them
             segments.addAndGet(1000);
-            backlog.set(200_000);
+            backlog.set(66 * 3028);
             drops.addAndGet(30);
             retransmits.addAndGet(35);
             StepResult overshoot = rig.stepAfter(Duration.ofSeconds(1));
