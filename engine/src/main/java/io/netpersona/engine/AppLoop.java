@@ -239,7 +239,7 @@ final class AppLoop {
     private Signals sample(Metrics metrics, long now) {
         Signals s = Signals.of(previous, metrics, measured(), now);
         if (lastSample != null && previous != null) {
-            s = s.withDropSegmentsBefore(lastSample.ownDropSegments());
+            s = s.withDropSegmentsBefore(lastSample.unexplainedDropSegments());
         }
         lastSample = s;
         if (previous != null && metrics.sampledAtMillis() - previous.sampledAtMillis() >= halfInterval()) {

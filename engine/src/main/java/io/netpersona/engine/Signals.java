@@ -68,6 +68,16 @@ public record Signals(
         return queues.stream().mapToLong(q -> q.drops() * q.segmentsPerPacket()).sum();
     }
 
+    /**
+     * The segments this interval's own drops leave for the next one: each dropped segment explains one retransmitted
+     * segment, the oldest drops first, so what this interval's retransmissions used up cannot hide loss on the path
+     * in the next.
+     */
+    public long unexplainedDropSegments() {
+        long re = retransmitted == null ? 0 : retransmitted;
+        return Math.max(0, ownDropSegments() - Math.max(0, re - dropSegmentsBefore));
+    }
+
     /** The TCP sockets to one peer ({@code address:port}): the worst smoothed RTT and the retransmissions since the last sample. */
     public record PeerSignal(String peer, double rttMs, long retransmits) {}
 

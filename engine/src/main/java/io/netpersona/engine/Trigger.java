@@ -41,8 +41,8 @@ public sealed interface Trigger {
      * segments ({@link Signals#ownDropSegments()}). It also reaches into the next sample: a slow start's overshoot
      * drops a burst, and its retransmissions come a round trip to a timeout later, often after the sample that saw the
      * drops (seen in the lab's journal: the load's class dropped 17 segments in one second, and the next second 4% of its
-     * segments were retransmitted with no drop). So the drops of this interval and of the one before explain
-     * retransmissions; what goes beyond them is the path's.
+     * segments were retransmitted with no drop). So each dropped segment explains one retransmitted segment, in its
+     * interval or the next ({@link Signals#unexplainedDropSegments()}); what goes beyond them is the path's.
      */
     record LossAbove(double pct) implements Trigger {
         /**

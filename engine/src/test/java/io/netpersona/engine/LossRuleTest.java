@@ -73,6 +73,10 @@ class LossRuleTest {
         assertThat(explained.fired()).isFalse();
         assertThat(explained.why()).contains("0% beyond the 36 segments its own class queues dropped (0 in this interval, 36 in the one"
                 + " before)");
+        // a drop explains one retransmission only: what the interval's own retransmissions used is not carried on
+        assertThat(sockets(4.0, 30, queue(20, 3028)).unexplainedDropSegments()).isEqualTo(10);
+        assertThat(sockets(4.0, 30, queue(20, 3028)).withDropSegmentsBefore(25).unexplainedDropSegments()).isEqualTo(35);
+        assertThat(sockets(4.0, 80, queue(20, 3028)).unexplainedDropSegments()).isZero();
         // path loss on top of a full class still shows: 100 retransmitted, 36 + 10 explained
         Trigger.Check both = check(sockets(5.0, 100, queue(5, 3028)).withDropSegmentsBefore(36));
         assertThat(both.fired()).isTrue();
@@ -114,14 +118,15 @@ class LossRuleTest {
             StepResult overshoot = rig.stepAfter(Duration.ofSeconds(1));
             assertThat(overshoot.kind()).isEqualTo(StepResult.Kind.NO_ACTION);
             assertThat(overshoot.summary()).contains("beyond the 60 segments its own class queues dropped");
-            // the next second: the rest of the recovery, the queue drained and quiet
+            // the next second: the rest of the recovery (the 25 dropped segments the first second's 35 retransmissions
+            // left), the queue drained and quiet
             segments.addAndGet(1000);
             backlog.set(0);
             retransmits.addAndGet(22);
             StepResult recovery = rig.stepAfter(Duration.ofSeconds(1));
             assertThat(recovery.kind()).as(recovery.summary()).isEqualTo(StepResult.Kind.NO_ACTION);
-            assertThat(recovery.summary()).contains("loss 2.2% > 1%; 0% beyond the 60 segments its own class queues dropped (0 in this"
-                    + " interval, 60 in the one before)");
+            assertThat(recovery.summary()).contains("loss 2.2% > 1%; 0% beyond the 25 segments its own class queues dropped (0 in this"
+                    + " interval, 25 in the one before)");
             // a second with neither: quiet
             segments.addAndGet(1000);
             assertThat(rig.stepAfter(Duration.ofSeconds(1)).summary()).contains("loss-medium: loss 0% <= 1%");
