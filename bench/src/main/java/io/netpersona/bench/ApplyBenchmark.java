@@ -30,6 +30,7 @@ public final class ApplyBenchmark {
     private final int apps;
     private final boolean perCommand;
     private final int rounds;
+    private final boolean verbose;
     private final Path state;
 
     /** Commands that remember how long each process took, to tell the kernel's share of an apply. */
@@ -81,8 +82,9 @@ public final class ApplyBenchmark {
         }
     }
 
-    private ApplyBenchmark(int apps, boolean perCommand, int rounds) throws IOException {
+    private ApplyBenchmark(int apps, boolean perCommand, int rounds, boolean verbose) throws IOException {
         this.apps = apps;
+        this.verbose = verbose;
         this.perCommand = perCommand;
         this.rounds = rounds;
         // records live under /run (a tmpfs) on a real host, as LinuxSubstrate.DEFAULT_STATE does
@@ -94,17 +96,20 @@ public final class ApplyBenchmark {
         int apps = 1000;
         int rounds = 5;
         boolean perCommand = true;
+        boolean verbose = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--apps" -> apps = Integer.parseInt(args[++i]);
                 case "--batched-only" -> perCommand = false;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> {
                     System.out.println("""
-                            usage: bench/run [--apps N] [--rounds R] [--batched-only]
+                            usage: bench/run [--apps N] [--rounds R] [--batched-only] [--verbose]
                             Applies QoS + firewall personas for N applications (default 1000) behind one host,
                             batched (once in a cold JVM, then R times in the warm one, default 5: the median
                             counts) and then one process per command, and prints both times and their ratio.
+                            --verbose also prints where each batched apply spent its time, phase by phase.
                             Needs root (it builds network namespaces named npb-*, and removes them).""");
                     return;
                 }
@@ -122,7 +127,7 @@ public final class ApplyBenchmark {
             System.err.println("bench: --rounds " + rounds + " (expected: 1..50)");
             System.exit(2);
         }
-        ApplyBenchmark b = new ApplyBenchmark(apps, perCommand, rounds);
+        ApplyBenchmark b = new ApplyBenchmark(apps, perCommand, rounds, verbose);
         Thread hook = new Thread(b::cleanup);
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -228,6 +233,9 @@ public final class ApplyBenchmark {
                 how + ":", planMs, planProcesses, applyMs, commands.processMs, processes);
         if (processes < 20) {
             commands.log.forEach(l -> System.out.println("    " + l));
+        }
+        if (verbose && processes < 20) {
+            substrate.lastApplyTimings().phases().forEach(l -> System.out.println("    " + l));
         }
         int classes = (int) commands.check(List.of("tc", "-n", HOST, "class", "show", "dev", "up0"), null)
                 .lines().filter(l -> l.startsWith("class htb ")).count();

@@ -1,10 +1,8 @@
 package io.netpersona.substrate.linux;
 
 import io.netpersona.model.Persona;
-import io.netpersona.model.PersonaCodec;
 import io.netpersona.model.Problem;
 import io.netpersona.substrate.Applied;
-import io.netpersona.substrate.ApplyFailedException;
 import io.netpersona.substrate.Capabilities;
 import io.netpersona.substrate.ChangeSet;
 import io.netpersona.substrate.InvalidRequestException;
@@ -13,7 +11,6 @@ import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
 import io.netpersona.substrate.Substrate;
-import io.netpersona.substrate.SubstrateException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,6 +41,7 @@ public final class LinuxSubstrate implements Substrate {
     private final List<FieldCompiler> compilers = new ArrayList<>();
     private final Reconciler reconciler;
     private final BatchRunner runner;
+    private final Transaction transaction;
     /** nft tables as a plan listed them, for the apply after it (state reads only, never metrics). */
     private final NftSnapshots snapshots = new NftSnapshots();
     private Capabilities capabilities;
@@ -73,6 +71,7 @@ public final class LinuxSubstrate implements Substrate {
         compilers.add(new CongestionCompiler(this::capabilities));
         this.reconciler = new Reconciler(kinds);
         this.runner = new BatchRunner(commands);
+        this.transaction = new Transaction(commands, records, kinds, runner, snapshots, clock);
     }
 
     public static LinuxSubstrate onThisHost(HostPicture picture) {
@@ -289,166 +288,6 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     /**
-     * Applies several personas' change sets as one transaction, in one batch per tool and namespace: the
-     * way to realise many personas at once (a host starting up, a benchmark). All or nothing: on failure
-     * every key of every change set is put back, and no record changes.
-     *
-     * <p>Before the kernel is touched, a journal records every key's state before and after; the new
-     * records end it. An apply a crash cut short is undone by the next operation on this state folder
-     * ({@link #recover}): its records never changed.
-     */
-    public List<Applied> applyAll(List<ChangeSet> changeSets) {
-        return records.exclusive(() -> {
-            recover();
-            records.checkReservations();
-            HostView view = new HostView(commands, snapshots);
-            view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
-                    .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
-            List<Pending> pending = new ArrayList<>();
-            Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
-            Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
-            for (ChangeSet changes : changeSets) {
-                Ledger ledger = Ledger.load(records, kinds, changes.persona());
-                Map<Resource.Key, Optional<Resource>> mine = new TreeMap<>();
-                for (Step s : changes.steps()) {
-                    mine.put(s.key(), before.computeIfAbsent(s.key(), k -> read(k, view, ledger.entry(k))));
-                    target.put(s.key(), target(s));
-                }
-                pending.add(new Pending(changes, ledger, mine));
-            }
-            // the journal is written while the batches are made; the kernel is touched only once it is on disk
-            Concurrently.Result<Void> journal = Concurrently.start(() -> records.begin(new Records.Journal(before, target)));
-            Batches batches;
-            try {
-                batches = reconciler.render(reconciler.ordered(distinct(changeSets)));
-            } finally {
-                journal.join();
-            }
-            // what the records need besides the state read back is made while the processes run
-            Concurrently.Result<Optional<BatchRunner.Failure>> running = Concurrently.supply(() -> runner.run(batches, false));
-            Map<String, String> documents = new java.util.HashMap<>();
-            for (Pending p : pending) {
-                if (p.changes().target() != null) {
-                    documents.put(p.changes().persona(), Ledger.document(p.changes().target()));
-                }
-            }
-            Optional<BatchRunner.Failure> failure = running.join();
-            if (failure.isPresent()) {
-                List<String> residue = restore(before, target);
-                records.abort();
-                throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
-                        String.join("; ", residue));
-            }
-            HostView after = new HostView(commands);
-            after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
-                    .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
-                    .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
-            // each change set's records from the state read back, at once on the cores there are (a thousand fingerprints)
-            List<Outcome> outcomes = pending.parallelStream().map(p -> outcome(p, after, documents)).toList();
-            List<Applied> applied = new ArrayList<>();
-            List<Records.Record> written = new ArrayList<>();
-            // the host's shared resources: one record for all change sets, written once below
-            Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
-            for (int i = 0; i < pending.size(); i++) {
-                Pending p = pending.get(i);
-                Outcome o = outcomes.get(i);
-                shared.putAll(o.shared());
-                written.add(o.record());
-                applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
-                if (o.gone()) {
-                    lastApplied.remove(p.changes().persona());
-                } else {
-                    lastApplied.put(p.changes().persona(), p.changes().target());
-                }
-            }
-            written.add(Ledger.sharedRecord(prune(shared)));
-            records.saveAll(written); // ends the journal
-            return applied;
-        });
-    }
-
-    /**
-     * Undoes an apply that a crash cut short, if the records have one: every key back to its state before
-     * (the records never changed). Runs before any other operation on the state folder.
-     */
-    public void recover() {
-        records.exclusive(() -> {
-            Optional<Records.Journal> journal = records.unfinished();
-            if (journal.isEmpty()) {
-                return;
-            }
-            List<String> residue = restore(journal.get().before(), journal.get().target());
-            records.abort();
-            if (!residue.isEmpty()) {
-                throw new SubstrateException("an apply cut short before was undone, but not all of it: " + String.join("; ", residue)
-                        + " (persona host show NAME shows it as drift; the next apply puts it right)");
-            }
-        });
-    }
-
-    /** The documents this object recorded, so that an apply does not parse again what it wrote itself. */
-    private final Map<String, Persona> lastApplied = new java.util.HashMap<>();
-
-    private Persona previousDocument(String persona, Ledger ledger) {
-        Persona mine = lastApplied.get(persona);
-        if (mine != null) {
-            return mine;
-        }
-        String text = ledger.document();
-        return text == null ? null : document(text);
-    }
-
-    /** Whether every own key of the persona is at its original or gone; reads only the keys this apply did not set. */
-    private boolean nothingLeft(ChangeSet changes, Map<Resource.Key, Records.Entry> entries, HostView after) {
-        Set<Resource.Key> set = new HashSet<>();
-        changes.steps().forEach(s -> set.add(s.key()));
-        return entries.values().stream().allMatch(e -> {
-            Optional<Resource> now = set.contains(e.key()) ? e.applied() : read(e.key(), after, e);
-            return now.isEmpty() || now.equals(e.original());
-        });
-    }
-
-    /** What one change set of an applyAll leaves on record: its own record, the shared entries it set, whether it is gone. */
-    private record Outcome(Records.Record record, Map<Resource.Key, Records.Entry> shared, boolean gone) {}
-
-    /** The records of a change set that was applied, from the state read back after ({@code after}). */
-    private Outcome outcome(Pending p, HostView after, Map<String, String> documents) {
-        Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
-        Map<Resource.Key, Records.Entry> shared = new TreeMap<>();
-        for (Step s : p.changes().steps()) {
-            Optional<Resource> now = target(s);
-            Records.Entry was = p.ledger().entry(s.key());
-            Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
-            ResourceKind kind = kinds.get(s.key().kind());
-            Records.Entry e = new Records.Entry(s.key(), original, now, now.isPresent() ? kind.fingerprint(s.key(), after) : null);
-            (kind.shared() ? shared : entries).put(s.key(), e);
-        }
-        // a change set without a target is a removal: the persona is gone from this host, record and all;
-        // so is a persona of which nothing is left (every key back to its original, or gone with its device)
-        boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
-        return new Outcome(p.ledger().record(gone ? Map.of() : prune(entries), gone ? null : documents.get(p.changes().persona())),
-                shared, gone);
-    }
-
-    /** One change set of an applyAll, with its records and the state of its keys before. */
-    private record Pending(ChangeSet changes, Ledger ledger, Map<Resource.Key, Optional<Resource>> before) {}
-
-    /** The steps of all change sets, each key once; two personas asking different things of one key is a bug. */
-    private static List<Step> distinct(List<ChangeSet> changeSets) {
-        Map<Resource.Key, Step> byKey = new LinkedHashMap<>();
-        for (ChangeSet cs : changeSets) {
-            for (Step s : cs.steps()) {
-                Step other = byKey.putIfAbsent(s.key(), s);
-                if (other != null && !other.equals(s)) {
-                    throw new IllegalArgumentException("two change sets change " + s.key() + " differently: "
-                            + other + " and " + s);
-                }
-            }
-        }
-        return new ArrayList<>(byKey.values());
-    }
-
-    /**
      * The step that puts a key back as it was before the persona touched it. None for a key that is gone:
      * what the persona made is gone already, and what it changed went with its device or namespace (a
      * route the kernel dropped when its link went down) and would be gone just the same without the
@@ -456,6 +295,23 @@ public final class LinuxSubstrate implements Substrate {
      */
     private static Optional<Step> putBack(Optional<Resource> now, Records.Entry e) {
         return now.isEmpty() ? Optional.empty() : Reconciler.step(now, e.original());
+    }
+
+    /**
+     * Applies several personas' change sets as one transaction, in one batch per tool and namespace: the
+     * way to realise many personas at once (a host starting up, a benchmark). All or nothing: on failure
+     * every key of every change set is put back, and no record changes. See {@link Transaction}.
+     */
+    public List<Applied> applyAll(List<ChangeSet> changeSets) {
+        return transaction.applyAll(changeSets);
+    }
+
+    /**
+     * Undoes an apply that a crash cut short, if the records have one: every key back to its state before
+     * (the records never changed). Runs before any other operation on the state folder.
+     */
+    public void recover() {
+        transaction.recover();
     }
 
     @Override
@@ -487,50 +343,7 @@ public final class LinuxSubstrate implements Substrate {
     }
 
     private Optional<Resource> read(Resource.Key key, HostView view, Records.Entry entry) {
-        ResourceKind kind = kinds.get(key.kind());
-        if (kind == null) {
-            throw new IllegalStateException("unknown resource kind " + key.kind() + " in the record of " + key);
-        }
-        return kind.read(key, view, entry);
-    }
-
-    /**
-     * Puts every key back to its state before a failed or interrupted apply; returns what still differs.
-     * A key is read as if the apply had left it at its target (or had not touched it), so that what the
-     * apply made is found also where the kernel's form alone does not say whose it is.
-     */
-    private List<String> restore(Map<Resource.Key, Optional<Resource>> before, Map<Resource.Key, Optional<Resource>> target) {
-        Map<Resource.Key, Records.Entry> entries = new TreeMap<>();
-        before.forEach((k, was) -> entries.put(k, new Records.Entry(k, was, target.getOrDefault(k, Optional.empty()), null)));
-        HostView view = new HostView(commands);
-        List<Step> back = new ArrayList<>();
-        before.forEach((k, was) -> Reconciler.step(read(k, view, entries.get(k)), was).ifPresent(back::add));
-        runner.run(reconciler.render(reconciler.ordered(back)), true);
-        HostView check = new HostView(commands);
-        List<String> residue = new ArrayList<>();
-        before.forEach((k, was) -> {
-            Optional<Resource> now = read(k, check, entries.get(k));
-            if (!now.equals(was)) {
-                residue.add(k + " is " + now.map(r -> r.attributes().toString()).orElse("absent")
-                        + ", was " + was.map(r -> r.attributes().toString()).orElse("absent"));
-            }
-        });
-        return residue;
-    }
-
-    /** Entries whose state is back to the original are no longer anybody's. */
-    private static Map<Resource.Key, Records.Entry> prune(Map<Resource.Key, Records.Entry> entries) {
-        Map<Resource.Key, Records.Entry> out = new TreeMap<>(entries);
-        out.values().removeIf(e -> e.applied().equals(e.original()));
-        return out;
-    }
-
-    private static Optional<Resource> target(Step s) {
-        return switch (s) {
-            case Step.Create c -> Optional.of(c.resource());
-            case Step.Modify m -> Optional.of(m.to());
-            case Step.Delete d -> Optional.empty();
-        };
+        return transaction.read(key, view, entry);
     }
 
     /**
@@ -549,18 +362,19 @@ public final class LinuxSubstrate implements Substrate {
         runner.tcOverNetlink(on);
     }
 
+    /** Where the last {@link #applyAll} (or {@link #apply}) spent its time. */
+    public Timings lastApplyTimings() {
+        return transaction.timings();
+    }
+
     /** The persona last applied under that name on this machine, if any. */
     public Optional<Persona> applied(String personaName) {
         return records.exclusive(() -> {
             return records.load(personaName).map(Records.Record::document).filter(java.util.Objects::nonNull)
-                    .map(LinuxSubstrate::document);
+                    .map(Transaction::document);
         });
     }
 
-    /** A recorded persona document (JSON; YAML in records written before JSON was used). */
-    private static Persona document(String text) {
-        return PersonaCodec.read(text, PersonaCodec.Format.detect("", text));
-    }
 
     /** The names of the personas that have state on this machine. */
     public List<String> personas() {
