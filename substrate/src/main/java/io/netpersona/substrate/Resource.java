@@ -31,6 +31,10 @@ public record Resource(String kind, String scope, String id, Map<String, String>
          */
         @Override
         public int compareTo(Key o) {
+            // most keys compared share their kind and scope: then the ids alone decide, as in the text
+            if (kind.equals(o.kind) && scope.equals(o.scope)) {
+                return id.compareTo(o.id);
+            }
             int n = length();
             int m = o.length();
             for (int i = 0, end = Math.min(n, m); i < end; i++) {

@@ -43,23 +43,58 @@ final class BatchRunner {
     }
 
     /**
+     * Batches with what each needs before it runs made ahead (a tc batch's rtnetlink requests, an nft batch's
+     * script with its elements grouped), so that an apply makes them while it still reads and journals,
+     * not while the kernel waits. Made for this runner's switches as they are when it is made.
+     */
+    static final class Prepared {
+        final List<Batches.Batch> all;
+        /** Per batch: its requests when it goes over rtnetlink, else null. */
+        final List<List<TcRequest>> requests = new ArrayList<>();
+        /** Per batch: its grouped script when it is an nft batch run as one transaction, else null. */
+        final List<NftScript> scripts = new ArrayList<>();
+
+        private Prepared(List<Batches.Batch> all) {
+            this.all = all;
+        }
+    }
+
+    Prepared prepare(Batches batches) {
+        Prepared p = new Prepared(batches.all());
+        for (Batches.Batch b : p.all) {
+            boolean batched = !onePerCommand || b.tool() == Batches.Tool.FILE;
+            p.requests.add(batched && b.tool() == Batches.Tool.TC && tcOverNetlink ? requests(b) : null);
+            p.scripts.add(batched && b.tool() == Batches.Tool.NFT ? NftScript.grouped(b) : null);
+        }
+        return p;
+    }
+
+    /** Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback). */
+    Optional<Failure> run(Batches batches, boolean force) {
+        return run(prepare(batches), force, (tool, scope) -> {});
+    }
+
+    /**
      * Runs every batch in order; stops at the first failure. {@code force} keeps going (for rollback).
+     * {@code finished} hears of a tc lane of a namespace once it ran its last batch and nothing after it
+     * changes that namespace's queues (later batches are nft or file batches, or of other namespaces): the
+     * caller may read those queues while the rest runs.
      *
      * <p>Consecutive tc and nft batches run at the same time, one lane per tool and namespace (each lane
      * in order): neither tool refers to what the other makes (nft steers to a class by its number, whether
      * or not the class is there yet), and the kernel takes them under different locks. Batches of ip and
      * file writes run alone, since the others may need what they make (a device, a namespace's file).
      */
-    Optional<Failure> run(Batches batches, boolean force) {
+    Optional<Failure> run(Prepared p, boolean force, java.util.function.BiConsumer<Batches.Tool, String> finished) {
         Failure first = null;
-        List<Batches.Batch> all = batches.all();
+        List<Batches.Batch> all = p.all;
         for (int i = 0; i < all.size(); ) {
             int end = i;
             while (end < all.size() && concurrent(all.get(end))) {
                 end++;
             }
-            List<Failure> failures = end - i > 1 ? runTogether(all.subList(i, end), force)
-                    : run(all.get(i), force).map(List::of).orElse(List.of());
+            List<Failure> failures = end - i > 1 ? runTogether(p, i, end, force, finished)
+                    : runOne(p, i, force, finished).map(List::of).orElse(List.of());
             i = Math.max(end, i + 1);
             if (!failures.isEmpty()) {
                 if (!force) {
@@ -75,20 +110,21 @@ final class BatchRunner {
         return !onePerCommand && (b.tool() == Batches.Tool.TC || b.tool() == Batches.Tool.NFT);
     }
 
-    /** Runs the batches in lanes by tool and namespace, the lanes at once; failures in the batches' order. */
-    private List<Failure> runTogether(List<Batches.Batch> batches, boolean force) {
+    /** Runs the batches from..end in lanes by tool and namespace, the lanes at once; failures in the batches' order. */
+    private List<Failure> runTogether(Prepared p, int from, int end, boolean force,
+            java.util.function.BiConsumer<Batches.Tool, String> finished) {
         Map<String, List<Integer>> lanes = new LinkedHashMap<>();
-        for (int i = 0; i < batches.size(); i++) {
-            lanes.computeIfAbsent(batches.get(i).tool() + " " + batches.get(i).scope(), k -> new ArrayList<>()).add(i);
+        for (int i = from; i < end; i++) {
+            lanes.computeIfAbsent(p.all.get(i).tool() + " " + p.all.get(i).scope(), k -> new ArrayList<>()).add(i);
         }
-        Failure[] failed = new Failure[batches.size()];
+        Failure[] failed = new Failure[end - from];
         List<Runnable> work = new ArrayList<>();
         for (List<Integer> lane : lanes.values()) {
             work.add(() -> {
                 for (int i : lane) {
-                    Optional<Failure> f = run(batches.get(i), force);
+                    Optional<Failure> f = runOne(p, i, force, finished);
                     if (f.isPresent()) {
-                        failed[i] = f.get();
+                        failed[i - from] = f.get();
                         if (!force) {
                             return;
                         }
@@ -106,15 +142,36 @@ final class BatchRunner {
         return out;
     }
 
-    private Optional<Failure> run(Batches.Batch b, boolean force) {
+    /** Runs batch {@code i}; when it ends a tc lane for good, says so to {@code finished}. */
+    private Optional<Failure> runOne(Prepared p, int i, boolean force, java.util.function.BiConsumer<Batches.Tool, String> finished) {
+        Batches.Batch b = p.all.get(i);
+        Optional<Failure> f = run(b, p.requests.get(i), p.scripts.get(i), force);
+        if (f.isEmpty() && b.tool() == Batches.Tool.TC && lastForQueues(p.all, i)) {
+            finished.accept(b.tool(), b.scope());
+        }
+        return f;
+    }
+
+    /** Whether no batch after {@code i} may change the queues of its namespace (tc, or ip: a device going). */
+    private static boolean lastForQueues(List<Batches.Batch> all, int i) {
+        for (int j = i + 1; j < all.size(); j++) {
+            Batches.Batch later = all.get(j);
+            if (later.tool() != Batches.Tool.NFT && later.tool() != Batches.Tool.FILE && later.scope().equals(all.get(i).scope())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Optional<Failure> run(Batches.Batch b, List<TcRequest> requests, NftScript script, boolean force) {
         if (onePerCommand && b.tool() != Batches.Tool.FILE) {
             return runEach(b);
         }
         if (b.tool() == Batches.Tool.NFT) {
-            return runNft(b);
+            return runNft(b, script != null ? script : NftScript.grouped(b));
         }
-        if (b.tool() == Batches.Tool.TC && tcOverNetlink) {
-            Optional<Optional<Failure>> sent = overNetlink(b, force);
+        if (requests != null) {
+            Optional<Optional<Failure>> sent = overNetlink(b, requests, force);
             if (sent.isPresent()) {
                 return sent.get();
             }
@@ -140,8 +197,7 @@ final class BatchRunner {
      * line nft names leads to the step; on a line that holds several steps' elements, the same script
      * ungrouped is checked ({@code nft -c}, which changes nothing) to find which.
      */
-    private Optional<Failure> runNft(Batches.Batch b) {
-        NftScript grouped = NftScript.grouped(b);
+    private Optional<Failure> runNft(Batches.Batch b, NftScript grouped) {
         Commands.Result r = commands.run(Commands.nft(b.scope(), "-f", "-"), grouped.text());
         if (r.ok()) {
             return Optional.empty();
@@ -157,14 +213,12 @@ final class BatchRunner {
     }
 
     /**
-     * A tc batch sent as rtnetlink requests, without a process, when every line is one {@link TcRequest} knows
-     * and this host reads netlink; empty when tc must run it. A failure names the refused line's step and the
-     * kernel's reason. Should the socket itself fail part-way, tc runs the batch: what it finds made already
-     * it either takes as it is ({@code replace}) or refuses, and the caller puts the host back.
+     * A tc batch's rtnetlink requests, when every line is one {@link TcRequest} knows and this host reads
+     * netlink; null when tc must run it.
      */
-    private Optional<Optional<Failure>> overNetlink(Batches.Batch b, boolean force) {
+    private List<TcRequest> requests(Batches.Batch b) {
         if (commands.netlink().isEmpty()) {
-            return Optional.empty();
+            return null;
         }
         List<TcRequest> requests = new ArrayList<>(b.lines().size());
         try {
@@ -174,10 +228,24 @@ final class BatchRunner {
             for (String line : b.lines()) {
                 Optional<TcRequest> r = TcRequest.parse(line, clock);
                 if (r.isEmpty()) {
-                    return Optional.empty();
+                    return null;
                 }
                 requests.add(r.get());
             }
+            return requests;
+        } catch (NetlinkException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A tc batch sent as rtnetlink requests, without a process; empty when tc must run it. A failure names
+     * the refused line's step and the kernel's reason. Should the socket itself fail part-way, tc runs the
+     * batch: what it finds made already it either takes as it is ({@code replace}) or refuses, and the
+     * caller puts the host back.
+     */
+    private Optional<Optional<Failure>> overNetlink(Batches.Batch b, List<TcRequest> requests, boolean force) {
+        try {
             return Optional.of(commands.tc(b.scope(), requests, force)
                     .map(refused -> new Failure(b.origins().get(refused.index()), "tc " + b.lines().get(refused.index())
                             + ": " + refused.reason())));

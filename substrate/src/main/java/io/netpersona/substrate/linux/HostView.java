@@ -43,6 +43,9 @@ final class HostView {
 
     /** A read a kind will need, to make ahead of time together with others ({@link #prefetch}). */
     sealed interface Read {
+        /** The namespace read ("" for the machine's own). */
+        String scope();
+
         record Qdiscs(String scope, String device) implements Read {}
 
         record Classes(String scope, String device) implements Read {}
@@ -118,14 +121,25 @@ final class HostView {
             return n;
         }
         n = overNetlink(nl -> {
-            Optional<Link> dev = netlinkLinks(nl, scope).stream().filter(l -> l.name().equals(device)).findFirst();
+            java.util.OptionalInt dev = deviceIndex(nl, scope, device);
             return dev.isEmpty() ? JsonNodeFactory.instance.arrayNode() // as tc's failure on a missing device reads
-                    : qdiscs ? NetlinkViews.tc(nl.qdiscs(scope, dev.get().index()), false)
-                    : NetlinkViews.tc(nl.classes(scope, dev.get().index()), true);
+                    : qdiscs ? NetlinkViews.tc(nl.qdiscs(scope, dev.getAsInt()), false)
+                    : NetlinkViews.tc(nl.classes(scope, dev.getAsInt()), true);
         }, JsonNodeFactory.instance.arrayNode());
         // not inside computeIfAbsent: the fallback is a read of this same cache
         JsonNode prior = cache.putIfAbsent(key, n != null ? n : process.get());
         return prior != null ? prior : cache.get(key);
+    }
+
+    private final Map<String, java.util.OptionalInt> deviceIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A device's index, from the link dump this view made already, else by its name alone (once per view). */
+    private java.util.OptionalInt deviceIndex(NetlinkReader nl, String scope, String device) {
+        List<Link> dumped = netlinkLinks.get(scope);
+        if (dumped != null) {
+            return dumped.stream().filter(l -> l.name().equals(device)).mapToInt(Link::index).findFirst();
+        }
+        return deviceIndexes.computeIfAbsent(scope + " " + device, k -> nl.linkIndex(scope, device));
     }
 
     /**

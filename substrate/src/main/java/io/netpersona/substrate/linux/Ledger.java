@@ -77,8 +77,11 @@ final class Ledger {
 
     /** A persona document in the form records keep it. */
     static String document(Persona document) {
-        return PersonaCodec.write(document, PersonaCodec.Format.JSON);
+        // on one line: a record is written with every apply, and a thousand indented documents are half its size
+        return COMPACT.writeValueAsString(PersonaCodec.toTree(document));
     }
+
+    private static final tools.jackson.databind.ObjectMapper COMPACT = tools.jackson.databind.json.JsonMapper.builder().build();
 
     /** The host's record of shared resources with these entries. */
     static Records.Record sharedRecord(Map<Resource.Key, Records.Entry> entries) {

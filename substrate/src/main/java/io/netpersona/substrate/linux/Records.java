@@ -188,6 +188,7 @@ final class Records {
         }
         if (!logKey().equals(seenLogKey)) {
             cache = null;
+            written.clear();
             pending = null;
         }
     }
@@ -205,6 +206,11 @@ final class Records {
 
     /** Every record, read once from the log and kept up to date by {@link #saveAll}; read again when another writer changed the log ({@link #exclusive}). */
     private Map<String, Record> cache;
+    /**
+     * The JSON this object wrote for the records it saved, by persona, while they are the cached ones: a
+     * compaction writes them again as they are instead of writing a thousand records anew.
+     */
+    private final Map<String, String> written = new java.util.HashMap<>();
     /** The apply the log says was begun and never ended, if any. */
     private Journal pending;
     private long logBytes;
@@ -349,11 +355,14 @@ final class Records {
             }
             g.writeEndObject();
         });
-        for (Record r : all) {
+        for (int i = 0; i < all.size(); i++) {
+            Record r = all.get(i);
             if (r.entries().isEmpty()) {
                 cache.remove(r.persona());
+                written.remove(r.persona());
             } else {
                 cache.put(r.persona(), r);
+                written.put(r.persona(), values.get(i));
             }
             reserved.remove(r.persona());
         }
@@ -395,7 +404,12 @@ final class Records {
             g.writeStartObject();
             cache.values().forEach(r -> {
                 g.writeName(r.persona());
-                write(g, r);
+                String json = written.get(r.persona());
+                if (json != null) {
+                    g.writeRawValue(json);
+                } else {
+                    write(g, r);
+                }
             });
             g.writeEndObject();
         });

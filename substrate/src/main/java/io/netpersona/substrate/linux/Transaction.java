@@ -66,6 +66,15 @@ final class Transaction {
             recover();
             records.checkReservations();
             t.mark("recover");
+            // a conflict between change sets is refused before anything is read or written
+            List<Step> steps = reconciler.ordered(distinct(changeSets));
+            // the batches are made while the state before is read and journaled: neither needs the other
+            Concurrently.Result<BatchRunner.Prepared> prepared = Concurrently.supply(() -> {
+                long from = System.nanoTime();
+                BatchRunner.Prepared p = runner.prepare(reconciler.render(steps));
+                t.beside("render", from);
+                return p;
+            });
             HostView view = new HostView(commands, snapshots);
             view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
                     .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
@@ -83,41 +92,51 @@ final class Transaction {
                 pending.add(new Pending(changes, ledger, mine));
             }
             t.mark("states before");
-            long journalStart = System.nanoTime();
-            // the journal is written while the batches are made; the kernel is touched only once it is on disk
-            Concurrently.Result<Void> journal = Concurrently.start(() -> {
-                records.begin(new Records.Journal(before, target));
-                t.beside("journal", journalStart);
-            });
-            Batches batches;
-            try {
-                batches = reconciler.render(reconciler.ordered(distinct(changeSets)));
-                t.mark("render");
-            } finally {
-                journal.join();
-            }
-            t.mark("journal wait");
-            // what the records need besides the state read back is made while the processes run
-            Concurrently.Result<Optional<BatchRunner.Failure>> running = Concurrently.supply(() -> runner.run(batches, false));
+            // the kernel is touched only once the journal is on disk
+            records.begin(new Records.Journal(before, target));
+            t.mark("journal");
+            BatchRunner.Prepared batches = prepared.join();
+            t.mark("batches wait");
+            // the queues a tc lane leaves are read while the other lanes (nft) still run
+            HostView after = new HostView(commands);
+            List<HostView.Read> afterReads = pending.stream().flatMap(p -> p.changes().steps().stream())
+                    .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
+                    .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList();
+            List<Concurrently.Result<Void>> early = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.function.BiConsumer<Batches.Tool, String> tcDone = (tool, scope) -> {
+                List<HostView.Read> queues = afterReads.stream().filter(r -> r.scope().equals(scope) && (r instanceof HostView.Read.Queues
+                        || r instanceof HostView.Read.Qdiscs || r instanceof HostView.Read.Classes)).toList();
+                if (!queues.isEmpty()) {
+                    long from = System.nanoTime();
+                    early.add(Concurrently.start(() -> {
+                        try {
+                            after.prefetch(queues);
+                            t.beside("queues read back", from);
+                        } catch (RuntimeException e) {
+                            // read again below, where a failure of the apply comes first
+                        }
+                    }));
+                }
+            };
+            // what the records need besides the state read back is made while the kernel works
+            Concurrently.Result<Optional<BatchRunner.Failure>> running = Concurrently.supply(() -> runner.run(batches, false, tcDone));
             Map<String, String> documents = new java.util.HashMap<>();
             for (Pending p : pending) {
                 if (p.changes().target() != null) {
-                    documents.put(p.changes().persona(), Ledger.document(p.changes().target()));
+                    documents.put(p.changes().persona(), document(p.changes().target()));
                 }
             }
             t.mark("documents");
             Optional<BatchRunner.Failure> failure = running.join();
             t.mark("kernel");
+            List.copyOf(early).forEach(Concurrently.Result::join);
             if (failure.isPresent()) {
                 List<String> residue = restore(before, target);
                 records.abort();
                 throw new ApplyFailedException(failure.get().step(), failure.get().reason(), residue.isEmpty(),
                         String.join("; ", residue));
             }
-            HostView after = new HostView(commands);
-            after.prefetch(pending.stream().flatMap(p -> p.changes().steps().stream())
-                    .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
-                    .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
+            after.prefetch(afterReads); // what the early reads left
             t.mark("read after");
             // each change set's records from the state read back, at once on the cores there are (a thousand fingerprints)
             List<Outcome> outcomes = pending.parallelStream().map(p -> outcome(p, after, documents)).toList();
@@ -264,6 +283,23 @@ final class Transaction {
             case Step.Modify m -> Optional.of(m.to());
             case Step.Delete d -> Optional.empty();
         };
+    }
+
+    /**
+     * The last document written for each persona name, with the persona it was written from: a persona
+     * applied again as it was (a host re-applying its set, a drift put right) is not written anew.
+     */
+    private final Map<String, Map.Entry<Persona, String>> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A persona document in the form records keep it ({@link Ledger#document}). */
+    private String document(Persona persona) {
+        Map.Entry<Persona, String> last = written.get(persona.name());
+        if (last != null && last.getKey().equals(persona)) {
+            return last.getValue();
+        }
+        String text = Ledger.document(persona);
+        written.put(persona.name(), Map.entry(persona, text));
+        return text;
     }
 
     /** A key's state now, read by its kind. */

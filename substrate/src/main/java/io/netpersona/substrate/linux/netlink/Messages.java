@@ -54,6 +54,15 @@ final class Messages {
         return new byte[IFINFOMSG];
     }
 
+    /** {@code struct ifinfomsg} and {@code IFLA_IFNAME}: one device by its name, not a dump. */
+    static byte[] linkRequest(String name) {
+        byte[] n = (name + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int length = 4 + n.length;
+        ByteBuffer b = Frames.order(ByteBuffer.allocate(IFINFOMSG + Frames.align(length)));
+        b.putShort(IFINFOMSG, (short) length).putShort(IFINFOMSG + 2, (short) IFLA_IFNAME).put(IFINFOMSG + 4, n);
+        return b.array();
+    }
+
     /** {@code struct ifaddrmsg} for a dump of every address of every family. */
     static byte[] addressRequest() {
         return new byte[IFADDRMSG];

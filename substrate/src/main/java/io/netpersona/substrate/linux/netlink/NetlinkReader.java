@@ -85,6 +85,35 @@ public final class NetlinkReader implements AutoCloseable {
         return dump(netns, e -> e.route, Messages.RTM_GETLINK, Messages.linkRequest(), Messages.RTM_NEWLINK, Messages::link);
     }
 
+    private static final int ENODEV = 19;
+
+    /**
+     * The index of one device by its name, or empty when the namespace has none of that name: one request
+     * answered with one device, where a dump of a host's thousand devices takes milliseconds to make and read.
+     */
+    public java.util.OptionalInt linkIndex(String netns, String name) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                List<ByteBuffer> answer = namespaces.sockets(netns).route.ask(Messages.RTM_GETLINK, Messages.linkRequest(name),
+                        Messages.RTM_NEWLINK);
+                if (answer.size() != 1) {
+                    throw new NetlinkException("expected one device named " + name + ", got " + answer.size());
+                }
+                return java.util.OptionalInt.of(Messages.link(answer.getFirst()).index());
+            } catch (Channel.Closed closed) {
+                // swept as idle between lookup and use: look it up again
+                if (attempt == 2) {
+                    throw new NetlinkException("netlink sockets of " + netns + " kept closing under the reader");
+                }
+            } catch (NetlinkException e) {
+                if (e.errno() == ENODEV) {
+                    return java.util.OptionalInt.empty();
+                }
+                throw e;
+            }
+        }
+    }
+
     /** Every address of every device, IPv4 before IPv6 ({@code ip addr show}). */
     public List<Address> addresses(String netns) {
         return dump(netns, e -> e.route, Messages.RTM_GETADDR, Messages.addressRequest(), Messages.RTM_NEWADDR, Messages::address);
@@ -125,7 +154,12 @@ public final class NetlinkReader implements AutoCloseable {
      */
     public Optional<Refused> tc(String netns, List<TcRequest> requests, boolean force) {
         java.util.Map<String, Integer> index = new java.util.HashMap<>();
-        links(netns).forEach(l -> index.put(l.name(), l.index()));
+        for (TcRequest r : requests) {
+            if (!index.containsKey(r.device())) {
+                java.util.OptionalInt i = linkIndex(netns, r.device());
+                index.put(r.device(), i.isPresent() ? i.getAsInt() : null);
+            }
+        }
         List<int[]> headers = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();

@@ -44,6 +44,19 @@ class NetlinkReaderIT {
     }
 
     @Test
+    void aDeviceIsFoundByItsNameAloneAsTheDumpListsIt() {
+        String ns = net.ns("d");
+        ip(ns, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1");
+        for (Link l : reader.links(ns)) {
+            assertThat(reader.linkIndex(ns, l.name())).as(l.name()).hasValue(l.index());
+        }
+        assertThat(reader.links(ns)).extracting(Link::name).contains("lo", "probe0", "probe1");
+        assertThat(reader.linkIndex(ns, "nosuch0")).isEmpty();
+        ip(ns, "link", "del", "probe0");
+        assertThat(reader.linkIndex(ns, "probe1")).isEmpty(); // gone with its peer
+    }
+
+    @Test
     void aNamespaceMadeAgainUnderItsNameIsReadAfresh() {
         String ns = net.ns("s");
         ip(ns, "addr", "add", "10.79.0.1/32", "dev", "lo");
