@@ -226,8 +226,10 @@ public final class ApplyBenchmark {
         commands.processMs = 0;
         long t1 = System.nanoTime();
         commands.epoch = t1;
+        long cpu = cpuNanos();
         substrate.applyAll(plans);
         double applyMs = ms(t1);
+        double cpuMs = (cpuNanos() - cpu) / 1e6;
         long processes = commands.started() - before;
         System.out.printf(Locale.ROOT, "%-26s plan %8.0f ms (%5d processes)   apply %9.1f ms (in processes %9.1f ms)   %6d processes%n",
                 how + ":", planMs, planProcesses, applyMs, commands.processMs, processes);
@@ -236,6 +238,9 @@ public final class ApplyBenchmark {
         }
         if (verbose && processes < 20) {
             substrate.lastApplyTimings().phases().forEach(l -> System.out.println("    " + l));
+            // what this JVM worked meanwhile (every thread: the JIT's and the collector's too, and the tc requests'
+            // kernel time): a shared machine stretches the wall clock more than this
+            System.out.printf(Locale.ROOT, "    CPU of this JVM during the apply (all threads): %.1f ms%n", cpuMs);
         }
         int classes = (int) commands.check(List.of("tc", "-n", HOST, "class", "show", "dev", "up0"), null)
                 .lines().filter(l -> l.startsWith("class htb ")).count();
@@ -362,6 +367,11 @@ public final class ApplyBenchmark {
         } catch (IOException e) {
             // a temporary folder; the machine's cleanup takes what is left
         }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double ms(long since) {
