@@ -2,6 +2,7 @@ package io.netpersona.learn;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,6 +33,21 @@ final class ChunkedInput implements AutoCloseable {
         ByteBuffer next(ByteBuffer retired) throws InterruptedIOException;
     }
 
+    /**
+     * Where a mapped file's windows go when the input moves on (see {@link #mapped}): the arena that maps a window
+     * is closed, now or once whoever still reads frames in it is done, and a mapping is released only by that close.
+     */
+    interface Unmapping {
+        /**
+         * Takes {@code window} and the arena that maps it; may wait until there is room for the next window.
+         *
+         * @throws InterruptedIOException when the wait is interrupted
+         */
+        void retire(ByteBuffer window, Arena arena) throws InterruptedIOException;
+    }
+
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
+
     final Path file;
     /** The window; replaced, not compacted, when there is a {@link Rotation}. */
     ByteBuffer buf;
@@ -47,6 +63,11 @@ final class ChunkedInput implements AutoCloseable {
     /** The end of the valid bytes in buf. */
     private int limit;
     private boolean eof;
+    /** For a mapped file: the arena that maps the window (null before the first), and the size of a window. */
+    private final boolean mapped;
+    private final Unmapping unmapping;
+    private Arena arena;
+    private final int windowBytes;
 
     /** @param capacity the largest buffer; a smaller file gets a buffer of its own size */
     ChunkedInput(Path file, int capacity) throws IOException {
@@ -65,6 +86,29 @@ final class ChunkedInput implements AutoCloseable {
         this.rotation = rotation;
         this.readBytes = readBytes;
         this.buf = ByteBuffer.allocateDirect(bufferBytes(capacity, size)).order(ByteOrder.BIG_ENDIAN);
+        this.mapped = false;
+        this.unmapping = null;
+        this.windowBytes = 0;
+    }
+
+    /**
+     * A file read through windows of {@code windowBytes} mapped into memory, one after another: nothing is copied
+     * (frames are decoded where the page cache holds them), and memory is the windows not yet retired. A record
+     * that crosses a window's end starts the next window.
+     *
+     * @param unmapping takes each window the input leaves, or null to unmap it at once
+     */
+    ChunkedInput(Path file, Unmapping unmapping, int windowBytes) throws IOException {
+        this.file = file;
+        FileChannel c = FileChannel.open(file, StandardOpenOption.READ);
+        this.channel = c;
+        this.size = c.size();
+        this.rotation = null;
+        this.readBytes = 0;
+        this.buf = NO_BYTES;
+        this.mapped = true;
+        this.unmapping = unmapping;
+        this.windowBytes = windowBytes;
     }
 
     /** The buffer a file of {@code size} bytes needs, at most {@code capacity}. */
@@ -80,6 +124,9 @@ final class ChunkedInput implements AutoCloseable {
         this.rotation = null;
         this.readBytes = READ_BYTES;
         this.buf = ByteBuffer.allocateDirect(capacity).order(ByteOrder.BIG_ENDIAN);
+        this.mapped = false;
+        this.unmapping = null;
+        this.windowBytes = 0;
     }
 
     boolean isStream() {
@@ -108,6 +155,9 @@ final class ChunkedInput implements AutoCloseable {
     boolean request(int n) throws IOException {
         if (limit - pos >= n) {
             return true;
+        }
+        if (mapped) {
+            return map(n);
         }
         if (n > buf.capacity()) {
             if (base + pos + n > size) {
@@ -145,6 +195,50 @@ final class ChunkedInput implements AutoCloseable {
         return limit - pos >= n;
     }
 
+    /** Maps the window that starts at the next unread byte, holding at least {@code n} bytes if the file has them. */
+    private boolean map(int n) throws IOException {
+        long at = base + pos;
+        long length = Math.min(size - at, Math.max(n, windowBytes));
+        if (base + limit >= size || length <= limit - pos) {
+            // the window reaches the end of the file already
+            return false;
+        }
+        retireWindow();
+        Arena fresh = Arena.ofShared();
+        try {
+            buf = ((FileChannel) channel).map(FileChannel.MapMode.READ_ONLY, at, length, fresh).asByteBuffer()
+                    .order(ByteOrder.BIG_ENDIAN);
+        } catch (IOException | RuntimeException e) {
+            fresh.close();
+            buf = NO_BYTES;
+            throw e;
+        }
+        arena = fresh;
+        base = at;
+        pos = 0;
+        limit = (int) length;
+        return limit >= n;
+    }
+
+    /** Hands the window to {@link #unmapping}, or unmaps it; the input has no window until it maps the next. */
+    private void retireWindow() throws InterruptedIOException {
+        Arena a = arena;
+        if (a == null) {
+            return;
+        }
+        ByteBuffer w = buf;
+        arena = null;
+        buf = NO_BYTES;
+        base += pos;
+        limit -= pos;
+        pos = 0;
+        if (unmapping == null) {
+            a.close();
+        } else {
+            unmapping.retire(w, a);
+        }
+    }
+
     /** Skips {@code n} bytes, reading none of those past the window; false when the file ends first. */
     boolean skip(long n) throws IOException {
         if (n <= limit - pos) {
@@ -158,6 +252,13 @@ final class ChunkedInput implements AutoCloseable {
         if (target > size) {
             pos = limit;
             return false;
+        }
+        if (mapped) {
+            retireWindow();
+            base = target;
+            pos = 0;
+            limit = 0;
+            return true;
         }
         ((FileChannel) channel).position(target);
         if (rotation != null) {
@@ -190,6 +291,11 @@ final class ChunkedInput implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+            buf = NO_BYTES;
+        }
         channel.close();
     }
 }

@@ -30,6 +30,8 @@ final class FlowPipeline {
     /** The decoded frames of one buffer, in file order. */
     static final class Batch {
         ByteBuffer buffer;
+        /** For a mapped file: the arena of the batch's window, closed when the batch is done with. */
+        java.lang.foreign.Arena arena;
         Packet[] packets = new Packet[0];
         DecodeResult[] results = new DecodeResult[0];
         long[] hashes = new long[0];
@@ -69,6 +71,8 @@ final class FlowPipeline {
     private ChunkedInput in;
     /** Buffers made so far, the window's first included; more are made only when none is free. */
     private int allocated = 1;
+    /** For a mapped file: windows that may be mapped beside the one being decoded. */
+    private final java.util.concurrent.Semaphore windows = new java.util.concurrent.Semaphore(BUFFERS - 1);
 
     private FlowPipeline() {
         for (int i = 0; i <= BUFFERS; i++) {
@@ -80,6 +84,15 @@ final class FlowPipeline {
     static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Flows.Progress progress, int readBytes) {
         return new FlowPipeline().run(file, options, sink, listener, progress, readBytes, false);
+    }
+
+    /**
+     * {@link #read} with {@code -windowBytes} as the read size means a mapped file: windows of that many bytes
+     * mapped one after another instead of reads into buffers (see {@link ChunkedInput#ChunkedInput(Path,
+     * ChunkedInput.Unmapping, int)}).
+     */
+    static int mapped(int windowBytes) {
+        return -windowBytes;
     }
 
     /**
@@ -117,6 +130,7 @@ final class FlowPipeline {
                     } catch (RuntimeException e) {
                         problem = Optional.of(file + ": offset " + b.offsets[i] + ": frame " + b.numbers[i]
                                 + ": internal error: " + e);
+                        recycle(b);
                         break;
                     }
                     long before = frames;
@@ -137,6 +151,7 @@ final class FlowPipeline {
             } finally {
                 decoding.interrupt();
                 join(decoding);
+                unmapLeftovers();
             }
             FlowMeter.Stats stats = meter.finish();
             if (out != null) {
@@ -155,7 +170,8 @@ final class FlowPipeline {
     private CaptureReader open(Path file, int readBytes) {
         ChunkedInput in;
         try {
-            in = new ChunkedInput(file, CaptureReader.BUFFER_BYTES, this::retire, readBytes);
+            in = readBytes < 0 ? new ChunkedInput(file, this::retireMapped, -readBytes)
+                    : new ChunkedInput(file, CaptureReader.BUFFER_BYTES, this::retire, readBytes);
         } catch (NoSuchFileException e) {
             throw new CaptureException(file, -1, "no such file", e);
         } catch (AccessDeniedException e) {
@@ -232,8 +248,44 @@ final class FlowPipeline {
         }
     }
 
+    /** On the decoding thread, for a mapped file: the input leaves a window; its batch goes to the meter. */
+    private void retireMapped(ByteBuffer retired, java.lang.foreign.Arena arena) throws InterruptedIOException {
+        try {
+            Batch b = filling;
+            if (b == null) {
+                // still opening: no frame has been handed out of this window
+                arena.close();
+            } else {
+                b.arena = arena;
+                b.position = in.offset();
+                full.add(b);
+                filling = empty.take();
+            }
+            windows.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the reading was stopped");
+        }
+    }
+
+    /** Unmaps the windows of batches that no one will meter (the reading stopped early). */
+    private void unmapLeftovers() {
+        for (Batch b; (b = full.poll()) != null; ) {
+            if (b.arena != null) {
+                b.arena.close();
+                b.arena = null;
+            }
+        }
+    }
+
     private void recycle(Batch b) {
-        free.add(b.buffer);
+        if (b.arena != null) {
+            b.arena.close();
+            b.arena = null;
+            windows.release();
+        } else {
+            free.add(b.buffer);
+        }
         b.buffer = null;
         b.count = 0;
         empty.add(b);

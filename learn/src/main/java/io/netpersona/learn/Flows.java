@@ -42,7 +42,7 @@ public final class Flows {
     public static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Progress progress) {
         if (twoThreads(file)) {
-            return FlowPipeline.read(file, options, sink, listener, progress, ChunkedInput.READ_BYTES);
+            return FlowPipeline.read(file, options, sink, listener, progress, FlowPipeline.mapped(CaptureReader.BUFFER_BYTES));
         }
         return readOnOneThread(file, options, sink, listener, progress);
     }
@@ -55,7 +55,7 @@ public final class Flows {
     public static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
             Progress progress) {
         if (twoThreads(file)) {
-            return FlowPipeline.readHandingOff(file, options, sink, progress, ChunkedInput.READ_BYTES);
+            return FlowPipeline.readHandingOff(file, options, sink, progress, FlowPipeline.mapped(CaptureReader.BUFFER_BYTES));
         }
         return readOnOneThread(file, options, sink, PacketListener.NONE, progress);
     }

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlowPipelineTest {
     private static final int SMALL_READS = 4096;
+    /** Mapped windows of a few KiB: a record crosses a window's end every few frames. */
+    private static final int SMALL_WINDOWS = FlowPipeline.mapped(4096);
 
     /** @param heard what the packet listener heard: packets, and a checksum of their order and contents */
     private record Outcome(List<Flow> flows, CaptureSummary summary, List<Long> heard) {
@@ -92,6 +94,7 @@ class FlowPipelineTest {
                 continue;
             }
             assertSame(file, FlowMeter.Options.DEFAULTS, SMALL_READS);
+            assertSame(file, FlowMeter.Options.DEFAULTS, SMALL_WINDOWS);
             assertSameHandedOff(file, FlowMeter.Options.DEFAULTS.withArp(true), SMALL_READS);
             frames += oneThread(file, FlowMeter.Options.DEFAULTS).summary().stats().frames();
         }
@@ -114,7 +117,8 @@ class FlowPipelineTest {
         assertThat(one.summary().stats().frames()).as("frames of the joined capture").isGreaterThan(40_000);
         assertThat(one.flows()).as("flows with thousands of packets, cut by many buffer moves")
                 .anyMatch(f -> f.packets() > 1000);
-        for (int readBytes : new int[] {SMALL_READS, 64 * 1024, ChunkedInput.READ_BYTES}) {
+        for (int readBytes : new int[] {SMALL_READS, 64 * 1024, ChunkedInput.READ_BYTES, SMALL_WINDOWS,
+                FlowPipeline.mapped(CaptureReader.BUFFER_BYTES)}) {
             assertSame(joined, FlowMeter.Options.DEFAULTS, readBytes);
         }
         // a small table and short timeouts: evictions, idle scans and reopened connections happen mid-file
@@ -123,7 +127,9 @@ class FlowPipelineTest {
         Outcome small = oneThread(joined, busy);
         assertThat(small.summary().stats().evicted()).as("evictions in the busy setting").isPositive();
         assertSame(joined, busy, SMALL_READS);
+        assertSame(joined, busy, SMALL_WINDOWS);
         assertSameHandedOff(joined, FlowMeter.Options.DEFAULTS, ChunkedInput.READ_BYTES);
+        assertSameHandedOff(joined, busy, SMALL_WINDOWS);
         assertSameHandedOff(joined, busy, SMALL_READS);
     }
 
@@ -153,6 +159,7 @@ class FlowPipelineTest {
         Outcome one = oneThread(cut, FlowMeter.Options.DEFAULTS);
         assertThat(one.summary().problem()).as("the cut file's problem").isPresent();
         assertSame(cut, FlowMeter.Options.DEFAULTS, SMALL_READS);
+        assertSame(cut, FlowMeter.Options.DEFAULTS, SMALL_WINDOWS);
     }
 
     @Test
