@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * Names from DNS answers seen in the capture: every A and AAAA record of a response maps its address to
  * the question's name (the name the client asked for, whatever CNAME chain led to the address), so flows
- * that later go to that address carry the name. Bounded: the least recently used addresses go first.
+ * that later go to that address carry the name. Bounded: the addresses answered least recently go first.
+ * Looking a name up changes nothing, so that meters that see the same DNS answers (one per shard of the
+ * flows, see {@link FlowMeter}) hold the same names whatever flows each of them looks up.
  */
 final class DnsNames {
     static final int CAPACITY = 1 << 16;
@@ -16,7 +18,7 @@ final class DnsNames {
     private record Address(long hi, long lo) {
     }
 
-    private final Map<Address, String> names = new LinkedHashMap<>(1024, 0.75f, true) {
+    private final Map<Address, String> names = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Address, String> eldest) {
             return size() > CAPACITY;
@@ -76,13 +78,19 @@ final class DnsNames {
                 break;
             }
             if (type == 1 && length == 4) {
-                names.put(new Address(0, 0xffff_0000_0000L | (b.getInt(o) & 0xffffffffL)), asked);
+                answered(new Address(0, 0xffff_0000_0000L | (b.getInt(o) & 0xffffffffL)), asked);
             } else if (type == 28 && length == 16) {
-                names.put(new Address(b.getLong(o), b.getLong(o + 8)), asked);
+                answered(new Address(b.getLong(o), b.getLong(o + 8)), asked);
             }
             o += length;
         }
         return asked;
+    }
+
+    /** Remembers an answer as the newest: an address answered again moves to the end of the line. */
+    private void answered(Address a, String name) {
+        names.remove(a);
+        names.put(a, name);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +12,18 @@ import java.util.function.Consumer;
 
 /**
  * Turns frames into bidirectional {@link Flow}s, handed to a sink as each flow ends: when it has been idle
- * longer than {@link Options#idleTimeout()} (or {@link Options#closedTimeout()} after TCP closed), when the
- * table is full and it is among the quietest quarter, or at {@link #finish()}. Memory is bounded by
+ * longer than {@link Options#idleTimeout()} (or {@link Options#closedTimeout()} after TCP closed), when its
+ * shard of the table is full and it is among the shard's quietest quarter, or at {@link #finish()}. Memory is bounded by
  * {@link Options#maxFlows()} flows plus a bounded cache of DNS answers, whatever the length of the capture.
  *
  * <p>Idle flows are looked for at most every {@link Options#closedTimeout()} of capture time (and no more
- * often than once per table capacity in packets), so a flow can outlive its timeout by that much. Time is the
+ * often than once per {@link #SCAN_PACKETS} packets), so a flow can outlive its timeout by that much. Time is the
  * capture's: the latest timestamp of an IP packet seen, so frames slightly out of order do not move it back.
+ *
+ * <p>The table is {@link #SHARDS} shards by the flow key's hash, each holding a {@link #SHARDS}th of
+ * {@link Options#maxFlows()}. A meter may keep only some shards' flows (see {@link FlowPipeline}): it still
+ * sees every frame, so its clock, its idle scans and its DNS names are those of a meter that keeps them
+ * all, and the shards' meters together end the same flows at the same frames as one meter does.
  *
  * <p>Not thread-safe: one meter per capture and thread. Per packet nothing is allocated; names (DNS, TLS
  * SNI, HTTP Host) are parsed only from DNS messages and the first few payload packets of a flow.
@@ -91,8 +95,21 @@ public final class FlowMeter {
     }
 
 
+    /** Shards of the flow table, by the top bits of a flow key's hash. */
+    static final int SHARDS = 16;
+    /** Every shard. */
+    static final int ALL_SHARDS = (1 << SHARDS) - 1;
+    /** Packets between idle scans at least: fixed, so that every shard's meter scans at the same frames. */
+    static final int SCAN_PACKETS = 1024;
+    /** The step within a frame at which flows end: idle at a scan, a flow's key reused, evicted from a full shard. */
+    private static final int SCANNED = 0, REPLACED = 1, EVICTED = 2;
+
     private final String capture;
     private final Options options;
+    /** The shards this meter keeps flows of, one bit each. */
+    private final int shards;
+    private final int[] shardFlows = new int[SHARDS];
+    private final int perShard;
     private final Consumer<Flow> sink;
     /** Where an ended flow goes: made into a {@link Flow} for the sink here, or handed to another thread. */
     private java.util.function.BiConsumer<FlowState, Flow.End> ended = this::deliver;
@@ -122,6 +139,13 @@ public final class FlowMeter {
      *     thread, with the decoder's reusable {@link Packet})
      */
     public FlowMeter(String capture, Options options, Consumer<Flow> sink, PacketListener listener) {
+        this(capture, options, sink, listener, ALL_SHARDS);
+    }
+
+    /** @param shards the shards whose flows this meter keeps, one bit each (see {@link #shard}) */
+    FlowMeter(String capture, Options options, Consumer<Flow> sink, PacketListener listener, int shards) {
+        this.shards = shards;
+        this.perShard = Math.max(1, options.maxFlows() / SHARDS);
         this.capture = Objects.requireNonNull(capture, "capture");
         this.options = Objects.requireNonNull(options, "options");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -151,9 +175,12 @@ public final class FlowMeter {
         if (!r.inFlow()) {
             return;
         }
-        listener.packet(p);
-        if (p.cut) {
-            cut++;
+        boolean own = (shards >>> shard(hash) & 1) != 0;
+        if (own) {
+            listener.packet(p);
+            if (p.cut) {
+                cut++;
+            }
         }
         long t = p.timestampNanos;
         // the clock is the IP packets': ARP, which a profile's meter leaves out, must not change when IP flows end
@@ -165,9 +192,16 @@ public final class FlowMeter {
                 now = t;
             }
             // a scan visits every slot: at most one per slot's worth of packets keeps it to one visit a packet
-            if (++sinceScan >= table.capacity() && now - lastScan >= closedNanos) {
+            if (++sinceScan >= SCAN_PACKETS && now - lastScan >= closedNanos) {
                 expire();
             }
+        }
+        if (!own) {
+            // another meter keeps this flow; the DNS answers it carries name flows in every shard
+            if (p.payloadLength > 0 && !p.fragment) {
+                names.answers(p);
+            }
+            return;
         }
         FlowState f = flowOf(p, hash, t);
         int side = this.side;
@@ -197,13 +231,19 @@ public final class FlowMeter {
                 return f;
             }
             table.remove(f);
+            shardFlows[shard(hash)]--;
             flows++;
+            f.endFrame = frames;
+            f.endStep = REPLACED;
             ended.accept(f, end);
         }
-        if (table.size() >= options.maxFlows()) {
-            evictQuietest();
+        int s = shard(hash);
+        if (shardFlows[s] >= perShard) {
+            evictQuietest(s);
         }
         f = new FlowState(p, hash, options.firstPackets());
+        f.created = frames;
+        shardFlows[s]++;
         f.dnsName = dns.name(p.dstHi, p.dstLo);
         if (f.dnsName.isEmpty()) {
             f.dnsName = dns.name(p.srcHi, p.srcLo);
@@ -217,24 +257,37 @@ public final class FlowMeter {
         lastScan = now;
         sinceScan = 0;
         long t = now;
-        emit(table.removeIf(f -> t - f.last > (f.closed() ? closedNanos : idleNanos)), Flow.End.IDLE);
+        emit(table.removeIf(f -> t - f.last > (f.closed() ? closedNanos : idleNanos)), Flow.End.IDLE, frames, SCANNED);
     }
 
-    private void evictQuietest() {
+    /** The shard of a flow key's hash: its top bits, which the table's slots (its low bits) do not depend on. */
+    static int shard(long hash) {
+        return (int) (hash >>> (64 - 4));
+    }
+
+    private void evictQuietest(int shard) {
         List<FlowState> all = table.all();
         long[] last = new long[all.size()];
-        for (int i = 0; i < last.length; i++) {
-            last[i] = all.get(i).last;
+        int n = 0;
+        for (FlowState f : all) {
+            if (shard(f.hash) == shard) {
+                last[n++] = f.last;
+            }
         }
-        Arrays.sort(last);
-        long threshold = last[last.length / 4];
-        List<FlowState> gone = table.removeIf(f -> f.last <= threshold);
+        Arrays.sort(last, 0, n);
+        long threshold = last[n / 4];
+        List<FlowState> gone = table.removeIf(f -> shard(f.hash) == shard && f.last <= threshold);
         evicted += gone.size();
-        emit(gone, Flow.End.EVICTED);
+        emit(gone, Flow.End.EVICTED, frames, EVICTED);
     }
 
-    private void emit(List<FlowState> gone, Flow.End end) {
-        gone.sort(Comparator.comparingLong((FlowState f) -> f.first));
+    private void emit(List<FlowState> gone, Flow.End end, long frame, int step) {
+        for (FlowState f : gone) {
+            f.endFrame = frame;
+            f.endStep = step;
+            shardFlows[shard(f.hash)]--;
+        }
+        gone.sort(FlowState::endOrder);
         for (FlowState f : gone) {
             flows++;
             ended.accept(f, end);
@@ -243,7 +296,7 @@ public final class FlowMeter {
 
     /** Ends every flow still open ({@link Flow.End#CAPTURE_END}) and returns what was counted. */
     public Stats finish() {
-        emit(table.removeIf(f -> true), Flow.End.CAPTURE_END);
+        emit(table.removeIf(f -> true), Flow.End.CAPTURE_END, Long.MAX_VALUE, SCANNED);
         return stats();
     }
 
@@ -292,6 +345,11 @@ public final class FlowMeter {
      */
     void handEndedTo(java.util.function.BiConsumer<FlowState, Flow.End> to) {
         ended = Objects.requireNonNull(to, "to");
+    }
+
+    /** Where ended flows go now (the sink, by default). */
+    java.util.function.BiConsumer<FlowState, Flow.End> endedTo() {
+        return ended;
     }
 
     Flow toFlow(FlowState f, Flow.End end) {

@@ -62,6 +62,13 @@ final class FlowNames {
         }
     }
 
+    /** Reads a packet of a flow that another meter keeps only for the DNS answers it may carry. */
+    void answers(Packet p) {
+        if (isDns(p)) {
+            dns.read(p.buffer, p.payloadOffset, p.payloadLength, false);
+        }
+    }
+
     /** The SNI of a QUIC client's Initial packets: looked for in a flow's first datagrams only. */
     private void quic(FlowState f, Packet p, int side) {
         if (f.quic == null) {

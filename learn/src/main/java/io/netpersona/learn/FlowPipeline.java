@@ -44,6 +44,10 @@ final class FlowPipeline {
         Optional<String> problem;
         /** Set on the last batch when the decoding thread died of an error. */
         Error error;
+        /** The flows the decoding thread's meter ended in this batch's frames (and, on the last, at the end). */
+        final ShardMerge.Ended ended = new ShardMerge.Ended();
+        /** Set on the last batch: what the decoding thread's meter counted, or null when it meters nothing. */
+        FlowMeter.Stats decoderStats;
         boolean last;
 
         /** The next slot, grown as needed: how many frames a buffer holds depends on their sizes. */
@@ -83,7 +87,7 @@ final class FlowPipeline {
     /** Reads {@code file} as {@link Flows#read} does, decoding on another thread; {@code readBytes} is one read's size. */
     static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Flows.Progress progress, int readBytes) {
-        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes, false);
+        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes, -1);
     }
 
     /**
@@ -101,27 +105,59 @@ final class FlowPipeline {
      */
     static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
             Flows.Progress progress, int readBytes) {
-        return new FlowPipeline().run(file, options, sink, PacketListener.NONE, progress, readBytes, true);
+        return readHandingOff(file, options, sink, progress, readBytes, DECODER_SHARDS);
     }
 
+    /** The same, with the decoding thread metering the first {@code decoderShards} shards of the table. */
+    static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
+            Flows.Progress progress, int readBytes, int decoderShards) {
+        return new FlowPipeline().run(file, options, sink, PacketListener.NONE, progress, readBytes, decoderShards);
+    }
+
+    /**
+     * Shards of the flow table ({@link FlowMeter#SHARDS}) that the decoding thread meters itself when flows are
+     * handed off to a sink's thread: reading a mapped file and decoding cost less than metering, so
+     * the decoding thread takes this share of the metering off the other.
+     */
+    static final int DECODER_SHARDS = Integer.getInteger("netpersona.flows.decoderShards", 4);
+
     private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
-            Flows.Progress progress, int readBytes, boolean handOff) {
+            Flows.Progress progress, int readBytes, int decoderShardCount) {
+        // the sink is on a thread of its own (FlowHandOff) unless decoderShardCount is negative
         Path name = file.getFileName();
         String capture = name == null ? file.toString() : name.toString();
-        FlowMeter meter = new FlowMeter(capture, options, sink, listener);
+        // only where the sink is on a thread of its own: its flows come in the same order, but a sink that throws
+        // would stop the reading at another frame than with one meter
+        boolean handOff = decoderShardCount >= 0;
+        int decoderShards = handOff && listener == PacketListener.NONE
+                ? (int) ((1L << Math.min(decoderShardCount, FlowMeter.SHARDS)) - 1) : 0;
+        FlowMeter meter = new FlowMeter(capture, options, sink, listener, FlowMeter.ALL_SHARDS & ~decoderShards);
         FlowHandOff out = handOff ? new FlowHandOff(meter, sink, capture) : null;
+        ShardMerge merge = null;
+        FlowMeter decoderMeter = null;
+        if (decoderShards != 0) {
+            merge = new ShardMerge(meter.endedTo());
+            meter.handEndedTo(merge);
+            decoderMeter = new FlowMeter(capture, options, f -> { }, PacketListener.NONE, decoderShards);
+            decoderMeter.handEndedTo((f, end) -> filling.ended.add(f, end));
+        }
+        FlowMeter shared = decoderMeter;
         try (CaptureReader reader = open(file, readBytes)) {
             if (filling == null) {
                 filling = take(empty);
                 filling.buffer = in.buf;
             }
             Thread decoding = Thread.ofPlatform().name("decode " + name).daemon().start(
-                    () -> decode(reader, new PacketDecoder(options.tunnels(), options.wholePacketsOnly(), options.arp())));
+                    () -> decode(reader, new PacketDecoder(options.tunnels(), options.wholePacketsOnly(), options.arp()), shared));
             Optional<String> problem = Optional.empty();
+            FlowMeter.Stats decoderStats = null;
             long frames = 0;
             try {
                 while (true) {
                     Batch b = take(full);
+                    if (merge != null) {
+                        merge.batch(b.ended);
+                    }
                     int i = 0;
                     try {
                         for (; i < b.count; i++) {
@@ -133,6 +169,9 @@ final class FlowPipeline {
                         recycle(b);
                         break;
                     }
+                    if (merge != null) {
+                        merge.flushBefore(Long.MAX_VALUE);
+                    }
                     long before = frames;
                     frames += b.count;
                     if (before / Flows.PROGRESS_FRAMES != frames / Flows.PROGRESS_FRAMES) {
@@ -143,6 +182,7 @@ final class FlowPipeline {
                             throw b.error;
                         }
                         problem = b.problem;
+                        decoderStats = b.decoderStats;
                         progress.update(file, b.position, reader.size(), frames);
                         break;
                     }
@@ -154,6 +194,12 @@ final class FlowPipeline {
                 unmapLeftovers();
             }
             FlowMeter.Stats stats = meter.finish();
+            if (merge != null) {
+                merge.flushAll();
+            }
+            if (decoderStats != null) {
+                stats = sum(stats, decoderStats);
+            }
             if (out != null) {
                 out.close();
             }
@@ -183,8 +229,20 @@ final class FlowPipeline {
         return FileCaptureReader.open(in);
     }
 
-    /** The decoding thread: every frame into the batch of its buffer, a batch handed on when its buffer is left. */
-    private void decode(CaptureReader reader, PacketDecoder decoder) {
+    /**
+     * The counts of two meters of one capture, each keeping some shards: they saw the same frames and DNS
+     * answers, and kept different flows.
+     */
+    private static FlowMeter.Stats sum(FlowMeter.Stats a, FlowMeter.Stats b) {
+        return new FlowMeter.Stats(a.frames(), a.bytes(), a.flows() + b.flows(), a.openFlows() + b.openFlows(),
+                a.evicted() + b.evicted(), a.cutShort() + b.cutShort(), a.dnsNames(), a.results());
+    }
+
+    /**
+     * The decoding thread: every frame into the batch of its buffer, a batch handed on when its buffer is left;
+     * with {@code meter}, each frame also metered there at once, while it is in this core's cache.
+     */
+    private void decode(CaptureReader reader, PacketDecoder decoder, FlowMeter meter) {
         Frame frame = new Frame();
         Optional<String> problem = Optional.empty();
         Error error = null;
@@ -193,11 +251,17 @@ final class FlowPipeline {
                 Batch b = filling;
                 Packet p = b.slot();
                 DecodeResult r = decoder.decode(frame, p);
-                int i = b.count++;
+                int i = b.count;
+                long hash = r.inFlow() ? FlowTable.hash(p) : 0;
                 b.results[i] = r;
-                b.hashes[i] = r.inFlow() ? FlowTable.hash(p) : 0;
+                b.hashes[i] = hash;
                 b.offsets[i] = frame.fileOffset;
                 b.numbers[i] = frame.number;
+                if (meter != null) {
+                    meter.accept(r, p, hash);
+                }
+                // counted once metered: a frame the meter here failed on is not metered by the other either
+                b.count = i + 1;
             }
         } catch (CaptureException e) {
             if (Thread.currentThread().isInterrupted()) {
@@ -215,6 +279,13 @@ final class FlowPipeline {
             error = e;
         }
         Batch b = filling;
+        if (meter != null && error == null) {
+            try {
+                b.decoderStats = meter.finish();
+            } catch (RuntimeException e) {
+                problem = Optional.of(problem.orElse(reader.file() + ": internal error at the end: " + e));
+            }
+        }
         b.problem = problem;
         b.error = error;
         b.last = true;
@@ -288,6 +359,7 @@ final class FlowPipeline {
         }
         b.buffer = null;
         b.count = 0;
+        b.ended.clear();
         empty.add(b);
     }
 

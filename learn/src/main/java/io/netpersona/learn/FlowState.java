@@ -15,6 +15,14 @@ final class FlowState {
     final boolean tunnelled;
 
     long first, last;
+    /**
+     * The frame (counted from 1) that made the flow; with {@link #first} it orders flows that end together, the
+     * same way whichever shard's meter ends them.
+     */
+    long created;
+    /** When the flow ended: the frame ({@link Long#MAX_VALUE} at the capture's end) and the step within it. */
+    long endFrame;
+    int endStep;
     /** Per side, at side * SIDE: packets, bytes, payload bytes, last timestamp, then the size and gap histograms. */
     private final long[] n = new long[2 * SIDE];
     /** Per side and kind (size, gap): min, max, sum, sum of squares. */
@@ -66,6 +74,18 @@ final class FlowState {
         if (protocol == Packet.TCP) {
             tcp = new TcpState();
         }
+    }
+
+    /** Orders ended flows as one meter ends them: by frame, step, first packet, then the frame that made them. */
+    static int endOrder(FlowState x, FlowState y) {
+        int c = Long.compare(x.endFrame, y.endFrame);
+        if (c == 0) {
+            c = Integer.compare(x.endStep, y.endStep);
+        }
+        if (c == 0) {
+            c = Long.compare(x.first, y.first);
+        }
+        return c != 0 ? c : Long.compare(x.created, y.created);
     }
 
     /** 0 when the packet goes from a to b, 1 from b to a, -1 when it is not of this flow. */
