@@ -116,10 +116,12 @@ final class FlowPipeline {
 
     /**
      * Shards of the flow table ({@link FlowMeter#SHARDS}) that the decoding thread meters itself when flows are
-     * handed off to a sink's thread: reading a mapped file and decoding cost less than metering, so
-     * the decoding thread takes this share of the metering off the other.
+     * handed off to a sink's thread ({@code -Dnetpersona.flows.decoderShards=N}), taking that share of the
+     * metering off the other thread. None by default: on the shared 2-core machine each meter's walk over every
+     * frame (its clock, its scans, the DNS answers) cost some 0.5 s more CPU for 6.9 M frames than the
+     * balance saved; a machine with quiet cores may say otherwise.
      */
-    static final int DECODER_SHARDS = Integer.getInteger("netpersona.flows.decoderShards", 4);
+    static final int DECODER_SHARDS = Integer.getInteger("netpersona.flows.decoderShards", 0);
 
     private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Flows.Progress progress, int readBytes, int decoderShardCount) {
