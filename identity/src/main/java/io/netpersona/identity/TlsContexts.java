@@ -41,7 +41,7 @@ public final class TlsContexts {
     public static SslContext client(Path caCert, Path cert, Path key) {
         Material m = Material.load(caCert, cert, key);
         try {
-            return GrpcSslContexts.forClient().keyManager(m.key, m.cert).trustManager(m.ca).build();
+            return GrpcSslContexts.forClient().keyManager(new OwnKeyManager(m.key, m.cert)).trustManager(m.ca).build();
         } catch (SSLException e) {
             throw new IdentityException(cert + ": cannot make a TLS client context (" + e.getMessage() + ")", e);
         }
