@@ -43,6 +43,8 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     private static final int CHUNK = 500;
     /** Besides the fan-out's own thread: two cores are the target machine. */
     private final ExecutorService senders = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("fanout-send-", 0).daemon().factory());
+    /** For the streams' messages that read or write the repository, off the event loops (see {@link AgentStream}). */
+    private final ExecutorService blocking = Executors.newCachedThreadPool(Thread.ofPlatform().name("agent-store-", 0).daemon().factory());
 
     /**
      * The last metrics a node sent, and when they arrived. Kept in memory only: they come every second from
@@ -65,6 +67,7 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
     /** Writes what is still pending; after the gRPC server stopped. */
     void flush() {
         senders.shutdownNow();
+        blocking.shutdown();
         seen.close();
     }
 
@@ -175,6 +178,10 @@ final class AgentService extends AgentServiceGrpc.AgentServiceImplBase {
 
     java.util.Optional<Observed> observations(String node) {
         return java.util.Optional.ofNullable(observations.get(node));
+    }
+
+    java.util.concurrent.Executor blocking() {
+        return blocking;
     }
 
     Store store() {

@@ -3,6 +3,7 @@ package io.netpersona.control;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.netpersona.proto.agent.v1.AgentServiceGrpc;
 import io.javalin.Javalin;
 import io.netpersona.identity.CertificateDir;
 import io.netpersona.identity.IdentityException;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * another, over one persona repository.
  */
 public final class ControlPlane implements AutoCloseable {
+    private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+    private static final String CONNECT = AgentServiceGrpc.getConnectMethod().getFullMethodName();
+
     /**
      * What to start.
      *
@@ -81,6 +85,14 @@ public final class ControlPlane implements AutoCloseable {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.grpcHost(), config.grpcPort()))
                     .sslContext(tls)
                     .addService(ServerInterceptors.intercept(agents, NodeIdentity.interceptor()))
+                    // the agents' streams on the event loops (AgentStream says why and what it moves off them);
+                    // Register, a write to the repository, on gRPC's own executor
+                    .callExecutor(new io.grpc.ServerCallExecutorSupplier() {
+                        @Override
+                        public <Q, R> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+                            return call.getMethodDescriptor().getFullMethodName().equals(CONNECT) ? DIRECT : null;
+                        }
+                    })
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
                     .build();
             try {

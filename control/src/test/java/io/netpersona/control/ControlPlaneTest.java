@@ -325,6 +325,24 @@ class ControlPlaneTest {
     }
 
     @Test
+    void whatAnAgentSendsRightAfterItsHelloWaitsForTheHello() throws Exception {
+        try (TestAgent agent = new TestAgent(certs, "edge-01", cp.grpcPort())) {
+            agent.connect("edge-01", agent.register("edge-01"), Map.of());
+            // the hello reads the repository off the event loop; these are handled on it, and must not overtake it
+            // (an observation before the hello would end the stream)
+            for (int i = 0; i <= 200; i++) {
+                agent.send(AgentMessage.newBuilder().setObservations(Observations.newBuilder().setTimeMs(7000 + i)
+                        .addMetrics(PersonaMetrics.newBuilder().setPersona("arena").setVersion(1).setRttP50Ms(i / 2.0))).build());
+            }
+            ControlMessage caughtUp = agent.next();
+            agent.ack(caughtUp.getNonce(), Map.of("arena", 1L));
+            awaitRunning("edge-01", "arena", 1);
+            assertThat(agent.ended).isNotDone();
+            assertThat(api("GET", "/api/v1/agents/edge-01/observations", null).body().at("/metrics/0/rttP50Ms").asDouble()).isEqualTo(100.0);
+        }
+    }
+
+    @Test
     void anAgentsCapabilityReportIsShownWithItsState() throws Exception {
         try (TestAgent agent = new TestAgent(certs, "edge-01", cp.grpcPort())) {
             agent.connect("edge-01", agent.register("edge-01"), Map.of());
