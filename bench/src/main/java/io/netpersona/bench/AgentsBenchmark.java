@@ -1,7 +1,8 @@
 package io.netpersona.bench;
 
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.netpersona.identity.CertificateDir;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -63,8 +64,8 @@ public final class AgentsBenchmark {
     private static void run(int n, int changes, CertificateDir certs, Path target, List<String> controlJvm) throws Exception {
         Path tmp = Files.createTempDirectory("np-agents-bench");
         Path log = target.resolve("agents-control-" + n + ".log");
-        EventLoopGroup group = new NioEventLoopGroup(2);
-        ExecutorService executor = Executors.newFixedThreadPool(4);
+        // the native transport: fewer copies and system calls per message than NIO's, for 10,000 connections
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         List<SimulatedAgent> agents = new ArrayList<>();
         try (ControlProcess cp = new ControlProcess(tmp.resolve("data"), certs.dir(), log, controlJvm)) {
@@ -72,7 +73,7 @@ public final class AgentsBenchmark {
             rest.send("POST", "personas", PERSONA.formatted(1400));
             long t = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                agents.add(new SimulatedAgent(certs, FleetCerts.node(i), cp.grpcPort, group, executor));
+                agents.add(new SimulatedAgent(certs, FleetCerts.node(i), cp.grpcPort, group));
             }
             try (ExecutorService connectors = Executors.newFixedThreadPool(32)) {
                 agents.forEach(a -> connectors.submit(() -> {
@@ -145,10 +146,9 @@ public final class AgentsBenchmark {
         } finally {
             ticker.shutdownNow();
             agents.forEach(SimulatedAgent::close);
-            // the channels finish closing on the event loops and then on the executor: stop those only after
+            // the channels finish closing on the event loops: stop those only after
             agents.forEach(SimulatedAgent::awaitClosed);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-            executor.shutdown();
             try (var files = Files.walk(tmp)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
