@@ -64,10 +64,11 @@ final class AgentStream implements StreamObserver<AgentMessage> {
         this.node = node;
         this.out = out;
         this.service = service;
-        // only possible before the service method returns: gRPC calls it on the call's own executor
-        out.setOnReadyHandler(this::ready);
+        // only possible before the service method returns: gRPC calls them on the call's own executor, the event
+        // loop, which must not wait for the stream's lock while a step on the blocking executor holds it
+        out.setOnReadyHandler(() -> inOrder(this::ready, false));
         // also keeps onNext from throwing on a call the agent cancelled before the stream learnt of it
-        out.setOnCancelHandler(this::cancelled);
+        out.setOnCancelHandler(() -> inOrder(this::cancelled, false));
     }
 
     private synchronized void cancelled() {
