@@ -166,7 +166,10 @@ public final class Agent implements AutoCloseable {
     /** One registration and stream, to its end. */
     private Status session() throws InterruptedException {
         ManagedChannel ch = NettyChannelBuilder.forAddress(options.host(), options.port()).sslContext(tls)
-                .keepAliveTime(20, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
+                .keepAliveTime(20, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS)
+                // gRPC's default window (1 MiB), fixed as the control plane's: auto-tuning it sent a PING after each
+                // update received, an extra TLS record each way for messages that never fill the window
+                .flowControlWindow(1 << 20).build();
         synchronized (lock) {
             if (stopped) {
                 ch.shutdownNow();

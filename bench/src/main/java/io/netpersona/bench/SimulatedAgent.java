@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
 import io.grpc.stub.StreamObserver;
+import io.netpersona.control.ControlPlane;
 import io.netpersona.identity.CertificateDir;
 import io.netpersona.identity.TlsContexts;
 import io.netpersona.proto.agent.v1.Ack;
@@ -54,7 +55,9 @@ final class SimulatedAgent {
      */
     void connect() {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).sslContext(TlsContexts.client(certs, node))
-                .eventLoopGroup(group).channelType(EpollSocketChannel.class).directExecutor().build();
+                .eventLoopGroup(group).channelType(EpollSocketChannel.class).directExecutor()
+                // as persona agent has it (a fixed window: no PING after each update to size it)
+                .flowControlWindow(ControlPlane.FLOW_CONTROL_WINDOW).build();
         String session = AgentServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
                 .register(RegisterRequest.newBuilder().setNode(node).setHostname(node).setAgentVersion("bench").build()).getSessionId();
         stream = AgentServiceGrpc.newStub(channel).connect(new StreamObserver<>() {

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class ControlPlane implements AutoCloseable {
     private static final java.util.concurrent.Executor DIRECT = Runnable::run;
     private static final String CONNECT = AgentServiceGrpc.getConnectMethod().getFullMethodName();
+    /** HTTP/2 flow-control window of the agents' connections, both ways (the agent sets the same). */
+    public static final int FLOW_CONTROL_WINDOW = 1 << 20;
 
     /**
      * What to start.
@@ -94,6 +96,10 @@ public final class ControlPlane implements AutoCloseable {
                         }
                     })
                     .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                    // gRPC's default window (1 MiB), fixed: its auto-tuning measures the link with a PING after
+                    // data arrives, so an agent's observation each second cost a PING and its answer besides, each
+                    // a TLS record and a system call on both sides, to size a window small messages never fill
+                    .flowControlWindow(FLOW_CONTROL_WINDOW)
                     .build();
             try {
                 grpc.start();
