@@ -114,7 +114,18 @@ final class AgentStream implements StreamObserver<AgentMessage> {
                     return;
                 }
             }
-            step.run();
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                // what waits behind a step that failed unexpectedly would wait for ever: the stream ends, as gRPC
+                // ends a call whose handler throws on the event loop, and the agent connects again
+                synchronized (backlog) {
+                    backlog.clear();
+                    draining = false;
+                }
+                close(Status.INTERNAL.withDescription("the control plane failed on this agent's message: " + e));
+                return;
+            }
         }
     }
 
