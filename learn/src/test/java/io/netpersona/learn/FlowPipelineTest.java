@@ -101,7 +101,7 @@ class FlowPipelineTest {
         assertThat(frames).as("frames compared").isGreaterThan(50_000);
     }
 
-    private static boolean isCapture(Path file) {
+    static boolean isCapture(Path file) {
         try {
             CaptureReader.open(file).close();
             return true;

@@ -38,7 +38,7 @@ class ShardedPipelineTest {
     void everySharedCaptureTheMalformedOnesIncludedGivesTheSameFlows() {
         long flows = 0, malformed = 0;
         for (Path file : TrainingData.captures()) {
-            if (!Files.isRegularFile(file) || !isCapture(file)) {
+            if (!Files.isRegularFile(file) || !FlowPipelineTest.isCapture(file)) {
                 continue;
             }
             flows += assertSame(file, FlowMeter.Options.DEFAULTS.withArp(true), SMALL_WINDOWS, 7).size();
@@ -99,14 +99,5 @@ class ShardedPipelineTest {
         both.addAll(high);
         Comparator<Flow> byText = Comparator.comparing(Flow::toString);
         assertThat(both.stream().sorted(byText).toList()).isEqualTo(one.stream().sorted(byText).toList());
-    }
-
-    private static boolean isCapture(Path file) {
-        try {
-            CaptureReader.open(file).close();
-            return true;
-        } catch (CaptureException e) {
-            return false;
-        }
     }
 }

@@ -53,11 +53,7 @@ final class Frames {
         ByteBuffer d = order(datagram.slice());
         int at = 0;
         while (d.limit() - at >= HEADER) {
-            int len = d.getInt(at);
-            if (len < HEADER || len > d.limit() - at) {
-                throw new NetlinkException("malformed netlink message: length " + Integer.toUnsignedString(len)
-                        + " at offset " + at + " of a " + d.limit() + "-byte datagram");
-            }
+            int len = messageLength(d, at);
             int msgType = Short.toUnsignedInt(d.getShort(at + 4));
             int msgSeq = d.getInt(at + 8);
             ByteBuffer payload = order(d.slice(at + HEADER, len - HEADER));
@@ -95,6 +91,16 @@ final class Frames {
         return false;
     }
 
+    /** The length of the message at {@code at}, checked to hold a header and to end inside the datagram. */
+    private static int messageLength(ByteBuffer d, int at) {
+        int len = d.getInt(at);
+        if (len < HEADER || len > d.limit() - at) {
+            throw new NetlinkException("malformed netlink message: length " + Integer.toUnsignedString(len)
+                    + " at offset " + at + " of a " + d.limit() + "-byte datagram");
+        }
+        return len;
+    }
+
     /** An acknowledgement: the request's sequence number, 0 or the errno it failed with, and the kernel's message. */
     record Ack(int seq, int errno, String message) {}
 
@@ -106,11 +112,7 @@ final class Frames {
         List<Ack> out = new java.util.ArrayList<>();
         int at = 0;
         while (d.limit() - at >= HEADER) {
-            int len = d.getInt(at);
-            if (len < HEADER || len > d.limit() - at) {
-                throw new NetlinkException("malformed netlink message: length " + Integer.toUnsignedString(len)
-                        + " at offset " + at + " of a " + d.limit() + "-byte datagram");
-            }
+            int len = messageLength(d, at);
             int type = Short.toUnsignedInt(d.getShort(at + 4));
             int flags = Short.toUnsignedInt(d.getShort(at + 6));
             if (type == NLMSG_ERROR) {
