@@ -127,12 +127,14 @@ public record Signals(
             Metrics.Counters was = traffic(previous), is = traffic(now);
             tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
             rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
-            retransmitPct = segmentLoss(previous, now);
             retransmitted = retransmits(previous, now);
+            long segments = segmentsOut(previous, now);
             long sent = delta(was.txPackets(), is.txPackets());
-            if (retransmitPct == null && sent > 0 && !now.sockets().isEmpty()) {
+            if (segments > 0) {
+                retransmitPct = 100.0 * Math.min(segments, retransmitted) / segments;
+            } else if (sent > 0 && !now.sockets().isEmpty()) {
                 // a substrate that does not count segments: packets stand in, and overstate loss under offload
-                retransmitPct = 100.0 * Math.min(sent, retransmits(previous, now)) / sent;
+                retransmitPct = 100.0 * Math.min(sent, retransmitted) / sent;
             }
         }
         return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
@@ -203,20 +205,15 @@ public record Signals(
         return after >= before ? after - before : after;
     }
 
-    /**
-     * Retransmitted data segments as a share of the data segments the sockets sent since the last sample
-     * (a socket new since then counts from zero); null when the substrate counts no segments.
-     */
-    private static Double segmentLoss(Metrics previous, Metrics now) {
-        Map<String, Metrics.TcpSocket> before = new HashMap<>();
-        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s));
-        long segs = 0, re = 0;
+    /** The data segments the sockets sent since the last sample (a socket new since then counts from zero); 0 when the substrate counts none. */
+    private static long segmentsOut(Metrics previous, Metrics now) {
+        Map<String, Long> before = new HashMap<>();
+        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.dataSegmentsOut()));
+        long segs = 0;
         for (Metrics.TcpSocket s : now.sockets()) {
-            Metrics.TcpSocket b = before.get(s.local() + ">" + s.peer());
-            segs += delta(b == null ? 0 : b.dataSegmentsOut(), s.dataSegmentsOut());
-            re += delta(b == null ? 0 : b.retransmits(), s.retransmits());
+            segs += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.dataSegmentsOut());
         }
-        return segs == 0 ? null : 100.0 * Math.min(segs, re) / segs;
+        return segs;
     }
 
     private static long retransmits(Metrics previous, Metrics now) {
