@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -46,6 +47,11 @@ final class AppLoop {
     /** The last sample whose rates span at least half an interval, and when its interval began. */
     private Signals lastFull;
     private long lastFullFrom;
+    /**
+     * The rules whose trigger held in the last decision's sample; empty when the sample before the next one is not
+     * its predecessor in an unchanged host (a change, a verification or a failed observation came between).
+     */
+    private Set<String> holding = Set.of();
     /** When the host last changed for this application (an apply or a revert), on the loop's clock. */
     private long changedAt = Long.MIN_VALUE;
     private Verifying verifying;
@@ -74,6 +80,7 @@ final class AppLoop {
         }
         assigned = persona;
         current = persona;
+        holding = Set.of();
     }
 
     /** Entries a previous process left pending: their outcome will never be known. */
@@ -98,11 +105,13 @@ final class AppLoop {
         try {
             obs = env.substrate().observe(current);
         } catch (SubstrateException e) {
+            holding = Set.of();
             return noAction(now, "observe-failed", "cannot observe: " + e.getMessage(), null);
         }
         Signals s = sample(obs.metrics(), now);
         Policies.Evaluation ev = Policies.evaluate(Policies.forPersona(a, current.spec().trafficClass(), env.settings()),
-                new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now);
+                new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now, holding);
+        holding = ev.holding();
         if (ev.acting().isEmpty()) {
             return noAction(now, ev.code(), String.join("; ", ev.notes()), s);
         }
@@ -151,6 +160,8 @@ final class AppLoop {
 
     private StepResult change(long now, Observation obs, Signals s, Persona desired, List<String> rules, String reason,
             String expected) {
+        // what held before a change says nothing of the host after it
+        holding = Set.of();
         Adaptation a = current.spec().adaptation();
         List<Change> changes = PersonaDiff.diff(current, desired);
         ChangeSet plan;

@@ -8,7 +8,8 @@ import java.util.List;
  * by the engine, so that entries move between stores unchanged.
  *
  * @param code short and stable: the kind of a decision not to act ({@code quiet}, {@code held-off},
- *     {@code in-place}, {@code host-matches}, {@code observe-failed}, {@code no-adaptation}, {@code error})
+ *     {@code in-place}, {@code once} (a trigger held on evidence that acts only when the next sample shows it
+ *     too), {@code host-matches}, {@code observe-failed}, {@code no-adaptation}, {@code error})
  *     or {@code act} for one that changes something
  * @param rules ids of the rules that acted (empty for a decision not to act)
  * @param changes the persona changes as JSON ({@code [{path, op, old, new}]}), null when none

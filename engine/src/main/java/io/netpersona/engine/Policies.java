@@ -5,7 +5,9 @@ import io.netpersona.model.CongestionControl;
 import io.netpersona.model.Spec;
 import io.netpersona.model.TrafficClass;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The engine's rules, made from a persona's {@code adaptation} thresholds, and their evaluation.
@@ -49,7 +51,7 @@ public final class Policies {
             rules.add(new Rule(LOSS_MEDIUM, new Trigger.LossAbove(a.lossMediumPct()), onLoss));
         }
         rules.add(new Rule(PEER_DEGRADED, new Trigger.PeerDegraded(), List.of(new Action.CapMtu(1200))));
-        rules.add(new Rule(BANDWIDTH, new Trigger.OwnClassSaturated(0.8),
+        rules.add(new Rule(BANDWIDTH, new Trigger.OwnClassSaturated(0.8, 0.9),
                 List.of(new Action.ScaleBandwidth(s.bandwidthStep(), s.bandwidthMaxFactor()))));
         rules.add(new Rule(CRITICAL_DEPENDENCY, new Trigger.CriticalDependencySlow(3.0, 2.0),
                 List.of(new Action.RaisePriority(1))));
@@ -60,29 +62,51 @@ public final class Policies {
     record Fired(Rule rule, String why) {}
 
     /**
-     * The outcome of one evaluation: the rules that act, the desired spec they make together, and a note
-     * for every rule that does not act (quiet, held off, or already in place), for the journal.
+     * The outcome of one evaluation: the rules that act, the desired spec they make together, a note for every
+     * rule that does not act (quiet, held off, already in place, or holding once on evidence that needs a second
+     * sample), for the journal, and the rules whose trigger held in this sample (what the next evaluation confirms
+     * a tentative trigger by).
      */
-    record Evaluation(List<Fired> acting, Spec desired, List<String> notes, boolean held, boolean inPlace) {
+    record Evaluation(List<Fired> acting, Spec desired, List<String> notes, boolean held, boolean inPlace, boolean once,
+            Set<String> holding) {
         String code() {
-            return held ? "held-off" : inPlace ? "in-place" : "quiet";
+            return held ? "held-off" : inPlace ? "in-place" : once ? "once" : "quiet";
         }
     }
 
     static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now) {
+        return evaluate(rules, c, holdOffs, now, Set.of());
+    }
+
+    /**
+     * Evaluates the rules on one sample; {@code holdingBefore} names the rules whose trigger held in the sample just
+     * before (consecutive: none after a change of the host or a gap), which a tentative trigger needs to act.
+     */
+    static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now, Set<String> holdingBefore) {
         Spec spec = c.current();
         List<Fired> acting = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        boolean held = false, inPlace = false;
+        Set<String> holding = new LinkedHashSet<>();
+        boolean held = false, inPlace = false, once = false;
         for (Rule r : rules) {
             Trigger.Check check = r.when().check(c);
             if (!check.fired()) {
                 notes.add(r.id() + ": " + check.why());
                 continue;
             }
+            holding.add(r.id());
+            String why = check.why();
+            if (check.tentative()) {
+                if (!holdingBefore.contains(r.id())) {
+                    notes.add(r.id() + ": " + why + "; once so far: acts if it holds in the next sample too");
+                    once = true;
+                    continue;
+                }
+                why += "; held in the sample before too";
+            }
             String hold = holdOffs.holding(r.id(), now);
             if (hold != null) {
-                notes.add(r.id() + ": " + check.why() + ", but " + hold);
+                notes.add(r.id() + ": " + why + ", but " + hold);
                 held = true;
                 continue;
             }
@@ -91,13 +115,13 @@ public final class Policies {
                 next = a.apply(next, new Trigger.Context(c.signals(), next, c.assigned()));
             }
             if (next.equals(spec)) {
-                notes.add(r.id() + ": " + check.why() + ", and its change is in place already (or at its bound)");
+                notes.add(r.id() + ": " + why + ", and its change is in place already (or at its bound)");
                 inPlace = true;
                 continue;
             }
             spec = next;
-            acting.add(new Fired(r, check.why()));
+            acting.add(new Fired(r, why));
         }
-        return new Evaluation(List.copyOf(acting), spec, List.copyOf(notes), held, inPlace);
+        return new Evaluation(List.copyOf(acting), spec, List.copyOf(notes), held, inPlace, once, Set.copyOf(holding));
     }
 }

@@ -28,6 +28,7 @@ public record Signals(
         List<QueueSignal> queues,
         List<DeviceSignal> devices,
         Long retransmitted,
+        Long segments,
         long dropSegmentsBefore) {
     public Signals {
         peers = List.copyOf(peers);
@@ -41,12 +42,15 @@ public record Signals(
         this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices, null);
     }
 
-    /** Signals with no drops of the application's own class queues known from the interval before this one. */
+    /**
+     * Signals with no count of the segments sent (a substrate that counts packets only, or a test), and no drops of the
+     * application's own class queues known from the interval before this one.
+     */
     public Signals(long atMillis, AppMeasure reported, Double socketRttP50Ms, Double socketRttMaxMs, Double retransmitPct,
             Double txMbps, Double rxMbps, List<PeerSignal> peers, List<QueueSignal> queues, List<DeviceSignal> devices,
             Long retransmitted) {
         this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices,
-                retransmitted, 0);
+                retransmitted, null, 0);
     }
 
     /**
@@ -56,7 +60,7 @@ public record Signals(
      */
     public Signals withDropSegmentsBefore(long segments) {
         return new Signals(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues,
-                devices, retransmitted, segments);
+                devices, retransmitted, this.segments, segments);
     }
 
     /**
@@ -82,11 +86,13 @@ public record Signals(
     public record PeerSignal(String peer, double rttMs, long retransmits) {}
 
     /**
-     * One of the application's queues: its backlog now, how much it grew since the last sample, its new drops, and the
-     * mean size of the packets it holds (0 when it holds none: unknown).
+     * One of the application's queues: its backlog now, how much it grew since the last sample, its new drops, the
+     * mean size of the packets it holds (0 when it holds none: unknown), the rate it sent at since the last sample,
+     * counted as its class is shaped (every packet's length on the device; null when unknown), and how often since then
+     * its class ran out of its ceiling's tokens and had to wait (HTB's overlimits of the class).
      */
     public record QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes,
-            long drops, long meanPacketBytes) {
+            long drops, long meanPacketBytes, Double rateMbps, long overlimits) {
         /**
          * The frame of a full-sized TCP segment on a 1500-byte MTU with its Ethernet header: the queue counts a GSO packet
          * with every segment's headers, so its length over this is its segments.
@@ -95,6 +101,11 @@ public record Signals(
 
         public QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes, long drops) {
             this(scope, device, handle, backlogBytes, growthBytes, drops, 0);
+        }
+
+        public QueueSignal(String scope, String device, String handle, long backlogBytes, long growthBytes, long drops,
+                long meanPacketBytes) {
+            this(scope, device, handle, backlogBytes, growthBytes, drops, meanPacketBytes, null, 0);
         }
 
         /**
@@ -121,7 +132,7 @@ public record Signals(
         Double rttP50 = rtts.isEmpty() ? null : rtts.get(rtts.size() / 2);
         Double rttMax = rtts.isEmpty() ? null : rtts.getLast();
         Double tx = null, rx = null, retransmitPct = null;
-        Long retransmitted = null;
+        Long retransmitted = null, segmentsSent = null;
         if (previous != null && now.sampledAtMillis() > previous.sampledAtMillis()) {
             double seconds = (now.sampledAtMillis() - previous.sampledAtMillis()) / 1000.0;
             Metrics.Counters was = traffic(previous), is = traffic(now);
@@ -131,6 +142,7 @@ public record Signals(
             long segments = segmentsOut(previous, now);
             long sent = delta(was.txPackets(), is.txPackets());
             if (segments > 0) {
+                segmentsSent = segments;
                 retransmitPct = 100.0 * Math.min(segments, retransmitted) / segments;
             } else if (sent > 0 && !now.sockets().isEmpty()) {
                 // a substrate that does not count segments: packets stand in, and overstate loss under offload
@@ -138,7 +150,7 @@ public record Signals(
             }
         }
         return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
-                queues(previous, now), devices(previous, now), retransmitted);
+                queues(previous, now), devices(previous, now), retransmitted, segmentsSent, 0);
     }
 
     /** The application's p99 latency, else the worst socket RTT; null when neither is known. */
@@ -251,7 +263,10 @@ public record Signals(
             long growth = b == null ? 0 : q.backlogBytes() - b.backlogBytes();
             long drops = b == null ? 0 : delta(b.drops(), q.drops());
             long mean = q.backlogPackets() > 0 ? q.backlogBytes() / q.backlogPackets() : 0;
-            out.add(new QueueSignal(q.scope(), q.device(), q.handle(), q.backlogBytes(), growth, drops, mean));
+            long millis = b == null ? 0 : now.sampledAtMillis() - previous.sampledAtMillis();
+            Double rate = millis <= 0 || q.sentBytes() <= 0 ? null : delta(b.sentBytes(), q.sentBytes()) * 8 / (millis / 1000.0) / 1e6;
+            long over = b == null ? 0 : delta(b.overlimits(), q.overlimits());
+            out.add(new QueueSignal(q.scope(), q.device(), q.handle(), q.backlogBytes(), growth, drops, mean, rate, over));
         }
         return out;
     }

@@ -14,8 +14,21 @@ public sealed interface Trigger {
     /** What a trigger looks at: the signals, the persona in force and the persona as assigned. */
     record Context(Signals signals, Spec current, Spec assigned) {}
 
-    /** Whether a trigger holds, with the numbers that decided it. */
-    record Check(boolean fired, String why) {}
+    /**
+     * Whether a trigger holds, with the numbers that decided it. A {@code tentative} one holds on evidence that one
+     * sample shows by chance now and then (a queue caught holding a burst, a few retransmissions among few segments): its
+     * rule acts only when it holds in the next sample too, so noise in a steady application is not taken for a new
+     * fault, while evidence that cannot be chance (drops of a full class, loss beyond what chance explains) acts at once.
+     */
+    record Check(boolean fired, String why, boolean tentative) {
+        Check(boolean fired, String why) {
+            this(fired, why, false);
+        }
+
+        static Check once(String why) {
+            return new Check(true, why, true);
+        }
+    }
 
     /** The application's p99 latency (its own, else its sockets' worst RTT) is above {@code ms}. */
     record LatencyAbove(double ms) implements Trigger {
@@ -51,6 +64,13 @@ public sealed interface Trigger {
          */
         static final long MIN_RETRANSMITTED = 3;
 
+        /**
+         * How unlikely the retransmissions must be under a loss of exactly the threshold for one sample to act on them: a
+         * database's 160 segments a second at a 1.5% threshold then need 6 lost (3 or 4 is what a loss at the threshold
+         * gives every other second); 3% on a bulk flow's thousand segments is far beyond chance.
+         */
+        static final double CHANCE = 0.05;
+
         public Check check(Context c) {
             Signals s = c.signals();
             Double v = s.lossPct();
@@ -76,10 +96,32 @@ public sealed interface Trigger {
                 // what its queues cannot explain
                 double path = v * Math.max(0, retransmitted - own) / retransmitted;
                 String beyond = why + "; " + num(path) + "% beyond the " + dropped;
-                return new Check(path > pct, path > pct ? beyond : beyond + " (<= " + num(pct) + "%): retransmissions of a full"
-                        + " class, not loss on the path");
+                if (path <= pct) {
+                    return new Check(false, beyond + " (<= " + num(pct) + "%): retransmissions of a full class, not loss on the"
+                            + " path");
+                }
+                return beyondChance(s, Math.max(0, retransmitted - own), beyond);
+            }
+            if (v > pct && fromSockets && retransmitted != null) {
+                return beyondChance(s, retransmitted, why);
             }
             return new Check(v > pct, why);
+        }
+
+        /**
+         * Loss counted in segments acts at once when a loss at the threshold would seldom lose that many of them, else it
+         * waits for the next sample to show loss too. Without a count of segments (a substrate that counts packets) the
+         * loss stands as measured.
+         */
+        private Check beyondChance(Signals s, long lost, String why) {
+            if (s.segments() == null || s.segments() <= 0) {
+                return new Check(true, why);
+            }
+            long n = Math.max(s.segments(), lost);
+            double chance = Chance.atLeast(lost, n, pct / 100);
+            String counted = why + " (" + lost + " of " + n + " segments";
+            return chance < CHANCE ? new Check(true, counted + ")")
+                    : Check.once(counted + ": a loss of " + num(pct) + "% shows as many " + num(100 * chance) + "% of the time)");
         }
     }
 
@@ -92,23 +134,54 @@ public sealed interface Trigger {
     }
 
     /**
-     * The application's own class is the bottleneck (it queues or drops) while the application sends at
-     * least {@code demandShare} of the class's ceiling: its rate, not the path, limits it.
+     * The application's own class holds it back: one of its class queues drops while the class sends at least
+     * {@code demandShare} of its ceiling (it overflows near the ceiling: acts at once), or the class ran out of its
+     * ceiling's tokens while it sent at least {@code heldShare} of it (held at its ceiling: tentative, since one burst
+     * does the same in one sample). A queue caught holding a packet at the moment of a sample is no evidence: seen in the
+     * lab, a web service at 75-80% of its ceiling had a response queued in every other sample, and one of them, at any
+     * second of a fault, raised its ceiling. What a class sends is counted by its queue, as the class is shaped; where
+     * the queue cannot say, the application's own traffic stands in.
      */
-    record OwnClassSaturated(double demandShare) implements Trigger {
+    record OwnClassSaturated(double demandShare, double heldShare) implements Trigger {
         public Check check(Context c) {
-            Bottleneck b = Bottleneck.find(c.signals());
             Double demand = c.signals().demandMbps();
-            if (!(b instanceof Bottleneck.OwnQueue)) {
-                return new Check(false, "bottleneck: " + b.describe());
-            }
-            if (c.current().qos() == null || c.current().qos().ceilRate() == null || demand == null) {
-                return new Check(false, "bottleneck: " + b.describe() + ", but no ceiling or no demand known");
+            if (c.current().qos() == null || c.current().qos().ceilRate() == null) {
+                return new Check(false, "bottleneck: " + Bottleneck.find(c.signals()).describe() + ", but no ceiling known");
             }
             double ceil = c.current().qos().ceilRate().mbitPerSecond();
-            boolean fired = demand >= demandShare * ceil;
-            return new Check(fired, "bottleneck: " + b.describe() + "; demand " + num(demand) + " Mbit/s "
-                    + (fired ? ">=" : "<") + " " + num(demandShare * 100) + "% of ceil " + num(ceil) + " Mbit/s");
+            Signals.QueueSignal held = null;
+            double heldRate = 0;
+            for (Signals.QueueSignal q : c.signals().queues()) {
+                Double rate = q.rateMbps() != null ? q.rateMbps() : demand;
+                if (rate == null) {
+                    continue;
+                }
+                if (q.drops() > 0 && rate >= demandShare * ceil) {
+                    return new Check(true, "bottleneck: " + new Bottleneck.OwnQueue(q).describe() + "; demand " + num(rate)
+                            + " Mbit/s >= " + num(demandShare * 100) + "% of ceil " + num(ceil) + " Mbit/s");
+                }
+                if (q.overlimits() > 0 && rate >= heldShare * ceil && rate > heldRate) {
+                    held = q;
+                    heldRate = rate;
+                }
+            }
+            if (held != null) {
+                return Check.once("bottleneck: " + new Bottleneck.OwnQueue(held).describe() + "; demand " + num(heldRate)
+                        + " Mbit/s >= " + num(heldShare * 100) + "% of ceil " + num(ceil) + " Mbit/s, and the class waited for"
+                        + " its ceiling " + held.overlimits() + " times: held at its ceiling");
+            }
+            Bottleneck b = Bottleneck.find(c.signals());
+            if (!(b instanceof Bottleneck.OwnQueue o)) {
+                return new Check(false, "bottleneck: " + b.describe());
+            }
+            Double rate = o.queue().rateMbps() != null ? o.queue().rateMbps() : demand;
+            if (rate == null) {
+                return new Check(false, "bottleneck: " + b.describe() + ", but no demand known");
+            }
+            double share = o.queue().drops() > 0 ? demandShare : heldShare;
+            return new Check(false, "bottleneck: " + b.describe() + "; demand " + num(rate) + " Mbit/s < " + num(share * 100)
+                    + "% of ceil " + num(ceil) + " Mbit/s" + (o.queue().drops() > 0 ? "" : ": bursts queue, the ceiling does not"
+                    + " hold it"));
         }
     }
 

@@ -103,10 +103,10 @@ class LossRuleTest {
                         p.spec().tcp().congestionControl().name().toLowerCase(java.util.Locale.ROOT), 45, 5, retransmits.get(),
                         9_000_000, 60, segments.get());
                 long b = backlog.get();
-                // 625 bytes a segment on the counters: 5 Mbit/s at 1000 segments a second, half the class's ceiling, so
-                // the bandwidth rule stays out of it (a slow start overshoots whatever the class's average)
+                // 625 bytes a segment on the counters and the class's queue: 5 Mbit/s at 1000 segments a second, half the
+                // class's ceiling, so the bandwidth rule stays out of it (a slow start overshoots whatever the class's average)
                 return new Metrics(now, new Metrics.Counters(0, 0, segments.get() * 625, segments.get()), List.of(socket),
-                        List.of(new Metrics.Queue("npl-host-a", "npl-a-up", "1:12", b, b / 3028, drops.get(), 0, segments.get() * 1514)),
+                        List.of(new Metrics.Queue("npl-host-a", "npl-a-up", "1:12", b, b / 3028, drops.get(), 0, segments.get() * 625)),
                         List.of());
             };
             assertThat(rig.step().kind()).as("first sample: no rates yet").isEqualTo(StepResult.Kind.NO_ACTION);

@@ -56,6 +56,31 @@ class SignalsTest {
         Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(old), List.of(), List.of(eth0(0, 0)));
         Metrics after = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(oldLater, fresh), List.of(),
                 List.of(eth0(30_000_000, 1_000)));
-        assertThat(Signals.of(before, after, null, 2_000).lossPct()).isCloseTo(2.0, within(0.001));
+        Signals s = Signals.of(before, after, null, 2_000);
+        assertThat(s.lossPct()).isCloseTo(2.0, within(0.001));
+        assertThat(s.segments()).isEqualTo(20_000);
+        assertThat(s.retransmitted()).isEqualTo(400);
+    }
+
+    @Test
+    void aQueueSaysWhatItsClassSentAndHowOftenItWaitedForItsCeiling() {
+        Metrics.Queue q0 = new Metrics.Queue("host", "up", "1:12", 0, 0, 3, 40, 1_000_000);
+        Metrics.Queue q1 = new Metrics.Queue("host", "up", "1:12", 3028, 1, 5, 190, 3_500_000);
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(q0), List.of());
+        Metrics after = new Metrics(3_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(q1), List.of());
+        Signals.QueueSignal q = Signals.of(before, after, null, 3_000).queues().getFirst();
+        assertThat(q.rateMbps()).as("2.5 MB in 2 s").isCloseTo(10.0, within(0.001));
+        assertThat(q.overlimits()).isEqualTo(150);
+        assertThat(q.drops()).isEqualTo(2);
+        assertThat(q.growthBytes()).isEqualTo(3028);
+        Signals.QueueSignal first = Signals.of(null, after, null, 3_000).queues().getFirst();
+        assertThat(first.rateMbps()).as("no interval yet").isNull();
+        assertThat(first.overlimits()).isZero();
+        // a class made anew counts from zero
+        Metrics remade = new Metrics(4_000, new Metrics.Counters(0, 0, 0, 0), List.of(),
+                List.of(new Metrics.Queue("host", "up", "1:12", 0, 0, 0, 7, 250_000)), List.of());
+        Signals.QueueSignal fresh = Signals.of(after, remade, null, 4_000).queues().getFirst();
+        assertThat(fresh.rateMbps()).isCloseTo(2.0, within(0.001));
+        assertThat(fresh.overlimits()).isEqualTo(7);
     }
 }
