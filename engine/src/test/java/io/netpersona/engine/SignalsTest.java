@@ -83,4 +83,24 @@ class SignalsTest {
         assertThat(fresh.rateMbps()).isCloseTo(2.0, within(0.001));
         assertThat(fresh.overlimits()).isEqualTo(7);
     }
+
+    @Test
+    void anEmptyQueuesDropsAreThePacketsItSends() {
+        // nothing queued at the sample, 24 drops in the interval: its packets were what it sent, 2-segment GSO packets
+        Metrics.Queue q0 = new Metrics.Queue("host", "up", "1:12", 0, 0, 10, 0, 1_000_000, 500);
+        Metrics.Queue q1 = new Metrics.Queue("host", "up", "1:12", 0, 0, 34, 0, 1_000_000 + 600 * 3028L, 500 + 600);
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(q0), List.of());
+        Metrics after = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(q1), List.of());
+        Signals s = Signals.of(before, after, null, 2_000);
+        assertThat(s.queues().getFirst().meanPacketBytes()).isEqualTo(3028);
+        assertThat(s.ownDropSegments()).isEqualTo(48);
+        // what it holds wins over what it sent: the packets a full queue drops are the ones arriving
+        Metrics.Queue held = new Metrics.Queue("host", "up", "1:12", 4542, 3, 34, 0, 1_000_000 + 600 * 3028L, 500 + 600);
+        Metrics withBacklog = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(held), List.of());
+        assertThat(Signals.of(before, withBacklog, null, 2_000).queues().getFirst().meanPacketBytes()).isEqualTo(1514);
+        // a substrate that counts no packets: unknown, one segment a drop
+        Metrics.Queue uncounted = new Metrics.Queue("host", "up", "1:12", 0, 0, 34, 0, 2_000_000);
+        Metrics plain = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(uncounted), List.of());
+        assertThat(Signals.of(before, plain, null, 2_000).ownDropSegments()).isEqualTo(24);
+    }
 }

@@ -47,9 +47,17 @@ public record Metrics(
         }
     }
 
-    /** One queue (a QoS class's leaf qdisc) on a device. */
+    /**
+     * One queue (a QoS class's leaf qdisc) on a device; {@code sentBytes} and {@code sentPackets} count over its life
+     * (0 when unknown), so their growth says what size its packets were while its backlog was empty.
+     */
     public record Queue(String scope, String device, String handle, long backlogBytes, long backlogPackets, long drops,
-            long overlimits, long sentBytes) {}
+            long overlimits, long sentBytes, long sentPackets) {
+        public Queue(String scope, String device, String handle, long backlogBytes, long backlogPackets, long drops,
+                long overlimits, long sentBytes) {
+            this(scope, device, handle, backlogBytes, backlogPackets, drops, overlimits, sentBytes, 0);
+        }
+    }
 
     /** A device's counters. */
     public record Device(String scope, String name, long rxBytes, long rxPackets, long rxDropped, long txBytes,

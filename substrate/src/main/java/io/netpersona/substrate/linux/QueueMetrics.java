@@ -36,6 +36,6 @@ final class QueueMetrics {
         JsonNode c = cls.get();
         JsonNode leaf = view.find(view.queueQdiscs(scope, device), "parent", classid).orElse(c);
         return Optional.of(new Metrics.Queue(scope, device, classid, leaf.path("backlog").asLong(), leaf.path("qlen").asLong(),
-                leaf.path("drops").asLong(), c.path("overlimits").asLong(), leaf.path("bytes").asLong()));
+                leaf.path("drops").asLong(), c.path("overlimits").asLong(), leaf.path("bytes").asLong(), leaf.path("packets").asLong()));
     }
 }

@@ -23,7 +23,7 @@ class QueueMetricsTest {
         Resource.Key other = new Resource.Key(NftTableKind.KIND, "h", "netpersona-x");
         Metrics m = QueueMetrics.into(Metrics.none(42), new HostView(c), List.of(cls, other));
         assertThat(m.sampledAtMillis()).isEqualTo(42);
-        assertThat(m.queues()).containsExactly(new Metrics.Queue("h", "up0", "1:1a", 151400, 100, 28, 387, 12003396));
+        assertThat(m.queues()).containsExactly(new Metrics.Queue("h", "up0", "1:1a", 151400, 100, 28, 387, 12003396, 11705));
         assertThat(c.asked).as("one read per device and question").hasSize(2);
     }
 
