@@ -166,8 +166,10 @@ class EngineKernelIT {
                 e -> e.outcome() != Outcome.PENDING);
         System.out.printf("bbr change: %s (%s)%n", kept.outcome().text(), kept.outcomeReason());
         assertThat(kept.after()).contains("\"judged\"");
-        // at this path's sub-millisecond RTT cubic fills the link under loss as well as BBR does, so which of the
-        // two windows a loaded machine favours decides the verdict; either way the kernel must follow it
+        // at this path's sub-millisecond RTT cubic fills the link under loss as well as BBR does, so which of the two
+        // windows a loaded machine favours decides the verdict (seen with the handshakes spared the loss: kept 7.6 -> 12,
+        // then reverted 13.8 -> 6.0 Mbit/s); this test proves that the kernel follows the verdict either way. The verdict
+        // itself is asserted where BBR's effect is real, on the lab's 40 ms path (BbrOnTheLabIT: kept, 4x cubic's rate)
         assertThat(kept.outcome()).isIn(Outcome.KEPT, Outcome.REVERTED);
         if (kept.outcome() == Outcome.KEPT) {
             assertThat(kept.outcomeReason()).startsWith("throughput ").contains("within");
