@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -47,11 +46,8 @@ final class AppLoop {
     /** The last sample whose rates span at least half an interval, and when its interval began. */
     private Signals lastFull;
     private long lastFullFrom;
-    /**
-     * The rules whose trigger held in the last decision's sample; empty when the sample before the next one is not
-     * its predecessor in an unchanged host (a change, a verification or a failed observation came between).
-     */
-    private Set<String> holding = Set.of();
+    /** How long each rule's trigger held in the decisions' samples, and how often it came and went (see {@link Streaks}). */
+    private final Streaks streaks = new Streaks();
     /** When the host last changed for this application (an apply or a revert), on the loop's clock. */
     private long changedAt = Long.MIN_VALUE;
     private Verifying verifying;
@@ -80,7 +76,7 @@ final class AppLoop {
         }
         assigned = persona;
         current = persona;
-        holding = Set.of();
+        streaks.reset();
     }
 
     /** Entries a previous process left pending: their outcome will never be known. */
@@ -105,13 +101,13 @@ final class AppLoop {
         try {
             obs = env.substrate().observe(current);
         } catch (SubstrateException e) {
-            holding = Set.of();
+            streaks.gap();
             return noAction(now, "observe-failed", "cannot observe: " + e.getMessage(), null);
         }
         Signals s = sample(obs.metrics(), now);
         Policies.Evaluation ev = Policies.evaluate(Policies.forPersona(a, current.spec().trafficClass(), env.settings()),
-                new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now, holding);
-        holding = ev.holding();
+                new Trigger.Context(s, current.spec(), assigned.spec()), holdOffs, now, streaks);
+        streaks.sample(ev.holding(), ev.tentative());
         if (ev.acting().isEmpty()) {
             return noAction(now, ev.code(), String.join("; ", ev.notes()), s);
         }
@@ -161,7 +157,7 @@ final class AppLoop {
     private StepResult change(long now, Observation obs, Signals s, Persona desired, List<String> rules, String reason,
             String expected) {
         // what held before a change says nothing of the host after it
-        holding = Set.of();
+        streaks.reset();
         Adaptation a = current.spec().adaptation();
         List<Change> changes = PersonaDiff.diff(current, desired);
         ChangeSet plan;

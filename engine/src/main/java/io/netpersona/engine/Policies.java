@@ -63,30 +63,30 @@ public final class Policies {
 
     /**
      * The outcome of one evaluation: the rules that act, the desired spec they make together, a note for every
-     * rule that does not act (quiet, held off, already in place, or holding once on evidence that needs a second
-     * sample), for the journal, and the rules whose trigger held in this sample (what the next evaluation confirms
-     * a tentative trigger by).
+     * rule that does not act (quiet, held off, already in place, or holding on evidence that needs more samples in a
+     * row), for the journal, the rules whose trigger held in this sample, and those of them that held tentatively (for
+     * {@link Streaks#sample}).
      */
     record Evaluation(List<Fired> acting, Spec desired, List<String> notes, boolean held, boolean inPlace, boolean once,
-            Set<String> holding) {
+            Set<String> holding, Set<String> tentative) {
         String code() {
             return held ? "held-off" : inPlace ? "in-place" : once ? "once" : "quiet";
         }
     }
 
     static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now) {
-        return evaluate(rules, c, holdOffs, now, Set.of());
+        return evaluate(rules, c, holdOffs, now, new Streaks());
     }
 
     /**
-     * Evaluates the rules on one sample; {@code holdingBefore} names the rules whose trigger held in the sample just
-     * before (consecutive: none after a change of the host or a gap), which a tentative trigger needs to act.
+     * Evaluates the rules on one sample; {@code streaks} says how many samples in a row each rule's trigger held
+     * before this one, which a tentative trigger needs (see {@link Streaks}).
      */
-    static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now, Set<String> holdingBefore) {
+    static Evaluation evaluate(List<Rule> rules, Trigger.Context c, HoldOffs holdOffs, long now, Streaks streaks) {
         Spec spec = c.current();
         List<Fired> acting = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        Set<String> holding = new LinkedHashSet<>();
+        Set<String> holding = new LinkedHashSet<>(), tentative = new LinkedHashSet<>();
         boolean held = false, inPlace = false, once = false;
         for (Rule r : rules) {
             Trigger.Check check = r.when().check(c);
@@ -97,12 +97,17 @@ public final class Policies {
             holding.add(r.id());
             String why = check.why();
             if (check.tentative()) {
-                if (!holdingBefore.contains(r.id())) {
-                    notes.add(r.id() + ": " + why + "; once so far: acts if it holds in the next sample too");
+                tentative.add(r.id());
+                int run = streaks.run(r.id(), true), needed = streaks.needed(r.id());
+                String came = streaks.cameAndWent(r.id()) == 0 ? "" : ", having come and gone " + streaks.cameAndWent(r.id())
+                        + " times before";
+                if (run < needed) {
+                    notes.add(r.id() + ": " + why + "; " + run + " sample" + (run == 1 ? "" : "s") + " in a row so far: acts"
+                            + " after " + needed + came);
                     once = true;
                     continue;
                 }
-                why += "; held in the sample before too";
+                why += "; " + (run == 2 ? "held in the sample before too" : "held in " + run + " samples in a row") + came;
             }
             String hold = holdOffs.holding(r.id(), now);
             if (hold != null) {
@@ -122,6 +127,7 @@ public final class Policies {
             spec = next;
             acting.add(new Fired(r, why));
         }
-        return new Evaluation(List.copyOf(acting), spec, List.copyOf(notes), held, inPlace, once, Set.copyOf(holding));
+        return new Evaluation(List.copyOf(acting), spec, List.copyOf(notes), held, inPlace, once, Set.copyOf(holding),
+                Set.copyOf(tentative));
     }
 }
