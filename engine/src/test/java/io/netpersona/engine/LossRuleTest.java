@@ -48,6 +48,13 @@ class LossRuleTest {
         Trigger.Check frames = check(sockets(4.0, 40, queue(20, 1514)));
         assertThat(frames.fired()).isTrue();
         assertThat(frames.why()).contains("2% beyond the 20 segments");
+        // beyond its drops while its queue drops: a timeout resends a whole window, so it waits for the next sample
+        assertThat(frames.tentative()).isTrue();
+        assertThat(frames.why()).endsWith("while its own queue drops");
+        // the drops of the interval before only: this interval's retransmissions beyond them are the path's
+        Trigger.Check later = check(sockets(4.0, 40, queue(0, 0)).withDropSegmentsBefore(20));
+        assertThat(later.fired()).isTrue();
+        assertThat(later.tentative()).isFalse();
         // an empty queue says nothing of its packets' size: one segment per drop
         assertThat(queue(20, 0).segmentsPerPacket()).isEqualTo(1);
         assertThat(queue(20, 1514).segmentsPerPacket()).isEqualTo(1);

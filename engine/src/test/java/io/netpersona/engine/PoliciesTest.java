@@ -100,8 +100,17 @@ class PoliciesTest {
         Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
         assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
         // counted: 100 retransmitted segments, 40 of them the class's own drops: 3.6% of the path's own > 1%
+        // while the class drops, what goes beyond its drops acts when a second sample in a row shows it too
         Signals both = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 100L);
-        Policies.Evaluation lossy = evaluate(both, persona.spec());
+        Streaks streaks = new Streaks();
+        Policies.Evaluation first = Policies.evaluate(Policies.forPersona(persona.spec().adaptation(), settings),
+                new Trigger.Context(both, persona.spec(), persona.spec()), none, 0, streaks);
+        assertThat(first.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
+        assertThat(first.notes()).anyMatch(n -> n.contains("3.6% beyond the 40 segments its own class queues dropped")
+                && n.contains("while its own queue drops; 1 sample in a row so far: acts after 2"));
+        streaks.sample(first.holding(), first.tentative());
+        Policies.Evaluation lossy = Policies.evaluate(Policies.forPersona(persona.spec().adaptation(), settings),
+                new Trigger.Context(both, persona.spec(), persona.spec()), none, 0, streaks);
         assertThat(lossy.acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);
         assertThat(lossy.acting()).anyMatch(f -> f.why().contains("3.6% beyond the 40 segments its own class queues dropped"));
         Signals queueOnly = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of(), 41L);
