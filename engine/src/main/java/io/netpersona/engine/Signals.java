@@ -272,10 +272,10 @@ public record Signals(
     }
 
     /**
-     * The mean size of a queue's packets: of those it holds, else of those it sent since the last sample (an empty
-     * queue's drops are its bursts' packets, the size it sends; seen in the lab: a video class sending 2-segment packets
-     * dropped 24 with nothing queued at the sample, and its 48 retransmissions were read as 5% loss on the path, one
-     * segment a drop); 0 when neither is known.
+     * The mean size of a queue's packets: of those it holds, else of those it sent since the last sample (a queue found
+     * empty at the sample dropped packets of its bursts, the size it sends, rather than single frames; in the lab a
+     * video class with nothing queued at the sample dropped 24 packets while its sockets retransmitted 48 segments);
+     * 0 when neither is known.
      */
     private static long meanPacketBytes(Metrics.Queue before, Metrics.Queue now) {
         if (now.backlogPackets() > 0) {
