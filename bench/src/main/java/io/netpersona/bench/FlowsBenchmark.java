@@ -55,8 +55,9 @@ public final class FlowsBenchmark {
                             the shared captures, then runs 'persona flows -o csv' (the shaded jar, a JVM of its own)
                             and 'ndpiReader -q -i' on it, and prints packets per second of each, their ratio, and
                             the peak RSS of each. Needs ndpiReader (Debian: apt-get install libndpi-bin).
-                            Also timed, as the floor under any JVM tool: a JVM that only reads the file, and
-                            one that also walks its pcap records (ReadFloor), with the same JVM options.
+                            Also timed, as the floor under any JVM tool: a JVM that only reads the file, one
+                            that also walks its pcap records, and one that walks them from a mapping of the
+                            whole file, dropping pages behind it (ReadFloor), with the same JVM options.
                             persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
                             ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
                             training run on a 64 MB capture of its own, unless --no-aot.""");
@@ -102,7 +103,12 @@ public final class FlowsBenchmark {
         readOnly.addAll(List.of("read", capture.file().toString()));
         List<String> recordsOnly = new ArrayList<>(floor);
         recordsOnly.addAll(List.of("records", capture.file().toString()));
-        Result best = null, bestNdpi = null, bestRead = null, bestRecords = null;
+        // the same walk from one mapping of the whole file (madvise drops the pages behind it): reading with no copy
+        List<String> mappedOnly = new ArrayList<>(List.of(java));
+        mappedOnly.addAll(javaOpts);
+        mappedOnly.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ReadFloor.class.getName(), "mapped", capture.file().toString()));
+        Result best = null, bestNdpi = null, bestRead = null, bestRecords = null, bestMapped = null;
         // other work on the machine slows both tools, not always alike: the load says how far to trust a run
         String loadBefore = load();
         for (int r = 0; r < repeat; r++) {
@@ -110,12 +116,15 @@ public final class FlowsBenchmark {
             Result n = Measured.run("ndpiReader", ndpiReader);
             Result read = Measured.run("floor: read", readOnly);
             Result records = Measured.run("floor: records", recordsOnly);
+            Result mapped = Measured.run("floor: mapped", mappedOnly);
             report(p, capture.packets());
             report(n, capture.packets());
             report(read, capture.packets());
             report(records, capture.packets());
+            report(mapped, capture.packets());
             bestRead = bestRead == null || read.seconds() < bestRead.seconds() ? read : bestRead;
             bestRecords = bestRecords == null || records.seconds() < bestRecords.seconds() ? records : bestRecords;
+            bestMapped = bestMapped == null || mapped.seconds() < bestMapped.seconds() ? mapped : bestMapped;
             best = best == null || p.seconds() < best.seconds() ? p : best;
             bestNdpi = bestNdpi == null || n.seconds() < bestNdpi.seconds() ? n : bestNdpi;
         }
@@ -130,8 +139,11 @@ public final class FlowsBenchmark {
         System.out.printf(Locale.ROOT, "CPU of those runs: persona flows %.2f s, ndpiReader %.2f s; on %d quiet cores the "
                 + "ratio could be at most %.2fx%n", cpu, ndpiCpu, cores, ndpiCpu / (cpu / cores));
         System.out.printf(Locale.ROOT, "floor: a JVM that only reads the file reaches %.2fx ndpiReader's packets per second, "
-                + "one that also walks the records %.2fx%n", bestRead.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
-                bestRecords.pps(capture.packets()) / bestNdpi.pps(capture.packets()));
+                + "one that also walks the records %.2fx (CPU %.2f s), one that walks them from a mapping of the whole file "
+                + "%.2fx (CPU %.2f s, peak RSS %,d KiB)%n", bestRead.pps(capture.packets()) / bestNdpi.pps(capture.packets()),
+                bestRecords.pps(capture.packets()) / bestNdpi.pps(capture.packets()), bestRecords.cpuSeconds(),
+                bestMapped.pps(capture.packets()) / bestNdpi.pps(capture.packets()), bestMapped.cpuSeconds(),
+                bestMapped.peakRssKiB());
         System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s, on %d cores%n", loadBefore, load(),
                 Runtime.getRuntime().availableProcessors());
         if (best.exit() != 0 || bestNdpi.exit() != 0) {

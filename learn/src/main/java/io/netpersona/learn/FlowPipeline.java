@@ -174,6 +174,9 @@ final class FlowPipeline {
                     if (merge != null) {
                         merge.flushBefore(Long.MAX_VALUE);
                     }
+                    if (out != null) {
+                        out.flush();
+                    }
                     long before = frames;
                     frames += b.count;
                     if (before / Flows.PROGRESS_FRAMES != frames / Flows.PROGRESS_FRAMES) {
