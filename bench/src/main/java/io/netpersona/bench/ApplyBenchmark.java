@@ -66,6 +66,21 @@ public final class ApplyBenchmark {
             return r;
         }
 
+        /** nf_tables elements sent over netlink, without a process: logged as one too. */
+        @Override
+        public java.util.Optional<io.netpersona.substrate.linux.netlink.NetlinkReader.Refused> nftElements(String scope,
+                List<io.netpersona.substrate.linux.netlink.NftElements> elements) {
+            long t = System.nanoTime();
+            var r = super.nftElements(scope, elements);
+            synchronized (this) {
+                double from = (t - epoch) / 1e6;
+                double ms = (System.nanoTime() - t) / 1e6;
+                log.add(String.format(Locale.ROOT, "%6.1f..%6.1f %7.1f ms  nf_tables netlink batch in %s  (%d commands, %d elements, no process)",
+                        from, from + ms, ms, scope, elements.size(), elements.stream().mapToInt(e -> e.elements().size()).sum()));
+            }
+            return r;
+        }
+
         /** Batches of tc and nft run at the same time: the log and the sum are kept under a lock. */
         private synchronized void record(long start, double ms, List<String> argv, String stdin) {
             if (DUMP != null && stdin != null) {

@@ -26,6 +26,9 @@ final class BatchRunner {
     /** {@code -Dnetpersona.netlink.tc=off} sends every tc batch to tc; so does {@code -Dnetpersona.netlink=off}. */
     static final String TC_SWITCH = "netpersona.netlink.tc";
     private boolean tcOverNetlink = !"off".equals(System.getProperty(TC_SWITCH));
+    /** {@code -Dnetpersona.netlink.nft=off} sends every element of an nft batch to nft too. */
+    static final String NFT_SWITCH = "netpersona.netlink.nft";
+    private boolean nftOverNetlink = !"off".equals(System.getProperty(NFT_SWITCH));
     private TcRequest.Clock clock;
 
     BatchRunner(Commands commands) {
@@ -35,6 +38,11 @@ final class BatchRunner {
     /** Whether tc batches of the shapes {@link TcRequest} knows go over rtnetlink (else to {@code tc -batch}). */
     void tcOverNetlink(boolean on) {
         tcOverNetlink = on;
+    }
+
+    /** Whether the element commands of a host's shared table go over nf_tables netlink (else to {@code nft -f}). */
+    void nftOverNetlink(boolean on) {
+        nftOverNetlink = on;
     }
 
     /** Runs every command as its own process instead of in batches: slower; for comparisons only. */
@@ -53,6 +61,8 @@ final class BatchRunner {
         final List<List<TcRequest>> requests = new ArrayList<>();
         /** Per batch: its grouped script when it is an nft batch run as one transaction, else null. */
         final List<NftScript> scripts = new ArrayList<>();
+        /** Per nft batch whose elements go over netlink: its parts, else null. */
+        final List<NftSegments> segments = new ArrayList<>();
 
         private Prepared(List<Batches.Batch> all) {
             this.all = all;
@@ -64,7 +74,9 @@ final class BatchRunner {
         for (Batches.Batch b : p.all) {
             boolean batched = !onePerCommand || b.tool() == Batches.Tool.FILE;
             p.requests.add(batched && b.tool() == Batches.Tool.TC && tcOverNetlink ? requests(b) : null);
-            p.scripts.add(batched && b.tool() == Batches.Tool.NFT ? NftScript.grouped(b) : null);
+            NftScript script = batched && b.tool() == Batches.Tool.NFT ? NftScript.grouped(b) : null;
+            p.scripts.add(script);
+            p.segments.add(script != null ? segments(script) : null);
         }
         return p;
     }
@@ -145,7 +157,8 @@ final class BatchRunner {
     /** Runs batch {@code i}; when it ends a tc lane for good, says so to {@code finished}. */
     private Optional<Failure> runOne(Prepared p, int i, boolean force, java.util.function.BiConsumer<Batches.Tool, String> finished) {
         Batches.Batch b = p.all.get(i);
-        Optional<Failure> f = run(b, p.requests.get(i), p.scripts.get(i), force);
+        Optional<Failure> f = p.segments.get(i) != null ? runSegments(b, p.segments.get(i))
+                : run(b, p.requests.get(i), p.scripts.get(i), force);
         if (f.isEmpty() && b.tool() == Batches.Tool.TC && lastForQueues(p.all, i)) {
             finished.accept(b.tool(), b.scope());
         }
@@ -210,6 +223,53 @@ final class BatchRunner {
             culprits = found.size() == 1 ? found : culprits;
         }
         return Optional.of(new Failure(culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst(), r.complaint()));
+    }
+
+    /** The parts of an nft batch when some of it goes over netlink; null when nft runs all of it. */
+    private NftSegments segments(NftScript grouped) {
+        if (!nftOverNetlink || commands.netlink().isEmpty()) {
+            return null;
+        }
+        NftSegments s = NftSegments.of(grouped);
+        return s.textOnly() ? null : s;
+    }
+
+    /**
+     * An nft batch in its parts, in order: scripts to nft, element commands over netlink. Should the socket
+     * fail, nft runs those elements instead (adding an element that is there already is no error; the
+     * caller puts the host back if anything else fails).
+     */
+    private Optional<Failure> runSegments(Batches.Batch b, NftSegments parts) {
+        for (NftSegments.Segment s : parts.segments()) {
+            Optional<Failure> f;
+            if (s.script() != null) {
+                f = runNft(b, s.script());
+            } else {
+                try {
+                    f = commands.nftElements(b.scope(), s.elements()).map(refused -> {
+                        var command = s.elements().get(refused.index());
+                        return new Failure(s.origins().get(refused.index()).getFirst(), "nft " + (command.add() ? "add" : "delete")
+                                + " element " + command.table() + " " + command.set() + ": " + refused.reason());
+                    });
+                } catch (NetlinkException e) {
+                    f = runNft(b, elementsAsText(b, s));
+                }
+            }
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The element commands of a part as nft script lines again (the grouped script's lines they came from). */
+    private static NftScript elementsAsText(Batches.Batch b, NftSegments.Segment s) {
+        String[] all = NftScript.grouped(b).text().split("\n", -1);
+        StringBuilder text = new StringBuilder();
+        for (var e : s.elements()) {
+            text.append(all[e.firstLine() - 1]).append('\n');
+        }
+        return new NftScript(text.toString(), s.origins());
     }
 
     /**

@@ -95,6 +95,15 @@ public class Commands {
                 .tc(scope, requests, force);
     }
 
+    /**
+     * Sends nf_tables element commands to a namespace as one netlink transaction ({@link NetlinkReader#nft});
+     * like {@link #tc(String, List, boolean)}, a way the driver changes the kernel that a runner may refuse.
+     */
+    public Optional<NetlinkReader.Refused> nftElements(String scope, List<io.netpersona.substrate.linux.netlink.NftElements> commands) {
+        return netlink().orElseThrow(() -> new SubstrateException("no netlink here: " + NetlinkReader.unavailabilityCause()))
+                .nft(scope, commands);
+    }
+
     /** How many processes this runner has started (benchmarks and tests). */
     public long started() {
         return started.get();

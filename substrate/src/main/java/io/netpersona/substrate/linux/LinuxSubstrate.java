@@ -362,6 +362,11 @@ public final class LinuxSubstrate implements Substrate {
         runner.tcOverNetlink(on);
     }
 
+    /** Whether later applies send a host table's elements over nf_tables netlink (the default) or to {@code nft -f}. */
+    public void nftOverNetlink(boolean on) {
+        runner.nftOverNetlink(on);
+    }
+
     /** Where the last {@link #applyAll} (or {@link #apply}) spent its time. */
     public Timings lastApplyTimings() {
         return transaction.timings();

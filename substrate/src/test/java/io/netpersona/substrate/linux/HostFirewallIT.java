@@ -14,11 +14,13 @@ import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Step;
 import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.NftElements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -362,6 +364,13 @@ class HostFirewallIT {
                     return new Result(argv, 1, "", "injected: the nft batch fails");
                 }
                 return super.run(argv, stdin);
+            }
+
+            /** The elements go over netlink: they reach the kernel, and then the batch is reported as failed. */
+            @Override
+            public Optional<NetlinkReader.Refused> nftElements(String scope, List<NftElements> elements) {
+                assertThat(super.nftElements(scope, elements)).isEmpty();
+                return Optional.of(new NetlinkReader.Refused(0, "injected: the nft batch fails"));
             }
         };
         LinuxSubstrate failing = substrate(failingNft);

@@ -216,6 +216,103 @@ final class Channel implements AutoCloseable {
         }
     }
 
+    private static final int NFNL_MSG_BATCH_BEGIN = 0x10, NFNL_MSG_BATCH_END = 0x11, NFNL_SUBSYS_NFTABLES = 10;
+    private static final int SO_SNDBUFFORCE = 32;
+
+    /**
+     * Sends messages (type and flags, body each) as one nfnetlink batch, in one datagram: the kernel
+     * commits all of them or, when any is refused, none. Every message asks for an acknowledgement; the
+     * first refusal is returned (its index among the messages; -1 when the batch as a whole was refused).
+     */
+    java.util.Optional<Refusal> batch(List<int[]> headers, List<byte[]> bodies) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new Closed();
+            }
+            int size = 2 * (HEADER_AND_GEN);
+            for (byte[] b : bodies) {
+                size += Frames.align(Frames.HEADER + b.length);
+            }
+            ByteBuffer all = Frames.order(ByteBuffer.allocate(size));
+            byte[] subsystem = {0, 0, 0, (byte) NFNL_SUBSYS_NFTABLES}; // nfgenmsg: any family, version 0, res_id (big-endian)
+            int begin = ++seq;
+            all.putInt(HEADER_AND_GEN).putShort((short) NFNL_MSG_BATCH_BEGIN).putShort((short) Frames.NLM_F_REQUEST)
+                    .putInt(begin).putInt(0).put(subsystem);
+            int base = seq + 1;
+            for (int i = 0; i < bodies.size(); i++) {
+                byte[] body = bodies.get(i);
+                all.putInt(Frames.HEADER + body.length).putShort((short) headers.get(i)[0])
+                        .putShort((short) (headers.get(i)[1] | Frames.NLM_F_REQUEST | Frames.NLM_F_ACK)).putInt(++seq).putInt(0).put(body);
+                all.position(Frames.align(all.position()));
+            }
+            int end = ++seq;
+            all.putInt(HEADER_AND_GEN).putShort((short) NFNL_MSG_BATCH_END).putShort((short) Frames.NLM_F_REQUEST)
+                    .putInt(end).putInt(0).put(subsystem);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment state = Libc.callState(a);
+                // the batch is one datagram, which must fit the socket's send buffer (as nft does, forced as root)
+                MemorySegment sndbuf = a.allocate(ValueLayout.JAVA_INT);
+                sndbuf.set(ValueLayout.JAVA_INT, 0, size + 4096);
+                Libc.setsockopt(state, fd, Libc.SOL_SOCKET, SO_SNDBUFFORCE, sndbuf);
+                MemorySegment kernel = a.allocate(SOCKADDR_NL);
+                kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+                MemorySegment out = a.allocate(size);
+                MemorySegment.copy(all.array(), 0, out, ValueLayout.JAVA_BYTE, 0, size);
+                long sent;
+                do {
+                    sent = Libc.sendto(state, fd, out, size, kernel);
+                } while (sent == -Libc.EINTR);
+                if (sent < 0) {
+                    throw new NetlinkException("cannot send an nf_tables batch of " + size + " bytes for " + what, (int) -sent);
+                }
+                MemorySegment from = a.allocate(SOCKADDR_NL);
+                MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
+                java.util.BitSet acked = new java.util.BitSet(bodies.size());
+                Refusal first = null;
+                while (acked.cardinality() < bodies.size()) {
+                    fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
+                    long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
+                    if (n == -Libc.EINTR) {
+                        continue;
+                    }
+                    if (n == -Libc.EAGAIN) {
+                        throw new NetlinkException("no acknowledgement of an nf_tables batch for " + what + " within "
+                                + TIMEOUT_SECONDS + " s");
+                    }
+                    if (n < 0) {
+                        throw new NetlinkException("cannot receive a netlink acknowledgement for " + what, (int) -n);
+                    }
+                    if (n > BUFFER) {
+                        throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what + " did not fit the buffer");
+                    }
+                    if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
+                        continue;
+                    }
+                    ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+                    for (Frames.Ack ack : Frames.acks(datagram)) {
+                        if ((ack.seq() == begin || ack.seq() == end) && ack.errno() != 0) {
+                            return java.util.Optional.of(new Refusal(-1, ack.errno(), ack.message())); // nothing else is answered
+                        }
+                        int k = ack.seq() - base;
+                        if (k < 0 || k >= bodies.size()) {
+                            continue; // left from an earlier exchange
+                        }
+                        acked.set(k);
+                        if (ack.errno() != 0 && (first == null || k < first.index())) {
+                            first = new Refusal(k, ack.errno(), ack.message());
+                        }
+                    }
+                }
+                return java.util.Optional.ofNullable(first);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final int HEADER_AND_GEN = Frames.HEADER + 4;
+
     /** Closes the socket once no dump is using it. */
     @Override
     public void close() {

@@ -197,6 +197,40 @@ public final class NetlinkReader implements AutoCloseable {
         return Optional.ofNullable(first);
     }
 
+    /**
+     * Sends these element commands to a namespace's nf_tables as one batch, one transaction: all of them or,
+     * when the kernel refuses one, none. The first refusal names the command (its index in the list; 0 when
+     * the kernel refused the batch as a whole) with the kernel's errno and words.
+     */
+    public Optional<Refused> nft(String netns, List<NftElements> commands) {
+        List<int[]> headers = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            NftElements c = commands.get(i);
+            for (byte[] body : c.messages()) {
+                headers.add(new int[] {c.type(), c.flags()});
+                bodies.add(body);
+                positions.add(i);
+            }
+        }
+        if (bodies.isEmpty()) {
+            return Optional.empty();
+        }
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return namespaces.sockets(netns).netfilter().batch(headers, bodies)
+                        .map(f -> new Refused(f.index() < 0 ? 0 : positions.get(f.index()), (f.message().isEmpty() ? ""
+                                : f.message() + ": ") + ERRNO.getOrDefault(f.errno(), "error") + " (errno " + f.errno() + ")"));
+            } catch (Channel.Closed closed) {
+                // swept as idle between lookup and use, before anything was sent: look it up again
+                if (attempt == 2) {
+                    throw new NetlinkException("netlink sockets of " + netns + " kept closing under the writer");
+                }
+            }
+        }
+    }
+
     /** The words of the errnos the kernel gives tc requests, as tc prints them. */
     private static final java.util.Map<Integer, String> ERRNO = java.util.Map.of(1, "Operation not permitted",
             2, "No such file or directory", 12, "Cannot allocate memory", 16, "Device or resource busy", 17, "File exists",
