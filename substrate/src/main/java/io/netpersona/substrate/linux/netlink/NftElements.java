@@ -43,7 +43,6 @@ public record NftElements(boolean add, int family, String table, String set, Lis
             + "(?: burst (\\d{1,10}) packets)?");
     private static final Pattern VERDICT = Pattern.compile("(jump|goto) ([A-Za-z0-9_-]{1,255})|accept|drop|return|continue");
     private static final Pattern CLASSID = Pattern.compile("([0-9a-f]{1,4}):([0-9a-f]{1,4})");
-    private static final Pattern PORT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
 
     /**
      * The messages of one script line, or empty when it is not an element command of the shapes above.
@@ -63,8 +62,10 @@ public record NftElements(boolean add, int family, String table, String set, Lis
         boolean add = m.group(1).equals("add");
         boolean interval = intervalSets.contains(m.group(4));
         List<byte[]> elements = new ArrayList<>();
-        for (String e : m.group(5).split(", ")) {
-            byte[] encoded = element(e.strip(), interval, add);
+        // a thousand elements share a few map values and limits: each is made once
+        java.util.Map<String, byte[]> parts = new java.util.HashMap<>();
+        for (String e : split(m.group(5), ", ")) {
+            byte[] encoded = element(e.strip(), interval, add, parts);
             if (encoded == null) {
                 return Optional.empty();
             }
@@ -105,6 +106,12 @@ public record NftElements(boolean add, int family, String table, String set, Lis
 
     /** One {@code NFTA_LIST_ELEM}, or null when the text is not of a known shape. */
     static byte[] element(String text, boolean interval, boolean add) {
+        return element(text, interval, add, new java.util.HashMap<>());
+    }
+
+    private static final byte[] NONE = new byte[0];
+
+    private static byte[] element(String text, boolean interval, boolean add, java.util.Map<String, byte[]> shared) {
         String key = text;
         byte[] data = null;
         byte[] expr = null;
@@ -112,27 +119,27 @@ public record NftElements(boolean add, int family, String table, String set, Lis
         int limit = text.indexOf(" limit ");
         if (colon >= 0) {
             key = text.substring(0, colon);
-            data = data(text.substring(colon + 3));
-            if (data == null) {
+            data = shared.computeIfAbsent(text.substring(colon), d -> java.util.Objects.requireNonNullElse(data(d.substring(3)), NONE));
+            if (data == NONE) {
                 return null;
             }
         } else if (limit >= 0) {
             key = text.substring(0, limit);
-            expr = limit(text.substring(limit + 1));
-            if (expr == null) {
+            expr = shared.computeIfAbsent(text.substring(limit), l -> java.util.Objects.requireNonNullElse(limit(l.substring(1)), NONE));
+            if (expr == NONE) {
                 return null;
             }
         }
-        String[] fields = key.split(" \\. ");
+        List<String> fields = split(key, " . ");
         // a single field of an interval set is a pair of elements (rbtree), a shape the driver does not write
-        if (interval && fields.length < 2) {
+        if (interval && fields.size() < 2) {
             return null;
         }
         // keys are in network order: addresses as their bytes, ports big-endian
-        ByteBuffer from = bigEndian(fields.length * 16);
-        ByteBuffer to = bigEndian(fields.length * 16);
+        ByteBuffer from = bigEndian(fields.size() * 16);
+        ByteBuffer to = bigEndian(fields.size() * 16);
         for (String f : fields) {
-            if (!field(f, fields.length > 1, interval, from, to)) {
+            if (!field(f, fields.size() > 1, interval, from, to)) {
                 return null;
             }
         }
@@ -156,10 +163,10 @@ public record NftElements(boolean add, int family, String table, String set, Lis
      * range where the set holds single values.
      */
     private static boolean field(String f, boolean concatenated, boolean interval, ByteBuffer from, ByteBuffer to) {
-        Matcher p = PORT.matcher(f);
-        if (p.matches()) {
-            int lo = Integer.parseInt(p.group(1));
-            int hi = p.group(2) == null ? lo : Integer.parseInt(p.group(2));
+        int dash = f.indexOf('-');
+        if (digits(f, 0, dash < 0 ? f.length() : dash) && (dash < 0 || digits(f, dash + 1, f.length()))) {
+            int lo = Integer.parseInt(f, 0, dash < 0 ? f.length() : dash, 10);
+            int hi = dash < 0 ? lo : Integer.parseInt(f, dash + 1, f.length(), 10);
             if (hi > 65535 || lo > hi || (!interval && lo != hi)) {
                 return false;
             }
@@ -206,6 +213,30 @@ public record NftElements(boolean add, int family, String table, String set, Lis
         from.put(a);
         to.put(hi);
         return true;
+    }
+
+    /** Whether {@code s} holds 1 to 5 decimal digits from {@code from} to {@code to}. */
+    private static boolean digits(String s, int from, int to) {
+        if (to - from < 1 || to - from > 5) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The parts of {@code s} between occurrences of {@code separator} (no regular expression: a thousand elements). */
+    private static List<String> split(String s, String separator) {
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        for (int next; (next = s.indexOf(separator, at)) >= 0; at = next + separator.length()) {
+            out.add(s.substring(at, next));
+        }
+        out.add(s.substring(at));
+        return out;
     }
 
     /** A map's data: a verdict ({@code jump CHAIN}) or a class id ({@code 1:2a}, in host order as nft sends it). */
