@@ -3,8 +3,6 @@ package io.netpersona.substrate.linux;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.SubstrateException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -13,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What each persona did to this machine, kept in one append-only log in a state folder (by default under
@@ -43,7 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Records {
     static final String LOG = "records.log";
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
     /** Below this the log is never compacted: rewriting costs more than reading a few extra lines. */
     private static final long COMPACT_FLOOR = 1 << 20;
     private final Path dir;
@@ -78,6 +71,7 @@ final class Records {
         this.dir = dir;
         this.lockWait = lockWait;
         this.inProcess = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new ReentrantLock());
+        this.folderLock = new FolderLock(dir, dir.resolve(LOCK), lockWait);
     }
 
     static final String LOCK = "lock";
@@ -88,8 +82,7 @@ final class Records {
     private static final Map<Path, ReentrantLock> IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
     private final ReentrantLock inProcess;
     private final java.time.Duration lockWait;
-    private FileChannel lockFile;
-    private FileLock held;
+    private final FolderLock folderLock;
     /** The log as this object last saw it (file identity and length), to tell when another writer changed it. */
     private Object seenLogKey;
 
@@ -112,13 +105,13 @@ final class Records {
         }
         try {
             if (inProcess.getHoldCount() == 1) {
-                lockFile();
+                folderLock.lock();
                 forgetIfChanged();
             }
             return op.get();
         } finally {
             if (inProcess.getHoldCount() == 1) {
-                unlockFile();
+                folderLock.unlock();
             }
             inProcess.unlock();
         }
@@ -129,56 +122,6 @@ final class Records {
             op.run();
             return null;
         });
-    }
-
-    private void lockFile() {
-        long deadline = System.nanoTime() + lockWait.toNanos();
-        try {
-            Files.createDirectories(dir);
-            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            try {
-                FileLock l;
-                while ((l = ch.tryLock()) == null) {
-                    if (System.nanoTime() > deadline) {
-                        String holder = new String(Files.readAllBytes(dir.resolve(LOCK)), StandardCharsets.US_ASCII).strip();
-                        throw new SubstrateException("another netpersona process" + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                                + " has been changing the state in " + dir + " for " + lockWait.toSeconds()
-                                + " s; wait for it to finish, or stop it");
-                    }
-                    Thread.sleep(20);
-                }
-                ch.truncate(0);
-                ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-                lockFile = ch;
-                held = l;
-            } catch (RuntimeException | InterruptedException e) {
-                ch.close();
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    throw new SubstrateException("interrupted while waiting for the state in " + dir, e);
-                }
-                throw (RuntimeException) e;
-            }
-        } catch (IOException e) {
-            throw new SubstrateException("cannot lock the state in " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void unlockFile() {
-        try {
-            if (held != null) {
-                held.release();
-            }
-            if (lockFile != null) {
-                lockFile.close();
-            }
-        } catch (IOException e) {
-            throw new SubstrateException("cannot unlock the state in " + dir + ": " + e.getMessage(), e);
-        } finally {
-            held = null;
-            lockFile = null;
-        }
     }
 
     /** Drops what this object read when the log is no longer the file, or the length, it last saw. */
@@ -269,15 +212,15 @@ final class Records {
 
     private void replay(String line, Map<String, Record> into, Path f, int lineNo) {
         try {
-            JsonNode n = JSON.readTree(line);
+            JsonNode n = RecordsJson.JSON.readTree(line);
             if (n.has("begin")) {
-                pending = journal(n.get("begin"));
+                pending = RecordsJson.journal(n.get("begin"));
             } else if (n.has("commit")) {
                 n.get("commit").properties().forEach(e -> {
                     if (e.getValue().isNull()) {
                         into.remove(e.getKey());
                     } else {
-                        into.put(e.getKey(), parse(e.getValue()));
+                        into.put(e.getKey(), RecordsJson.parse(e.getValue()));
                     }
                 });
                 pending = null;
@@ -340,21 +283,8 @@ final class Records {
     void saveAll(List<Record> all) {
         cache();
         // a host's thousand records are written each on its own, on the cores there are, then joined in one line
-        List<String> values = (all.size() >= PARALLEL ? all.parallelStream() : all.stream())
-                .map(r -> r.entries().isEmpty() ? null : json(r)).toList();
-        append(g -> {
-            g.writeName("commit");
-            g.writeStartObject();
-            for (int i = 0; i < all.size(); i++) {
-                g.writeName(all.get(i).persona());
-                if (values.get(i) == null) {
-                    g.writeNull();
-                } else {
-                    g.writeRawValue(values.get(i));
-                }
-            }
-            g.writeEndObject();
-        });
+        List<String> values = RecordsJson.values(all);
+        write(RecordsJson.commit(all, values));
         for (int i = 0; i < all.size(); i++) {
             Record r = all.get(i);
             if (r.entries().isEmpty()) {
@@ -370,9 +300,8 @@ final class Records {
         compactIfLarge();
     }
 
-    /** Appends one line: an object whose members {@code members} writes (straight to bytes: the line may hold a thousand records). */
-    private void append(java.util.function.Consumer<JsonGenerator> members) {
-        byte[] bytes = line(members);
+    /** Appends one line (an object that {@link RecordsJson} wrote, straight to bytes: it may hold a thousand records). */
+    private void write(byte[] bytes) {
         try {
             Files.createDirectories(dir);
             Files.write(log(), bytes, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
@@ -383,23 +312,12 @@ final class Records {
         seenLogKey = logKey();
     }
 
-    private static byte[] line(java.util.function.Consumer<JsonGenerator> members) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            members.accept(g);
-            g.writeEndObject();
-        }
-        out.write('\n');
-        return out.toByteArray();
-    }
-
     /** Writes the log anew, one commit of what it holds, once it is several times that size. */
     private void compactIfLarge() {
         if (logBytes < COMPACT_FLOOR || logBytes < 4 * liveBytes) {
             return;
         }
-        byte[] bytes = line(g -> {
+        byte[] bytes = RecordsJson.line(g -> {
             g.writeName("commit");
             g.writeStartObject();
             cache.values().forEach(r -> {
@@ -408,7 +326,7 @@ final class Records {
                 if (json != null) {
                     g.writeRawValue(json);
                 } else {
-                    write(g, r);
+                    RecordsJson.write(g, r);
                 }
             });
             g.writeEndObject();
@@ -429,54 +347,6 @@ final class Records {
         seenLogKey = logKey();
     }
 
-    /** Below this many records a commit is written on one thread: starting the others costs more. */
-    private static final int PARALLEL = 64;
-
-    /** One record as a JSON object. */
-    private static String json(Record r) {
-        java.io.StringWriter out = new java.io.StringWriter(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            write(g, r);
-        }
-        return out.toString();
-    }
-
-    private static void write(JsonGenerator g, Record r) {
-        g.writeStartObject();
-        g.writeStringProperty("persona", r.persona());
-        g.writeNumberProperty("minor", r.minor());
-        if (r.document() != null) {
-            g.writeStringProperty("document", r.document());
-        }
-        g.writeName("entries");
-        g.writeStartArray();
-        for (Entry e : r.entries().values()) {
-            g.writeStartObject();
-            key(g, e.key());
-            e.original().ifPresent(res -> attributes(g, "original", res));
-            e.applied().ifPresent(res -> attributes(g, "applied", res));
-            if (e.fingerprint() != null) {
-                g.writeStringProperty("fingerprint", e.fingerprint());
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    private static void key(JsonGenerator g, Resource.Key k) {
-        g.writeStringProperty("kind", k.kind());
-        g.writeStringProperty("scope", k.scope());
-        g.writeStringProperty("id", k.id());
-    }
-
-    private static void attributes(JsonGenerator g, String name, Resource r) {
-        g.writeName(name);
-        g.writeStartObject();
-        r.attributes().forEach(g::writeStringProperty);
-        g.writeEndObject();
-    }
-
     /**
      * An apply about to touch the kernel: for every key the state before and the state the apply is going
      * to leave. Found in the log with no end, it is an apply that was cut short (a crash, a kill -9).
@@ -486,21 +356,7 @@ final class Records {
     /** Writes the journal of an apply before it touches the kernel. */
     void begin(Journal j) {
         cache();
-        append(g -> {
-            g.writeName("begin");
-            g.writeStartObject();
-            g.writeName("keys");
-            g.writeStartArray();
-            for (Resource.Key k : j.before().keySet()) {
-                g.writeStartObject();
-                key(g, k);
-                j.before().get(k).ifPresent(res -> attributes(g, "before", res));
-                j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> attributes(g, "target", res));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        write(RecordsJson.begin(j));
         pending = j;
     }
 
@@ -512,38 +368,9 @@ final class Records {
 
     /** Ends the apply begun with {@link #begin} without changing any record: it was undone. */
     void abort() {
-        append(g -> g.writeBooleanProperty("abort", true));
+        write(RecordsJson.line(g -> g.writeBooleanProperty("abort", true)));
         pending = null;
     }
 
-    private static Journal journal(JsonNode begin) {
-        Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
-        Map<Resource.Key, Optional<Resource>> target = new TreeMap<>();
-        for (JsonNode o : begin.path("keys")) {
-            Resource.Key key = new Resource.Key(o.path("kind").asString(), o.path("scope").asString(), o.path("id").asString());
-            before.put(key, resource(key, o.get("before")));
-            target.put(key, resource(key, o.get("target")));
-        }
-        return new Journal(before, target);
-    }
 
-    private static Record parse(JsonNode root) {
-        Map<Resource.Key, Entry> entries = new LinkedHashMap<>();
-        for (JsonNode o : root.path("entries")) {
-            Resource.Key key = new Resource.Key(o.path("kind").asString(), o.path("scope").asString(), o.path("id").asString());
-            entries.put(key, new Entry(key, resource(key, o.get("original")), resource(key, o.get("applied")),
-                    o.hasNonNull("fingerprint") ? o.get("fingerprint").asString() : null));
-        }
-        return new Record(root.path("persona").asString(), root.path("minor").asInt(), entries,
-                root.hasNonNull("document") ? root.get("document").asString() : null);
-    }
-
-    private static Optional<Resource> resource(Resource.Key key, JsonNode attrs) {
-        if (attrs == null || attrs.isNull()) {
-            return Optional.empty();
-        }
-        Map<String, String> m = new TreeMap<>();
-        attrs.properties().forEach(e -> m.put(e.getKey(), e.getValue().asString()));
-        return Optional.of(new Resource(key.kind(), key.scope(), key.id(), m));
-    }
 }

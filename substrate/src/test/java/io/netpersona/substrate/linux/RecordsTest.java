@@ -76,6 +76,22 @@ class RecordsTest {
     }
 
     @Test
+    void aJournalOfThousandsOfKeysIsOneLineThatReadsBackWhole() throws Exception {
+        Map<Resource.Key, Optional<Resource>> before = new java.util.TreeMap<>();
+        Map<Resource.Key, Optional<Resource>> target = new java.util.TreeMap<>();
+        for (int i = 0; i < 3000; i++) {
+            Resource was = res("net.k" + i, "\"old\" " + i);
+            before.put(was.key(), i % 3 == 0 ? Optional.empty() : Optional.of(was));
+            target.put(was.key(), i % 5 == 0 ? Optional.empty() : Optional.of(res("net.k" + i, "new\n" + i)));
+        }
+        new Records(dir).begin(new Records.Journal(before, target));
+        assertThat(Files.readAllLines(dir.resolve(Records.LOG))).hasSize(1);
+        Records.Journal j = new Records(dir).unfinished().orElseThrow();
+        assertThat(j.before()).isEqualTo(before);
+        assertThat(j.target()).isEqualTo(target);
+    }
+
+    @Test
     void aLineHalfWrittenByACrashIsCutOffAndWritingGoesOn() throws Exception {
         Records w = new Records(dir);
         w.saveAll(List.of(record("a", "1")));
