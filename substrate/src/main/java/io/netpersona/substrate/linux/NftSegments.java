@@ -33,9 +33,13 @@ record NftSegments(List<Segment> segments) {
         List<List<Step>> textOrigins = new ArrayList<>();
         List<NftElements> elements = new ArrayList<>();
         List<List<Step>> elementOrigins = new ArrayList<>();
+        // a line of a thousand elements takes a millisecond or more: the lines are parsed on the cores there are
+        List<Optional<NftElements>> parsed = java.util.stream.IntStream.range(0, grouped.lineOrigins().size()).parallel()
+                .mapToObj(i -> lines[i].contains(SHARED) ? NftElements.parse(lines[i], INTERVAL_SETS, i + 1)
+                        : Optional.<NftElements>empty()).toList();
         for (int i = 0; i < grouped.lineOrigins().size(); i++) {
             String line = lines[i];
-            Optional<NftElements> e = line.contains(SHARED) ? NftElements.parse(line, INTERVAL_SETS, i + 1) : Optional.empty();
+            Optional<NftElements> e = parsed.get(i);
             if (e.isPresent()) {
                 if (!textOrigins.isEmpty()) {
                     out.add(new Segment(new NftScript(text.toString(), textOrigins), null, null));

@@ -66,11 +66,19 @@ final class Transaction {
             recover();
             records.checkReservations();
             t.mark("recover");
-            // a conflict between change sets is refused before anything is read or written
-            List<Step> steps = reconciler.ordered(distinct(changeSets));
-            // the batches are made while the state before is read and journaled: neither needs the other
+            // the steps are ordered and the batches made while the state before is read and journaled: neither
+            // needs the other. A conflict between change sets is refused before the journal is written
+            java.util.concurrent.CompletableFuture<List<Step>> ordered = new java.util.concurrent.CompletableFuture<>();
             Concurrently.Result<BatchRunner.Prepared> prepared = Concurrently.supply(() -> {
                 long from = System.nanoTime();
+                List<Step> steps;
+                try {
+                    steps = reconciler.ordered(distinct(changeSets));
+                    ordered.complete(steps);
+                } catch (RuntimeException e) {
+                    ordered.completeExceptionally(e);
+                    throw e;
+                }
                 BatchRunner.Prepared p = runner.prepare(reconciler.render(steps));
                 t.beside("render", from);
                 return p;
@@ -92,6 +100,12 @@ final class Transaction {
                 pending.add(new Pending(changes, ledger, mine));
             }
             t.mark("states before");
+            try {
+                ordered.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                prepared.join(); // the refusal, as it was thrown
+                throw e;
+            }
             // the kernel is touched only once the journal is on disk
             records.begin(new Records.Journal(before, target));
             t.mark("journal");
