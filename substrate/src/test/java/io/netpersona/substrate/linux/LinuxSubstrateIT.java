@@ -235,6 +235,20 @@ class LinuxSubstrateIT {
     }
 
     @Test
+    void twoChangeSetsAskingDifferentThingsOfOneKeyAreRefusedBeforeTheJournal() {
+        String ns = net.ns("c");
+        io.netpersona.substrate.Resource lo1400 = new io.netpersona.substrate.Resource(LinkMtuKind.KIND, ns, "lo", java.util.Map.of("mtu", "1400"));
+        io.netpersona.substrate.Resource lo1300 = new io.netpersona.substrate.Resource(LinkMtuKind.KIND, ns, "lo", java.util.Map.of("mtu", "1300"));
+        String before = net.snapshot(ns);
+        assertThatThrownBy(() -> substrate.applyAll(List.of(new ChangeSet("a", List.of(new Step.Create(lo1400))),
+                new ChangeSet("b", List.of(new Step.Create(lo1300))))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("two change sets change");
+        assertThat(net.snapshot(ns)).isEqualTo(before);
+        assertThat(net.stateDir().resolve(Records.LOG)).as("no journal").doesNotExist();
+    }
+
+    @Test
     void capabilitiesSayWhatIsMissingAndWhy() {
         Capabilities c = substrate.capabilities();
         assertThat(c.has("namespaces")).isTrue();
