@@ -55,8 +55,9 @@ record NftScript(String text, List<List<Step>> lineOrigins) {
         for (int i = 0; i < b.lines().size(); i++) {
             Step origin = b.origins().get(i);
             for (String line : b.lines().get(i).split("\n", -1)) {
-                Matcher m = ELEMENT.matcher(line);
-                if (!m.matches()) {
+                // most lines are no element command: the pattern is tried only on those that start like one
+                Matcher m = line.startsWith("add element ") || line.startsWith("delete element ") ? ELEMENT.matcher(line) : null;
+                if (m == null || !m.matches()) {
                     lines.add(new Line(line, List.of(origin)));
                     continue;
                 }

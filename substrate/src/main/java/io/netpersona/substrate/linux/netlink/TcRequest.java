@@ -43,13 +43,13 @@ public record TcRequest(int type, int flags, String device, int handle, int pare
     /** The request for one line, or empty when the line is not of the shapes above. */
     public static Optional<TcRequest> parse(String line, Clock clock) {
         Matcher m;
-        if ((m = HTB_ROOT.matcher(line)).matches()) {
+        if (line.startsWith("qdisc add ") && (m = HTB_ROOT.matcher(line)).matches()) {
             ByteBuffer glob = buffer(20).putInt(HTB_VERSION).putInt(RATE2QUANTUM).putInt(Integer.parseInt(m.group(3), 16))
                     .putInt(0).putInt(0);
             return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, m.group("dev"), handle(m.group(2)),
                     TcObject.ROOT, attr(TCA_HTB_INIT, glob.array()), "htb"));
         }
-        if ((m = TBF.matcher(line)).matches()) {
+        if (line.startsWith("qdisc replace ") && (m = TBF.matcher(line)).matches()) {
             long rate = Long.parseLong(m.group(4)) / 8;
             long burst = Long.parseLong(m.group(5));
             long limit = Long.parseLong(m.group(6));
@@ -65,11 +65,11 @@ public record TcRequest(int type, int flags, String device, int handle, int pare
             return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, m.group("dev"), handle(m.group(3)),
                     handle(m.group(2)), o, "tbf"));
         }
-        if ((m = QDISC_DEL.matcher(line)).matches()) {
+        if (line.startsWith("qdisc del ") && (m = QDISC_DEL.matcher(line)).matches()) {
             return Optional.of(new TcRequest(RTM_DELQDISC, 0, m.group("dev"), 0,
                     m.group(2) == null ? TcObject.ROOT : handle(m.group(2)), null, null));
         }
-        if ((m = CLASS.matcher(line)).matches()) {
+        if (line.startsWith("class replace ") && (m = CLASS.matcher(line)).matches()) {
             long rate = Long.parseLong(m.group(4)) / 8;
             long ceil = Long.parseLong(m.group(5)) / 8;
             if (rate == 0 || ceil == 0) {
@@ -88,7 +88,7 @@ public record TcRequest(int type, int flags, String device, int handle, int pare
             return Optional.of(new TcRequest(RTM_NEWTCLASS, NLM_F_CREATE, m.group("dev"), handle(m.group(3)), handle(m.group(2)),
                     o, "htb"));
         }
-        if ((m = CLASS_DEL.matcher(line)).matches()) {
+        if (line.startsWith("class del ") && (m = CLASS_DEL.matcher(line)).matches()) {
             return Optional.of(new TcRequest(RTM_DELTCLASS, 0, m.group("dev"), handle(m.group(2)), 0, null, null));
         }
         return Optional.empty();
