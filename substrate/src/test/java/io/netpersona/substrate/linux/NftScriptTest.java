@@ -48,4 +48,27 @@ class NftScriptTest {
         assertThat(s.origins("/dev/stdin:3:1-3: Error")).containsExactly(b);
         assertThat(s.origins("/dev/stdin:1:1-3: Error")).containsExactly(a);
     }
+
+    @Test
+    void anElementCommandIsFoundAsTheRegularExpressionFindsIt() {
+        java.util.regex.Pattern re = java.util.regex.Pattern.compile("(add|delete) element (\\S+ \\S+ \\S+) \\{ (.*) }");
+        for (String line : List.of("add element inet netpersona fw_rx4 { 10.0.0.1, 10.0.0.2 }",
+                "delete element inet netpersona qos_prio4 { 10.0.0.1 }",
+                "add element inet netpersona fw_log4 { 10.0.0.1 : jump p10_log }",
+                "add element inet netpersona fw_rx4 {  }",
+                "add element inet  netpersona fw_rx4 { 10.0.0.1 }",
+                "add element inet netpersona fw_rx4 {10.0.0.1 }",
+                "add element inet netpersona fw_rx4 { 10.0.0.1 } ",
+                "add element inet netpersona { 10.0.0.1 }",
+                "add chain inet netpersona p10_log",
+                "flush element inet netpersona fw_rx4 { 10.0.0.1 }")) {
+            java.util.regex.Matcher m = re.matcher(line);
+            String[] found = NftScript.element(line);
+            if (m.matches()) {
+                assertThat(found).as(line).containsExactly(m.group(1), m.group(2), m.group(3));
+            } else {
+                assertThat(found).as(line).isNull();
+            }
+        }
+    }
 }
