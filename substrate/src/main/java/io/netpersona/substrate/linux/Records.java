@@ -157,6 +157,7 @@ final class Records {
     /** The apply the log says was begun and never ended, if any. */
     private Journal pending;
     private long logBytes;
+    /** What the records now held take in the log (at most: lines of a log read at start count in full until compacted). */
     private long liveBytes;
     /** Numbers handed to personas that have no record yet, so that personas planned together never share one. */
     private final Map<String, Integer> reserved = new java.util.HashMap<>();
@@ -287,6 +288,14 @@ final class Records {
         write(RecordsJson.commit(all, values));
         for (int i = 0; i < all.size(); i++) {
             Record r = all.get(i);
+            // what the log holds changes by what this record replaces: without it, a host re-applying a thousand
+            // records (a megabyte) would seem to hold nothing new and be compacted, rewritten whole, every time
+            Record old = cache.get(r.persona());
+            if (old != null) {
+                String was = written.get(r.persona());
+                liveBytes -= was != null ? was.length() : RecordsJson.json(old).length();
+            }
+            liveBytes += values.get(i) == null ? 0 : values.get(i).length();
             if (r.entries().isEmpty()) {
                 cache.remove(r.persona());
                 written.remove(r.persona());

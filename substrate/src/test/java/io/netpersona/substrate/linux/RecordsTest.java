@@ -111,6 +111,27 @@ class RecordsTest {
     }
 
     @Test
+    void aLogHoldingMostlyWhatItHoldsIsNotWrittenAnew() throws Exception {
+        String big = "y".repeat(1200);
+        List<Records.Record> many = new java.util.ArrayList<>();
+        List<Records.Record> none = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(record("p" + i, big + i));
+            none.add(new Records.Record("p" + i, 0, Map.of(), null));
+        }
+        Records w = new Records(dir);
+        w.saveAll(many);
+        w.saveAll(none); // a megabyte of log holding nothing: written anew
+        Path log = dir.resolve(Records.LOG);
+        Object compacted = Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        assertThat(Files.size(log)).isLessThan(100_000);
+        w.saveAll(many); // what the log holds now is what it is: not written anew
+        assertThat(Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(compacted);
+        assertThat(Files.readAllLines(log)).hasSize(2);
+        assertThat(new Records(dir).all()).hasSize(1000);
+    }
+
+    @Test
     void aLogManyTimesLargerThanWhatItHoldsIsWrittenAnew() throws Exception {
         Records w = new Records(dir);
         String big = "x".repeat(4000);
