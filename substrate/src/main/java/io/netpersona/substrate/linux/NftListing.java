@@ -21,6 +21,8 @@ final class NftListing {
     private NftListing() {}
 
     /** Members by {@code "TYPE NAME"}, in the order they come. */
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     static Map<String, Member> parse(String text) {
         Map<String, Member> out = new LinkedHashMap<>();
         List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
@@ -34,9 +36,13 @@ final class NftListing {
             for (i++; i < lines.size() && !lines.get(i).equals("}"); i++) {
                 String l = lines.get(i);
                 if (elements == null && l.startsWith("elements = {")) {
-                    elements = new StringBuilder(l.substring("elements = {".length()));
-                    while (!elements.toString().strip().endsWith("}")) {
-                        elements.append(' ').append(lines.get(++i));
+                    String last = l.substring("elements = {".length());
+                    elements = new StringBuilder(last);
+                    // the lines are stripped and not empty: the elements end where a line ends with the brace
+                    // (looking at the whole text each time made a set of ten thousand elements cost gigabytes)
+                    while (!last.strip().endsWith("}")) {
+                        last = lines.get(++i);
+                        elements.append(' ').append(last);
                     }
                 } else {
                     body.add(l);
@@ -52,7 +58,10 @@ final class NftListing {
         inner = inner.substring(0, inner.length() - 1).strip(); // the closing brace
         List<String> out = new ArrayList<>();
         for (String e : inner.split(",")) {
-            String t = e.strip().replaceAll("\\s+", " ");
+            String t = e.strip();
+            if (t.indexOf("  ") >= 0 || t.indexOf('\t') >= 0 || t.indexOf('\n') >= 0) {
+                t = SPACES.matcher(t).replaceAll(" ");
+            }
             if (!t.isEmpty()) {
                 out.add(t);
             }
