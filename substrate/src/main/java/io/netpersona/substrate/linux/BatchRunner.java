@@ -71,12 +71,19 @@ final class BatchRunner {
 
     Prepared prepare(Batches batches) {
         Prepared p = new Prepared(batches.all());
-        for (Batches.Batch b : p.all) {
+        record Made(List<TcRequest> requests, NftScript script, NftSegments segments) {}
+        // a host's tc batch and nft batch are made at once: each is thousands of lines
+        List<Made> made = java.util.stream.IntStream.range(0, p.all.size()).parallel().mapToObj(i -> {
+            Batches.Batch b = p.all.get(i);
             boolean batched = !onePerCommand || b.tool() == Batches.Tool.FILE;
-            p.requests.add(batched && b.tool() == Batches.Tool.TC && tcOverNetlink ? requests(b) : null);
             NftScript script = batched && b.tool() == Batches.Tool.NFT ? NftScript.grouped(b) : null;
-            p.scripts.add(script);
-            p.segments.add(script != null ? segments(script) : null);
+            return new Made(batched && b.tool() == Batches.Tool.TC && tcOverNetlink ? requests(b) : null, script,
+                    script != null ? segments(script) : null);
+        }).toList();
+        for (Made m : made) {
+            p.requests.add(m.requests());
+            p.scripts.add(m.script());
+            p.segments.add(m.segments());
         }
         return p;
     }
