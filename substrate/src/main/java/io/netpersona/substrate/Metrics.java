@@ -37,10 +37,19 @@ public record Metrics(
      * One TCP socket of the application. Times in milliseconds, rates in bits per second. {@code retransmits}
      * and {@code dataSegmentsOut} count over the socket's life (0 when unknown); their ratio is the loss the
      * socket met, counted in segments, which device and firewall counters cannot give where segmentation
-     * offload sends many segments as one packet.
+     * offload sends many segments as one packet. {@code dsackDups} counts the retransmitted segments the peer
+     * reported it had received already (D-SACK: they were not lost), {@code timeouts} the retransmission timeouts
+     * that fired; both over the socket's life, 0 when unknown.
      */
     public record TcpSocket(String local, String peer, String state, String congestionControl, double rttMs,
-            double rttVarMs, long retransmits, long deliveryRateBps, long cwnd, long dataSegmentsOut) {
+            double rttVarMs, long retransmits, long deliveryRateBps, long cwnd, long dataSegmentsOut, long dsackDups,
+            long timeouts) {
+        public TcpSocket(String local, String peer, String state, String congestionControl, double rttMs, double rttVarMs,
+                long retransmits, long deliveryRateBps, long cwnd, long dataSegmentsOut) {
+            this(local, peer, state, congestionControl, rttMs, rttVarMs, retransmits, deliveryRateBps, cwnd, dataSegmentsOut,
+                    0, 0);
+        }
+
         public TcpSocket(String local, String peer, String state, String congestionControl, double rttMs, double rttVarMs,
                 long retransmits, long deliveryRateBps, long cwnd) {
             this(local, peer, state, congestionControl, rttMs, rttVarMs, retransmits, deliveryRateBps, cwnd, 0);

@@ -230,7 +230,7 @@ final class NetlinkViews {
             String peer = end(s.peerAddress(), s.peerPort(), 0, deviceName);
             out.add(s.info().map(i -> new Metrics.TcpSocket(local, peer, state, s.congestionControl(),
                     i.rttUs() == 0 ? 0 : i.rttUs() / 1000.0, i.rttUs() == 0 ? 0 : i.rttVarUs() / 1000.0, i.totalRetrans(),
-                    i.deliveryRate() * 8, i.sndCwnd(), i.dataSegsOut()))
+                    i.deliveryRate() * 8, i.sndCwnd(), i.dataSegsOut(), i.dsackDups(), i.timeouts()))
                     .orElse(new Metrics.TcpSocket(local, peer, state, "", 0, 0, 0, 0, 0)));
         }
         return out;

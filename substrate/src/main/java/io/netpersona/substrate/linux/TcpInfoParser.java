@@ -52,6 +52,7 @@ final class TcpInfoParser {
         long delivery = 0;
         long cwnd = 0;
         long dataSegs = 0;
+        long dsack = 0;
         String[] t = info.isEmpty() ? new String[0] : info.split("\\s+");
         boolean leading = true;
         for (int i = 0; i < t.length; i++) {
@@ -72,6 +73,8 @@ final class TcpInfoParser {
                 cwnd = (long) number(w.substring(5));
             } else if (w.startsWith("data_segs_out:")) {
                 dataSegs = (long) number(w.substring(14));
+            } else if (w.startsWith("dsack_dups:")) {
+                dsack = (long) number(w.substring(11));
             } else if (w.startsWith("retrans:")) {
                 String v = w.substring(8);
                 retrans = (long) number(v.substring(v.indexOf('/') + 1));
@@ -79,7 +82,8 @@ final class TcpInfoParser {
                 delivery = rate(t[++i]);
             }
         }
-        return new Metrics.TcpSocket(local, peer, state, cc, rtt, rttVar, retrans, delivery, cwnd, dataSegs);
+        // ss prints no count of timeouts: 0, unknown
+        return new Metrics.TcpSocket(local, peer, state, cc, rtt, rttVar, retrans, delivery, cwnd, dataSegs, dsack, 0);
     }
 
     /** {@code 302355624bps}, {@code 1.2Mbps}, {@code 12Kbps}, {@code 1.5Gbps} in bits per second. */

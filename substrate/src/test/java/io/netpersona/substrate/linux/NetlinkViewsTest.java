@@ -83,7 +83,7 @@ class NetlinkViewsTest {
 
     @Test
     void socketsAsTheSsParserReadsThem() {
-        var info = new TcpSocket.Info(1, 615, 824, 48, 0, 226, 37794453L, 4, 0, 0, 171_925);
+        var info = new TcpSocket.Info(1, 615, 824, 48, 0, 226, 37794453L, 4, 0, 0, 171_925, 180, 2);
         var noSample = new TcpSocket.Info(2, 0, 250000, 10, 0, 0, 0, 0, 0, 0, 0);
         List<Metrics.TcpSocket> s = NetlinkViews.sockets(List.of(
                 new TcpSocket(2, 1, "10.99.0.2", 55736, "10.99.0.1", 8082, 0, "bbr", Optional.of(info)),
@@ -91,7 +91,8 @@ class NetlinkViewsTest {
                 new TcpSocket(10, 8, "::ffff:10.99.0.1", 8081, "::", 0, 0, "reno", Optional.empty())),
                 index -> index == 3 ? "v0" : "?");
         assertThat(s).containsExactly(
-                new Metrics.TcpSocket("10.99.0.2:55736", "10.99.0.1:8082", "ESTAB", "bbr", 0.615, 0.824, 226, 302_355_624L, 48, 171_925),
+                new Metrics.TcpSocket("10.99.0.2:55736", "10.99.0.1:8082", "ESTAB", "bbr", 0.615, 0.824, 226, 302_355_624L, 48, 171_925,
+                        180, 2),
                 new Metrics.TcpSocket("[fd00:99::2]%v0:36182", "[fd00:99::1]:8082", "SYN-SENT", "cubic", 0, 0, 0, 0, 10),
                 new Metrics.TcpSocket("[::ffff:10.99.0.1]:8081", "*:*", "CLOSE-WAIT", "", 0, 0, 0, 0, 0));
     }

@@ -17,9 +17,9 @@ class TcpInfoParserTest {
                 	 bbr wscale:10,10 rto:204 rtt:0.136/0.072 mss:1428 pmtu:1500 rcvmss:536 advmss:1428 cwnd:418 ssthresh:558 bytes_sent:252129724 bytes_retrans:152796 bytes_acked:246415361 segs_out:176985 segs_in:3193 data_segs_out:176983 bbr:(bw:14413457592bps,mrtt:0.005,pacing_gain:1,cwnd_gain:2) send 35112000000bps lastsnd:24 lastrcv:1096 lastack:20 pacing_rate 14269323016bps delivery_rate 12165016216bps delivered:173077 busy:984ms rwnd_limited:452ms(45.9%) retrans:0/107 dsack_dups:107 reordering:225 reord_seen:25 rcv_space:14280 rcv_ssthresh:64108 minrtt:0.005 snd_wnd:2406400                  \s
                 """);
         assertThat(s).containsExactly(
-                new TcpSocket("10.99.0.2:55736", "10.99.0.1:8082", "ESTAB", "bbr", 0.615, 0.824, 226, 302_355_624L, 48, 171_925),
+                new TcpSocket("10.99.0.2:55736", "10.99.0.1:8082", "ESTAB", "bbr", 0.615, 0.824, 226, 302_355_624L, 48, 171_925, 180, 0),
                 new TcpSocket("[fd00:99::2]:36182", "[fd00:99::1]:8082", "ESTAB", "bbr", 0.136, 0.072, 107,
-                        12_165_016_216L, 418, 176_983));
+                        12_165_016_216L, 418, 176_983, 107, 0));
     }
 
     @Test

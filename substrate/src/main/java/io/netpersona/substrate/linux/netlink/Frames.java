@@ -178,6 +178,11 @@ final class Frames {
         return a != null && a.limit() - offset >= 8 && offset >= 0 ? a.getLong(offset) : 0;
     }
 
+    /** An unsigned 16-bit field in the host's byte order, as tcp_info's are. */
+    static int u16(ByteBuffer a, int offset) {
+        return a != null && a.limit() - offset >= 2 && offset >= 0 ? Short.toUnsignedInt(a.getShort(offset)) : 0;
+    }
+
     static int u8(ByteBuffer a, int offset) {
         return a != null && a.limit() - offset >= 1 && offset >= 0 ? Byte.toUnsignedInt(a.get(offset)) : 0;
     }

@@ -170,7 +170,7 @@ final class Messages {
     static TcpSocket.Info info(ByteBuffer i) {
         return new TcpSocket.Info(Frames.u8(i, 0), Frames.u32(i, 68), Frames.u32(i, 72), Frames.u32(i, 80),
                 Frames.u32(i, 36), Frames.u32(i, 100), Frames.u64(i, 160), Frames.u32(i, 148), Frames.u64(i, 120),
-                Frames.u64(i, 128), Frames.u32(i, 156));
+                Frames.u64(i, 128), Frames.u32(i, 156), Frames.u32(i, 216), Frames.u16(i, 240));
     }
 
     private static long optionalU32(ByteBuffer a) {

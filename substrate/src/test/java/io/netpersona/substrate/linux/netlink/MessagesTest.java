@@ -148,6 +148,20 @@ class MessagesTest {
     }
 
     @Test
+    void theDuplicatesThePeerReportedAndTheTimeoutsOfANewerKernel() {
+        ByteBuffer i = ByteBuffer.wrap(tcpInfo(248)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        i.putInt(216, 17).putShort(240, (short) 3).putShort(242, (short) 9);
+        byte[] p = diag(2, 1, new byte[] {10, 99, 0, 2}, 55736, new byte[] {10, 99, 0, 1}, 8082, 0).attr(2, i.array()).bytes();
+        TcpSocket.Info info = Messages.tcpSocket(payload(p)).info().orElseThrow();
+        assertThat(info.dsackDups()).isEqualTo(17);
+        assertThat(info.timeouts()).isEqualTo(3); // tcpi_total_rto, not the recoveries after it
+        // a 6.6 kernel's struct ends before tcpi_total_rto
+        byte[] older = diag(2, 1, new byte[4], 1, new byte[4], 2, 0).attr(2, java.util.Arrays.copyOf(i.array(), 232)).bytes();
+        assertThat(Messages.tcpSocket(payload(older)).info().orElseThrow().timeouts()).isZero();
+        assertThat(Messages.tcpSocket(payload(older)).info().orElseThrow().dsackDups()).isEqualTo(17);
+    }
+
+    @Test
     void anOlderKernelsShorterTcpInfoAndASocketWithoutOne() {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 99, 0, 1};
         byte[] p = diag(10, 8, mapped, 8081, mapped, 45748, 3).attr(2, tcpInfo(104)).bytes();
