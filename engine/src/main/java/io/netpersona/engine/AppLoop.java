@@ -43,6 +43,8 @@ final class AppLoop {
     private Metrics previous;
     /** The last sample taken, for the drops of its interval that the next one's retransmissions may answer. */
     private Signals lastSample;
+    /** When the last sample whose interval had drops of the application's own class queues was taken. */
+    private long ownDropsAt = Long.MIN_VALUE;
     /** The last sample whose rates span at least half an interval, and when its interval began. */
     private Signals lastFull;
     private long lastFullFrom;
@@ -245,8 +247,16 @@ final class AppLoop {
 
     private Signals sample(Metrics metrics, long now) {
         Signals s = Signals.of(previous, metrics, measured(), now);
-        if (lastSample != null && previous != null) {
+        if (lastSample != null && previous != null && now - ownDropsAt <= window(current.spec().adaptation()).toMillis()) {
+            // own drops not yet resent are carried for a verify window after the last of them: a segment dropped again
+            // on its resend waits for a timeout that doubles each time, so a class that dropped heavily (a harmful
+            // ceiling, then its revert) repairs its drops for seconds after its queue went quiet, and those resends are
+            // the engine's own doing, not the path's. The verify window is how long the engine itself gives a change to
+            // show its effect; an estimate of drops never resent (a packet's segments are counted up) is dropped with it
             s = s.withDropSegmentsBefore(lastSample.unexplainedDropSegments());
+        }
+        if (s.ownDropSegments() > 0) {
+            ownDropsAt = now;
         }
         lastSample = s;
         if (previous != null && metrics.sampledAtMillis() - previous.sampledAtMillis() >= halfInterval()) {

@@ -29,11 +29,45 @@ public record Signals(
         List<DeviceSignal> devices,
         Long retransmitted,
         Long segments,
-        long dropSegmentsBefore) {
+        long dropSegmentsBefore,
+        Recovery recovery) {
     public Signals {
         peers = List.copyOf(peers);
         queues = List.copyOf(queues);
         devices = List.copyOf(devices);
+        recovery = recovery == null ? Recovery.NONE : recovery;
+    }
+
+    /** Signals whose sockets' way of retransmitting is not known (a substrate that does not say, or a test). */
+    public Signals(long atMillis, AppMeasure reported, Double socketRttP50Ms, Double socketRttMaxMs, Double retransmitPct,
+            Double txMbps, Double rxMbps, List<PeerSignal> peers, List<QueueSignal> queues, List<DeviceSignal> devices,
+            Long retransmitted, Long segments, long dropSegmentsBefore) {
+        this(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues, devices,
+                retransmitted, segments, dropSegmentsBefore, Recovery.NONE);
+    }
+
+    /**
+     * How the sockets retransmitted since the last sample: {@code duplicates}, retransmitted segments the peers
+     * reported they had received already (D-SACK, RFC 2883: the original was not lost, the resend was needless: a
+     * tail-loss probe of a segment that arrived, or a timeout that fired while the segments waited in a queue), and
+     * {@code timeouts}, the retransmission timeouts that fired. Both 0 where the kernel does not count them.
+     */
+    public record Recovery(long duplicates, long timeouts) {
+        public static final Recovery NONE = new Recovery(0, 0);
+    }
+
+    /** These signals with what the sockets' retransmissions were (see {@link Recovery}). */
+    public Signals withRecovery(Recovery r) {
+        return new Signals(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues,
+                devices, retransmitted, segments, dropSegmentsBefore, r);
+    }
+
+    /**
+     * The retransmitted segments that may have been lost: all of them but those the peers reported as duplicates. Null
+     * when the retransmissions are not counted.
+     */
+    public Long possiblyLost() {
+        return retransmitted == null ? null : Math.max(0, retransmitted - recovery.duplicates());
     }
 
     /** Signals without a count of retransmitted segments (an application that reports its own loss, or a test). */
@@ -60,7 +94,7 @@ public record Signals(
      */
     public Signals withDropSegmentsBefore(long segments) {
         return new Signals(atMillis, reported, socketRttP50Ms, socketRttMaxMs, retransmitPct, txMbps, rxMbps, peers, queues,
-                devices, retransmitted, this.segments, segments);
+                devices, retransmitted, this.segments, segments, recovery);
     }
 
     /**
@@ -73,13 +107,16 @@ public record Signals(
     }
 
     /**
-     * The segments this interval's own drops leave for the next one: each dropped segment explains one retransmitted
-     * segment, the oldest drops first, so what this interval's retransmissions used up cannot hide loss on the path
-     * in the next.
+     * The own drops this interval leaves for the next one: each dropped segment explains one retransmitted segment, the
+     * oldest drops first, so what this interval's retransmissions used up cannot hide loss on the path in the next. The
+     * drops of earlier intervals not answered yet are carried on too: a segment dropped again on its retransmission
+     * waits for a timeout that doubles each time (200 ms, 400, 800 ...), so a class that dropped heavily (a ceiling set
+     * far below its demand, then reverted) is still repairing its drops seconds later, with its queue quiet; how long the
+     * loop carries them is its business ({@link AppLoop}). Duplicates the peers reported are neither loss nor repair.
      */
     public long unexplainedDropSegments() {
-        long re = retransmitted == null ? 0 : retransmitted;
-        return Math.max(0, ownDropSegments() - Math.max(0, re - dropSegmentsBefore));
+        long re = possiblyLost() == null ? 0 : possiblyLost();
+        return Math.max(0, ownDropSegments() + dropSegmentsBefore - re);
     }
 
     /** The TCP sockets to one peer ({@code address:port}): the worst smoothed RTT and the retransmissions since the last sample. */
@@ -138,8 +175,9 @@ public record Signals(
             Metrics.Counters was = traffic(previous), is = traffic(now);
             tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
             rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
-            retransmitted = retransmits(previous, now);
-            long segments = segmentsOut(previous, now);
+            retransmitted = sum(previous, now, Metrics.TcpSocket::retransmits);
+            // the data segments sent (0 when the substrate counts none)
+            long segments = sum(previous, now, Metrics.TcpSocket::dataSegmentsOut);
             long sent = delta(was.txPackets(), is.txPackets());
             if (segments > 0) {
                 segmentsSent = segments;
@@ -149,8 +187,21 @@ public record Signals(
                 retransmitPct = 100.0 * Math.min(sent, retransmitted) / sent;
             }
         }
+        Recovery recovery = previous == null ? Recovery.NONE
+                : new Recovery(sum(previous, now, Metrics.TcpSocket::dsackDups), sum(previous, now, Metrics.TcpSocket::timeouts));
         return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
-                queues(previous, now), devices(previous, now), retransmitted, segmentsSent, 0);
+                queues(previous, now), devices(previous, now), retransmitted, segmentsSent, 0, recovery);
+    }
+
+    /** A socket counter's growth since the last sample over all sockets (a socket new since then counts from zero). */
+    private static long sum(Metrics previous, Metrics now, java.util.function.ToLongFunction<Metrics.TcpSocket> counter) {
+        Map<String, Long> before = new HashMap<>();
+        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), counter.applyAsLong(s)));
+        long sum = 0;
+        for (Metrics.TcpSocket s : now.sockets()) {
+            sum += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), counter.applyAsLong(s));
+        }
+        return sum;
     }
 
     /** The application's p99 latency, else the worst socket RTT; null when neither is known. */
@@ -215,27 +266,6 @@ public record Signals(
     private static long delta(long before, long after) {
         // counters restart when a class or device is made anew: count from zero then
         return after >= before ? after - before : after;
-    }
-
-    /** The data segments the sockets sent since the last sample (a socket new since then counts from zero); 0 when the substrate counts none. */
-    private static long segmentsOut(Metrics previous, Metrics now) {
-        Map<String, Long> before = new HashMap<>();
-        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.dataSegmentsOut()));
-        long segs = 0;
-        for (Metrics.TcpSocket s : now.sockets()) {
-            segs += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.dataSegmentsOut());
-        }
-        return segs;
-    }
-
-    private static long retransmits(Metrics previous, Metrics now) {
-        Map<String, Long> before = new HashMap<>();
-        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.retransmits()));
-        long sum = 0;
-        for (Metrics.TcpSocket s : now.sockets()) {
-            sum += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.retransmits());
-        }
-        return sum;
     }
 
     private static List<PeerSignal> peers(Metrics previous, Metrics now) {

@@ -80,6 +80,21 @@ public sealed interface Trigger {
             String why = "loss " + num(v) + "% " + (v > pct ? ">" : "<=") + " " + num(pct) + "%";
             boolean fromSockets = s.reported() == null || s.reported().lossPct() == null;
             Long retransmitted = s.retransmitted();
+            long duplicates = s.recovery().duplicates();
+            if (v > pct && fromSockets && retransmitted != null && retransmitted > 0 && duplicates > 0) {
+                // a resend the peer reports it received twice (D-SACK) repaired nothing: the original arrived. A tail-loss
+                // probe of a segment that was not lost, or a timeout that fired while the window waited in a queue,
+                // resends segments the path delivered; counted as loss, they would raise a priority for a path that
+                // lost nothing. What is left is what may have been lost.
+                long lost = s.possiblyLost();
+                v = v * lost / retransmitted;
+                why += "; " + num(v) + "% without the " + duplicates + " segment" + (duplicates == 1 ? "" : "s")
+                        + " the peers received twice (needless resends)";
+                retransmitted = lost;
+                if (v <= pct) {
+                    return new Check(false, why + ": not loss on the path");
+                }
+            }
             if (v > pct && fromSockets && retransmitted != null && retransmitted < MIN_RETRANSMITTED) {
                 return new Check(false, why + ", but from " + retransmitted + " retransmitted segment"
                         + (retransmitted == 1 ? "" : "s") + " only: too few to tell loss from chance");
@@ -87,7 +102,7 @@ public sealed interface Trigger {
             long now = s.ownDropSegments(), before = s.dropSegmentsBefore(), own = now + before;
             if (v > pct && fromSockets && own > 0) {
                 String dropped = own + " segments its own class queues dropped (" + now + " in this interval, " + before
-                        + " in the one before)";
+                        + " from before, not yet resent)";
                 if (retransmitted == null || retransmitted <= 0) {
                     return new Check(false, why + ", but the " + dropped + " explain it: retransmissions of a full class, not"
                             + " loss on the path");
@@ -100,10 +115,23 @@ public sealed interface Trigger {
                     return new Check(false, beyond + " (<= " + num(pct) + "%): retransmissions of a full class, not loss on the"
                             + " path");
                 }
+                long timeouts = s.recovery().timeouts();
+                if (timeouts > 0) {
+                    // a timeout marks every segment in flight not selectively acknowledged as lost and resends it (RFC 6298
+                    // 5.4, RFC 6675 5.1): the segments still waiting behind the drop in its own queue, and the resends
+                    // its full queue drops again, are counted again, so one drop of its own becomes several
+                    // retransmissions, and their count is no measure of the path (the peers' D-SACKs show only what
+                    // arrived twice, not what was dropped twice). Loss on the path shows in the intervals its sockets
+                    // repair by fast retransmit, as a path losing a few percent is repaired; the price: a path losing
+                    // so much that a class dropping on its own times out in every interval waits for the class to stop
+                    // dropping
+                    return new Check(false, beyond + ", but its sockets timed out " + timeouts + " time"
+                            + (timeouts == 1 ? "" : "s") + " while its own queue dropped: a timeout resends its window, the"
+                            + " count is not the path's loss");
+                }
                 Check c2 = beyondChance(s, Math.max(0, retransmitted - own), beyond);
-                // while its own queue drops, what goes beyond its drops is uncertain: a timeout resends the whole window,
-                // not only what the queue dropped (seen in the lab: a video class dropping 26 packets with 52 segments
-                // retransmitted, read as 5.4% path loss); it acts when the next sample shows it too
+                // while its own queue drops, what goes beyond its drops is uncertain even without a timeout (a resend
+                // dropped again is resent again); it acts when the next sample shows it too
                 return now > 0 && !c2.tentative() ? Check.once(c2.why() + "; while its own queue drops") : c2;
             }
             if (v > pct && fromSockets && retransmitted != null) {

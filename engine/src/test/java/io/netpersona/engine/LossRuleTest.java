@@ -42,8 +42,8 @@ class LossRuleTest {
         // 20 drops of packets of two full segments (3028 B with their headers): 40 segments, all 40 retransmitted
         Trigger.Check gso = check(sockets(4.0, 40, queue(20, 3028)));
         assertThat(gso.fired()).isFalse();
-        assertThat(gso.why()).contains("0% beyond the 40 segments its own class queues dropped (40 in this interval, 0 in the one"
-                + " before)", "not loss on the path");
+        assertThat(gso.why()).contains("0% beyond the 40 segments its own class queues dropped (40 in this interval, 0 from"
+                + " before, not yet resent)", "not loss on the path");
         // the same drops of single frames explain only 20 of the 40
         Trigger.Check frames = check(sockets(4.0, 40, queue(20, 1514)));
         assertThat(frames.fired()).isTrue();
@@ -78,8 +78,8 @@ class LossRuleTest {
         assertThat(check(late).fired()).as("no drops known: the path's").isTrue();
         Trigger.Check explained = check(late.withDropSegmentsBefore(36));
         assertThat(explained.fired()).isFalse();
-        assertThat(explained.why()).contains("0% beyond the 36 segments its own class queues dropped (0 in this interval, 36 in the one"
-                + " before)");
+        assertThat(explained.why()).contains("0% beyond the 36 segments its own class queues dropped (0 in this interval, 36 from"
+                + " before, not yet resent)");
         // a drop explains one retransmission only: what the interval's own retransmissions used is not carried on
         assertThat(sockets(4.0, 30, queue(20, 3028)).unexplainedDropSegments()).isEqualTo(10);
         assertThat(sockets(4.0, 30, queue(20, 3028)).withDropSegmentsBefore(25).unexplainedDropSegments()).isEqualTo(35);
@@ -133,7 +133,7 @@ class LossRuleTest {
             StepResult recovery = rig.stepAfter(Duration.ofSeconds(1));
             assertThat(recovery.kind()).as(recovery.summary()).isEqualTo(StepResult.Kind.NO_ACTION);
             assertThat(recovery.summary()).contains("loss 2.2% > 1%; 0% beyond the 25 segments its own class queues dropped (0 in this"
-                    + " interval, 25 in the one before)");
+                    + " interval, 25 from before, not yet resent)");
             // a second with neither: quiet
             segments.addAndGet(1000);
             assertThat(rig.stepAfter(Duration.ofSeconds(1)).summary()).contains("loss-medium: loss 0% <= 1%");

@@ -95,7 +95,7 @@ class PoliciesTest {
         Signals own = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(full), List.of());
         Policies.Evaluation ev = evaluate(own, persona.spec());
         assertThat(ev.acting()).extracting(f -> f.rule().id()).doesNotContain(Policies.LOSS_MEDIUM);
-        assertThat(ev.notes()).anyMatch(n -> n.contains("loss 6% > 1%, but the 40 segments its own class queues dropped (40 in this interval, 0 in the one before) explain it"));
+        assertThat(ev.notes()).anyMatch(n -> n.contains("loss 6% > 1%, but the 40 segments its own class queues dropped (40 in this interval, 0 from before, not yet resent) explain it"));
 
         Signals path = new Signals(0, null, null, null, 6.0, 4.0, 0.1, List.of(), List.of(flowing), List.of());
         assertThat(evaluate(path, persona.spec()).acting()).extracting(f -> f.rule().id()).contains(Policies.LOSS_MEDIUM);

@@ -103,4 +103,19 @@ class SignalsTest {
         Metrics plain = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(), List.of(uncounted), List.of());
         assertThat(Signals.of(before, plain, null, 2_000).ownDropSegments()).isEqualTo(24);
     }
+
+    @Test
+    void theResendsThePeersReceivedTwiceAndTheTimeoutsSinceTheLastSample() {
+        Metrics.TcpSocket a0 = new Metrics.TcpSocket("10.0.0.1:40000", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3, 10, 0, 10, 100, 4, 1);
+        Metrics.TcpSocket a1 = new Metrics.TcpSocket("10.0.0.1:40000", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3, 60, 0, 10, 1100, 24, 3);
+        // a socket new since the last sample counts from zero
+        Metrics.TcpSocket b1 = new Metrics.TcpSocket("10.0.0.1:40001", "10.0.0.2:5201", "ESTAB", "cubic", 1.5, 0.3, 5, 0, 10, 100, 5, 1);
+        Metrics before = new Metrics(1_000, new Metrics.Counters(0, 0, 0, 0), List.of(a0), List.of(), List.of());
+        Metrics after = new Metrics(2_000, new Metrics.Counters(0, 0, 0, 0), List.of(a1, b1), List.of(), List.of());
+        Signals s = Signals.of(before, after, null, 2_000);
+        assertThat(s.retransmitted()).isEqualTo(55);
+        assertThat(s.recovery()).isEqualTo(new Signals.Recovery(25, 3));
+        assertThat(s.possiblyLost()).isEqualTo(30);
+        assertThat(Signals.of(null, after, null, 2_000).recovery()).isEqualTo(Signals.Recovery.NONE);
+    }
 }
