@@ -247,7 +247,8 @@ final class AppLoop {
 
     private Signals sample(Metrics metrics, long now) {
         Signals s = Signals.of(previous, metrics, measured(), now);
-        if (lastSample != null && previous != null && now - ownDropsAt <= window(current.spec().adaptation()).toMillis()) {
+        if (lastSample != null && previous != null && ownDropsAt != Long.MIN_VALUE
+                && now - ownDropsAt <= window(current.spec().adaptation()).toMillis()) {
             // own drops not yet resent are carried for a verify window after the last of them: a segment dropped again
             // on its resend waits for a timeout that doubles each time, so a class that dropped heavily (a harmful
             // ceiling, then its revert) repairs its drops for seconds after its queue went quiet, and those resends are
