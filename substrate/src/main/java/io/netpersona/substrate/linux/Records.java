@@ -284,8 +284,9 @@ final class Records {
     void saveAll(List<Record> all) {
         cache();
         // a host's thousand records are written each on its own, on the cores there are, then joined in one line
-        List<String> values = RecordsJson.values(all);
-        write(RecordsJson.commit(all, values));
+        RecordsJson.Commit commit = RecordsJson.commit(all);
+        List<String> values = commit.values();
+        write(commit.line());
         for (int i = 0; i < all.size(); i++) {
             Record r = all.get(i);
             // what the log holds changes by what this record replaces: without it, a host re-applying a thousand

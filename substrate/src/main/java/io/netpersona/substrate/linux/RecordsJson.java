@@ -55,41 +55,78 @@ final class RecordsJson {
         return concat("{\"begin\":{\"keys\":[".getBytes(StandardCharsets.US_ASCII), joined, "]}}\n".getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Each record's JSON object, or null for a record without entries (it goes). */
-    static List<String> values(List<Records.Record> all) {
-        return (all.size() >= PARALLEL ? all.parallelStream() : all.stream()).map(r -> r.entries().isEmpty() ? null : json(r)).toList();
-    }
+    /** The line that ends an apply, and each record's JSON object in it (null for a record without entries: it goes). */
+    record Commit(byte[] line, List<String> values) {}
 
-    /** The line that ends an apply: {@code {"commit":{"PERSONA":RECORD or null,...}}}. */
-    static byte[] commit(List<Records.Record> all, List<String> values) {
-        List<Integer> at = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            at.add(i);
+    /**
+     * The line that ends an apply: {@code {"commit":{"PERSONA":RECORD or null,...}}}. Each record is written
+     * once, straight into the line (a thousand records are a megabyte or more: writing each to a string and
+     * then the strings into the line copied it all twice more); its JSON is cut back out of the line's bytes.
+     */
+    static Commit commit(List<Records.Record> all) {
+        List<List<Records.Record>> chunks = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            chunks.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] members = joined(at, (g, i) -> {
-            g.writeName(all.get(i).persona());
-            if (values.get(i) == null) {
-                g.writeNull();
-            } else {
-                g.writeRawValue(values.get(i));
+        record Part(byte[] bytes, List<String> values) {}
+        List<Part> parts = (all.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
+            Bytes out = new Bytes(chunk.size() * 2048);
+            List<String> values = new ArrayList<>(chunk.size());
+            int written;
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                // an object whose opening brace is cut off below, so that the chunks join with commas of their own
+                g.writeStartObject();
+                for (Records.Record r : chunk) {
+                    g.writeName(r.persona());
+                    if (r.entries().isEmpty()) {
+                        g.writeNull();
+                        values.add(null);
+                        continue;
+                    }
+                    g.flush();
+                    int from = out.size() + 1; // the value starts after the colon the generator writes before it
+                    write(g, r);
+                    g.flush();
+                    values.add(out.text(from, out.size() - from));
+                }
+                g.flush();
+                written = out.size();
             }
-        }, true);
-        out.writeBytes("{\"commit\":{".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(members);
-        out.writeBytes("}}\n".getBytes(StandardCharsets.US_ASCII));
-        return out.toByteArray();
+            return new Part(java.util.Arrays.copyOfRange(out.toByteArray(), 1, written), values);
+        }).toList();
+        byte[] head = "{\"commit\":{".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "}}\n".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(head.length + tail.length
+                + parts.stream().mapToInt(p -> p.bytes().length + 1).sum());
+        line.writeBytes(head);
+        List<String> values = new ArrayList<>(all.size());
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                line.write(',');
+            }
+            line.writeBytes(parts.get(i).bytes());
+            values.addAll(parts.get(i).values());
+        }
+        line.writeBytes(tail);
+        return new Commit(line.toByteArray(), java.util.Collections.unmodifiableList(values));
     }
 
-    private static <T> byte[] joined(List<T> items, BiConsumer<JsonGenerator, T> write) {
-        return joined(items, write, false);
+    /** A byte stream whose written bytes can be read as text in place. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        synchronized String text(int from, int length) {
+            return new String(buf, from, length, StandardCharsets.UTF_8);
+        }
     }
 
     /**
-     * The items written one after the other with commas between: as array elements, or ({@code members})
-     * as an object's members, each chunk of items by a generator of its own, the chunks at once.
+     * The items written as array elements with commas between, each chunk of items by a generator of its
+     * own, the chunks at once.
      */
-    private static <T> byte[] joined(List<T> items, BiConsumer<JsonGenerator, T> write, boolean members) {
+    private static <T> byte[] joined(List<T> items, BiConsumer<JsonGenerator, T> write) {
         List<List<T>> chunks = new ArrayList<>();
         for (int i = 0; i < items.size(); i += CHUNK) {
             chunks.add(items.subList(i, Math.min(items.size(), i + CHUNK)));
@@ -98,13 +135,9 @@ final class RecordsJson {
             ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.size() * 512);
             int written;
             try (JsonGenerator g = JSON.createGenerator(out)) {
-                // a generator writes the commas between the values of one context: an array (or object) it
-                // opens, whose brackets are cut off here, so that the chunks join with commas of their own
-                if (members) {
-                    g.writeStartObject();
-                } else {
-                    g.writeStartArray();
-                }
+                // a generator writes the commas between the values of one context: an array it opens, whose
+                // bracket is cut off here, so that the chunks join with commas of their own
+                g.writeStartArray();
                 chunk.forEach(item -> write.accept(g, item));
                 g.flush();
                 written = out.size();

@@ -79,7 +79,13 @@ final class Transaction {
                     ordered.completeExceptionally(e);
                     throw e;
                 }
-                BatchRunner.Prepared p = runner.prepare(reconciler.render(steps));
+                t.beside("render: steps ordered", from);
+                long text = System.nanoTime();
+                Batches rendered = reconciler.render(steps);
+                t.beside("render: text", text);
+                long made = System.nanoTime();
+                BatchRunner.Prepared p = runner.prepare(rendered);
+                t.beside("render: requests and scripts", made);
                 t.beside("render", from);
                 return p;
             });
