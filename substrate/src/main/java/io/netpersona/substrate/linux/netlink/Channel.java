@@ -84,37 +84,13 @@ final class Channel implements AutoCloseable {
                 MemorySegment kernel = a.allocate(SOCKADDR_NL); // nl_family AF_NETLINK, nl_pid 0: the kernel
                 kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
                 MemorySegment req = a.allocateFrom(ValueLayout.JAVA_BYTE, request);
-                long sent;
-                do {
-                    sent = Libc.sendto(state, fd, req, request.length, kernel);
-                } while (sent == -Libc.EINTR);
-                if (sent < 0) {
-                    throw new NetlinkException("cannot send a netlink request for " + what, (int) -sent);
-                }
+                send(state, kernel, req, request.length, "a netlink request");
                 MemorySegment from = a.allocate(SOCKADDR_NL);
                 MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
                 List<ByteBuffer> out = new ArrayList<>();
                 while (true) {
-                    fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
-                    long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
-                    if (n == -Libc.EINTR) {
-                        continue;
-                    }
-                    if (n == -Libc.EAGAIN) {
-                        throw new NetlinkException("no netlink answer for " + what + " within " + TIMEOUT_SECONDS + " s");
-                    }
-                    if (n < 0) {
-                        throw new NetlinkException("cannot receive a netlink answer for " + what, (int) -n);
-                    }
-                    if (n > BUFFER) {
-                        throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what
-                                + " did not fit the " + BUFFER + "-byte buffer");
-                    }
-                    if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
-                        continue; // not from the kernel
-                    }
-                    ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
-                    if (Frames.read(datagram, s, answerType, out)) {
+                    ByteBuffer datagram = receive(state, from, fromLength, "netlink answer", "netlink answer");
+                    if (datagram != null && Frames.read(datagram, s, answerType, out)) {
                         return out;
                     }
                 }
@@ -170,33 +146,13 @@ final class Channel implements AutoCloseable {
                     }
                     int length = chunk.position();
                     MemorySegment.copy(chunk.array(), 0, out, ValueLayout.JAVA_BYTE, 0, length);
-                    long sent;
-                    do {
-                        sent = Libc.sendto(state, fd, out, length, kernel);
-                    } while (sent == -Libc.EINTR);
-                    if (sent < 0) {
-                        throw new NetlinkException("cannot send netlink requests for " + what, (int) -sent);
-                    }
+                    send(state, kernel, out, length, "netlink requests");
                     java.util.BitSet acked = new java.util.BitSet(i - start);
                     while (acked.cardinality() < i - start) {
-                        fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
-                        long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
-                        if (n == -Libc.EINTR) {
+                        ByteBuffer datagram = receive(state, from, fromLength, "netlink acknowledgement", "netlink acknowledgement");
+                        if (datagram == null) {
                             continue;
                         }
-                        if (n == -Libc.EAGAIN) {
-                            throw new NetlinkException("no netlink acknowledgement for " + what + " within " + TIMEOUT_SECONDS + " s");
-                        }
-                        if (n < 0) {
-                            throw new NetlinkException("cannot receive a netlink acknowledgement for " + what, (int) -n);
-                        }
-                        if (n > BUFFER) {
-                            throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what + " did not fit the buffer");
-                        }
-                        if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
-                            continue;
-                        }
-                        ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
                         for (Frames.Ack ack : Frames.acks(datagram)) {
                             int k = ack.seq() - base;
                             if (k < 0 || k >= i - start) {
@@ -259,37 +215,17 @@ final class Channel implements AutoCloseable {
                 kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
                 MemorySegment out = a.allocate(size);
                 MemorySegment.copy(all.array(), 0, out, ValueLayout.JAVA_BYTE, 0, size);
-                long sent;
-                do {
-                    sent = Libc.sendto(state, fd, out, size, kernel);
-                } while (sent == -Libc.EINTR);
-                if (sent < 0) {
-                    throw new NetlinkException("cannot send an nf_tables batch of " + size + " bytes for " + what, (int) -sent);
-                }
+                send(state, kernel, out, size, "an nf_tables batch of " + size + " bytes");
                 MemorySegment from = a.allocate(SOCKADDR_NL);
                 MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
                 java.util.BitSet acked = new java.util.BitSet(bodies.size());
                 Refusal first = null;
                 while (acked.cardinality() < bodies.size()) {
-                    fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
-                    long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
-                    if (n == -Libc.EINTR) {
+                    ByteBuffer datagram = receive(state, from, fromLength, "acknowledgement of an nf_tables batch",
+                            "netlink acknowledgement");
+                    if (datagram == null) {
                         continue;
                     }
-                    if (n == -Libc.EAGAIN) {
-                        throw new NetlinkException("no acknowledgement of an nf_tables batch for " + what + " within "
-                                + TIMEOUT_SECONDS + " s");
-                    }
-                    if (n < 0) {
-                        throw new NetlinkException("cannot receive a netlink acknowledgement for " + what, (int) -n);
-                    }
-                    if (n > BUFFER) {
-                        throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what + " did not fit the buffer");
-                    }
-                    if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
-                        continue;
-                    }
-                    ByteBuffer datagram = ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
                     for (Frames.Ack ack : Frames.acks(datagram)) {
                         if ((ack.seq() == begin || ack.seq() == end) && ack.errno() != 0) {
                             return java.util.Optional.of(new Refusal(-1, ack.errno(), ack.message())); // nothing else is answered
@@ -312,6 +248,46 @@ final class Channel implements AutoCloseable {
     }
 
     private static final int HEADER_AND_GEN = Frames.HEADER + 4;
+
+    /** Sends {@code length} bytes of {@code out} to {@code kernel}, again when a signal cut the call short. */
+    private void send(MemorySegment state, MemorySegment kernel, MemorySegment out, long length, String sending) {
+        long sent;
+        do {
+            sent = Libc.sendto(state, fd, out, length, kernel);
+        } while (sent == -Libc.EINTR);
+        if (sent < 0) {
+            throw new NetlinkException("cannot send " + sending + " for " + what, (int) -sent);
+        }
+    }
+
+    /**
+     * The next datagram the kernel sent this socket, or null when there is none to look at yet (a signal cut the wait
+     * short, or the datagram came from elsewhere than the kernel): the caller waits again. Fails when nothing came
+     * within {@link #TIMEOUT_SECONDS} ({@code awaited} says what), on a receive error, or when a datagram did not fit
+     * the buffer.
+     */
+    private ByteBuffer receive(MemorySegment state, MemorySegment from, MemorySegment fromLength, String awaited,
+            String receiving) {
+        fromLength.set(ValueLayout.JAVA_INT, 0, SOCKADDR_NL);
+        long n = Libc.recvfrom(state, fd, buffer, Libc.MSG_TRUNC, from, fromLength);
+        if (n == -Libc.EINTR) {
+            return null;
+        }
+        if (n == -Libc.EAGAIN) {
+            throw new NetlinkException("no " + awaited + " for " + what + " within " + TIMEOUT_SECONDS + " s");
+        }
+        if (n < 0) {
+            throw new NetlinkException("cannot receive a " + receiving + " for " + what, (int) -n);
+        }
+        if (n > BUFFER) {
+            throw new NetlinkException("a netlink datagram of " + n + " bytes for " + what + " did not fit the " + BUFFER
+                    + "-byte buffer");
+        }
+        if (from.get(ValueLayout.JAVA_INT, 4) != 0) {
+            return null; // not from the kernel
+        }
+        return ByteBuffer.wrap(buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+    }
 
     /** Closes the socket once no dump is using it. */
     @Override
