@@ -44,6 +44,26 @@ final class Frames {
         return b.array();
     }
 
+    /** A netlink attribute: its length, its type and {@code value}, padded to the alignment. */
+    static byte[] attr(int type, byte[] value) {
+        ByteBuffer b = order(ByteBuffer.allocate(align(4 + value.length)));
+        b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
+        return b.array();
+    }
+
+    /** {@code parts} one after the other (attributes, or a fixed header and its attributes). */
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
     /**
      * Adds to {@code into} the payloads of the messages of {@code type} with sequence number {@code seq}
      * in one datagram (messages of another sequence are left from an earlier request and skipped).

@@ -1,5 +1,8 @@
 package io.netpersona.substrate.linux.netlink;
 
+import static io.netpersona.substrate.linux.netlink.Frames.attr;
+import static io.netpersona.substrate.linux.netlink.Frames.concat;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -315,25 +318,7 @@ public record NftElements(boolean add, int family, String table, String set, Lis
         return (s + "\0").getBytes(StandardCharsets.US_ASCII);
     }
 
-    static byte[] attr(int type, byte[] value) {
-        ByteBuffer b = buffer(Frames.align(4 + value.length));
-        b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
-        return b.array();
-    }
-
     private static byte[] nested(int type, byte[] value) {
         return attr(type | NLA_F_NESTED, value);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        ByteBuffer b = ByteBuffer.allocate(n);
-        for (byte[] p : parts) {
-            b.put(p);
-        }
-        return b.array();
     }
 }

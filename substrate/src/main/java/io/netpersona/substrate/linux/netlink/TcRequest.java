@@ -1,5 +1,8 @@
 package io.netpersona.substrate.linux.netlink;
 
+import static io.netpersona.substrate.linux.netlink.Frames.attr;
+import static io.netpersona.substrate.linux.netlink.Frames.concat;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -121,24 +124,6 @@ public record TcRequest(int type, int flags, String device, int handle, int pare
 
     private static ByteBuffer buffer(int size) {
         return Frames.order(ByteBuffer.allocate(size));
-    }
-
-    private static byte[] attr(int type, byte[] value) {
-        ByteBuffer b = buffer(Frames.align(4 + value.length));
-        b.putShort((short) (4 + value.length)).putShort((short) type).put(value);
-        return b.array();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        ByteBuffer b = ByteBuffer.allocate(n);
-        for (byte[] p : parts) {
-            b.put(p);
-        }
-        return b.array();
     }
 
     /**
