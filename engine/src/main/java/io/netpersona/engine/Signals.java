@@ -170,14 +170,15 @@ public record Signals(
         Double rttMax = rtts.isEmpty() ? null : rtts.getLast();
         Double tx = null, rx = null, retransmitPct = null;
         Long retransmitted = null, segmentsSent = null;
+        Map<String, Metrics.TcpSocket> before = previous == null ? Map.of() : byAddresses(previous);
         if (previous != null && now.sampledAtMillis() > previous.sampledAtMillis()) {
             double seconds = (now.sampledAtMillis() - previous.sampledAtMillis()) / 1000.0;
             Metrics.Counters was = traffic(previous), is = traffic(now);
             tx = delta(was.txBytes(), is.txBytes()) * 8 / seconds / 1e6;
             rx = delta(was.rxBytes(), is.rxBytes()) * 8 / seconds / 1e6;
-            retransmitted = sum(previous, now, Metrics.TcpSocket::retransmits);
+            retransmitted = sum(before, now, Metrics.TcpSocket::retransmits);
             // the data segments sent (0 when the substrate counts none)
-            long segments = sum(previous, now, Metrics.TcpSocket::dataSegmentsOut);
+            long segments = sum(before, now, Metrics.TcpSocket::dataSegmentsOut);
             long sent = delta(was.txPackets(), is.txPackets());
             if (segments > 0) {
                 segmentsSent = segments;
@@ -188,18 +189,25 @@ public record Signals(
             }
         }
         Recovery recovery = previous == null ? Recovery.NONE
-                : new Recovery(sum(previous, now, Metrics.TcpSocket::dsackDups), sum(previous, now, Metrics.TcpSocket::timeouts));
-        return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, now),
+                : new Recovery(sum(before, now, Metrics.TcpSocket::dsackDups), sum(before, now, Metrics.TcpSocket::timeouts));
+        return new Signals(atMillis, reported, rttP50, rttMax, retransmitPct, tx, rx, peers(previous, before, now),
                 queues(previous, now), devices(previous, now), retransmitted, segmentsSent, 0, recovery);
     }
 
+    /** The sockets of the last sample by their addresses. */
+    private static Map<String, Metrics.TcpSocket> byAddresses(Metrics previous) {
+        Map<String, Metrics.TcpSocket> before = new HashMap<>();
+        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s));
+        return before;
+    }
+
     /** A socket counter's growth since the last sample over all sockets (a socket new since then counts from zero). */
-    private static long sum(Metrics previous, Metrics now, java.util.function.ToLongFunction<Metrics.TcpSocket> counter) {
-        Map<String, Long> before = new HashMap<>();
-        previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), counter.applyAsLong(s)));
+    private static long sum(Map<String, Metrics.TcpSocket> before, Metrics now,
+            java.util.function.ToLongFunction<Metrics.TcpSocket> counter) {
         long sum = 0;
         for (Metrics.TcpSocket s : now.sockets()) {
-            sum += delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), counter.applyAsLong(s));
+            Metrics.TcpSocket b = before.get(s.local() + ">" + s.peer());
+            sum += delta(b == null ? 0 : counter.applyAsLong(b), counter.applyAsLong(s));
         }
         return sum;
     }
@@ -268,14 +276,11 @@ public record Signals(
         return after >= before ? after - before : after;
     }
 
-    private static List<PeerSignal> peers(Metrics previous, Metrics now) {
-        Map<String, Long> before = new HashMap<>();
-        if (previous != null) {
-            previous.sockets().forEach(s -> before.put(s.local() + ">" + s.peer(), s.retransmits()));
-        }
+    private static List<PeerSignal> peers(Metrics previous, Map<String, Metrics.TcpSocket> before, Metrics now) {
         Map<String, PeerSignal> byPeer = new TreeMap<>();
         for (Metrics.TcpSocket s : now.sockets()) {
-            long re = previous == null ? 0 : delta(before.getOrDefault(s.local() + ">" + s.peer(), 0L), s.retransmits());
+            Metrics.TcpSocket was = before.get(s.local() + ">" + s.peer());
+            long re = previous == null ? 0 : delta(was == null ? 0 : was.retransmits(), s.retransmits());
             byPeer.merge(s.peer(), new PeerSignal(s.peer(), s.rttMs(), re),
                     (a, b) -> new PeerSignal(a.peer(), Math.max(a.rttMs(), b.rttMs()), a.retransmits() + b.retransmits()));
         }
