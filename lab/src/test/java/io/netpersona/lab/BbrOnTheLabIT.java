@@ -52,11 +52,15 @@ class BbrOnTheLabIT {
         // a backup sending file after file (2 s each, a connection each), so that a new congestion control on its routes
         // reaches its next connection; the verify window (6 s) is longer than a connection and its start, so the
         // median of its samples is of connections with the new congestion control (with 3 s it was mostly the old
-        // connection's: kept at 5.9 -> 6.0, or reverted at 9.5 -> 4.4 Mbit/s after one lucky second of cubic)
+        // connection's: kept at 5.9 -> 6.0, or reverted at 9.5 -> 4.4 Mbit/s after one lucky second of cubic). Its socket
+        // buffer is bounded (256 KiB, over twice the path's 100 KB of bandwidth-delay product): with the kernel's
+        // autotuned megabytes, a cubic connection under loss kept draining what it had written for seconds after its
+        // 2 s, into the window (2.2 -> 2.2 Mbit/s, and 4.2 -> 1.1 reverted, in runs with a 6 s window)
         Thread sender = Thread.ofVirtual().start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    lab.start(app, List.of("iperf3", "-c", lab.layout().clientAddress(1), "-p", "5201", "-t", "2")).waitFor();
+                    lab.start(app, List.of("iperf3", "-c", lab.layout().clientAddress(1), "-p", "5201", "-t", "2", "-w", "256K"))
+                            .waitFor();
                 } catch (InterruptedException | RuntimeException e) {
                     return;
                 }
