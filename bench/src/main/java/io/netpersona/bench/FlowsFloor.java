@@ -170,6 +170,9 @@ public final class FlowsFloor {
             long bufStart = from;
             int p = 0, limit = 0;
             while (pos < to) {
+                if (limit - p >= 16 && (le.getInt(p + 8) < 0 || le.getInt(p + 8) > MAX_CAPTURED)) {
+                    throw new IOException(file + ": record at offset " + pos + ": captured length " + le.getInt(p + 8));
+                }
                 if (limit - p < 16 || limit - p < 16 + le.getInt(p + 8)) {
                     // move what is left of the buffer to its start and fill the rest
                     le.limit(limit).position(p);
@@ -183,20 +186,16 @@ public final class FlowsFloor {
                     }
                     limit = le.position();
                     le.clear();
-                    if (limit - p < 16 || limit - p < 16 + le.getInt(p + 8)) {
-                        if (limit == before) {
-                            throw new IOException(file + ": truncated record at offset " + pos);
-                        }
-                        continue;
+                    if (limit == before) {
+                        throw new IOException(file + ": the record at offset " + pos + " is cut short by the file's end");
                     }
+                    continue;
                 }
                 long sec = Integer.toUnsignedLong(le.getInt(p)), sub = Integer.toUnsignedLong(le.getInt(p + 4));
-                int captured = le.getInt(p + 8), wire = le.getInt(p + 12);
-                if (captured < 0 || captured > MAX_CAPTURED) {
-                    throw new IOException(file + ": record at offset " + pos + ": captured length " + captured);
-                }
+                // the captured length, as persona flows counts bytes by default
+                int captured = le.getInt(p + 8);
                 packets++;
-                bytes += wire;
+                bytes += captured;
                 int f = p + 16, end = f + captured;
                 p = end;
                 pos = bufStart + p;
@@ -228,7 +227,7 @@ public final class FlowsFloor {
                     continue;
                 }
                 ip++;
-                ipBytes += wire;
+                ipBytes += captured;
                 int aPort = 0, bPort = 0;
                 if ((proto == 6 || proto == 17) && l4 + 4 <= end) {
                     aPort = be.getShort(l4) & 0xffff;
@@ -240,9 +239,9 @@ public final class FlowsFloor {
                 long meta = (long) vlan << 8 | proto;
                 long time = sec * 1_000_000_000L + sub * timeScale;
                 if (side <= 0) {
-                    table.add(aHi, aLo, bHi, bLo, meta | (long) aPort << 48 | (long) bPort << 32, 0, wire, time);
+                    table.add(aHi, aLo, bHi, bLo, meta | (long) aPort << 48 | (long) bPort << 32, 0, captured, time);
                 } else {
-                    table.add(bHi, bLo, aHi, aLo, meta | (long) bPort << 48 | (long) aPort << 32, 1, wire, time);
+                    table.add(bHi, bLo, aHi, aLo, meta | (long) bPort << 48 | (long) aPort << 32, 1, captured, time);
                 }
             }
         }
