@@ -66,17 +66,19 @@ public final class ApplyBenchmark {
             return r;
         }
 
-        /** nf_tables elements sent over netlink, without a process: logged as one too. */
+        /** nf_tables commands sent over netlink, without a process: logged as one too. */
         @Override
-        public java.util.Optional<io.netpersona.substrate.linux.netlink.NetlinkReader.Refused> nftElements(String scope,
-                List<io.netpersona.substrate.linux.netlink.NftElements> elements) {
+        public java.util.Optional<io.netpersona.substrate.linux.netlink.NetlinkReader.Refused> nftBatch(String scope,
+                List<io.netpersona.substrate.linux.netlink.NftCommand> elements) {
             long t = System.nanoTime();
-            var r = super.nftElements(scope, elements);
+            var r = super.nftBatch(scope, elements);
             synchronized (this) {
                 double from = (t - epoch) / 1e6;
                 double ms = (System.nanoTime() - t) / 1e6;
-                log.add(String.format(Locale.ROOT, "%6.1f..%6.1f %7.1f ms  nf_tables netlink batch in %s  (%d commands, %d elements, no process)",
-                        from, from + ms, ms, scope, elements.size(), elements.stream().mapToInt(e -> e.elements().size()).sum()));
+                log.add(String.format(Locale.ROOT, "%6.1f..%6.1f %7.1f ms  nf_tables netlink batch in %s  (%d commands, %d elements, %d messages, no process)",
+                        from, from + ms, ms, scope, elements.size(), elements.stream().mapToInt(e -> e instanceof
+                                io.netpersona.substrate.linux.netlink.NftElements el ? el.elements().size() : 0).sum(),
+                        elements.stream().mapToInt(e -> e.requests().size()).sum()));
             }
             return r;
         }

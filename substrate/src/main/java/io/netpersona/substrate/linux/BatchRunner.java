@@ -26,7 +26,7 @@ final class BatchRunner {
     /** {@code -Dnetpersona.netlink.tc=off} sends every tc batch to tc; so does {@code -Dnetpersona.netlink=off}. */
     static final String TC_SWITCH = "netpersona.netlink.tc";
     private boolean tcOverNetlink = !"off".equals(System.getProperty(TC_SWITCH));
-    /** {@code -Dnetpersona.netlink.nft=off} sends every element of an nft batch to nft too. */
+    /** {@code -Dnetpersona.netlink.nft=off} sends all of an nft batch to nft (its structure and its elements). */
     static final String NFT_SWITCH = "netpersona.netlink.nft";
     private boolean nftOverNetlink = !"off".equals(System.getProperty(NFT_SWITCH));
     private TcRequest.Clock clock;
@@ -40,7 +40,7 @@ final class BatchRunner {
         tcOverNetlink = on;
     }
 
-    /** Whether the element commands of a host's shared table go over nf_tables netlink (else to {@code nft -f}). */
+    /** Whether a host's shared table (its structure and elements) goes over nf_tables netlink (else to {@code nft -f}). */
     void nftOverNetlink(boolean on) {
         nftOverNetlink = on;
     }
@@ -232,19 +232,26 @@ final class BatchRunner {
         return Optional.of(new Failure(culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst(), r.complaint()));
     }
 
-    /** The parts of an nft batch when some of it goes over netlink; null when nft runs all of it. */
+    /**
+     * The parts of an nft batch when some of it goes over netlink (all of it, in one transaction, when every
+     * line has a netlink form); null when nft runs all of it.
+     */
     private NftSegments segments(NftScript grouped) {
         if (!nftOverNetlink || commands.netlink().isEmpty()) {
             return null;
+        }
+        Optional<NftSegments> whole = NftSegments.whole(grouped);
+        if (whole.isPresent()) {
+            return whole.get();
         }
         NftSegments s = NftSegments.of(grouped);
         return s.textOnly() ? null : s;
     }
 
     /**
-     * An nft batch in its parts, in order: scripts to nft, element commands over netlink. Should the socket
-     * fail, nft runs those elements instead (adding an element that is there already is no error; the
-     * caller puts the host back if anything else fails).
+     * An nft batch in its parts, in order: scripts to nft, commands over netlink. Should the socket fail
+     * before the kernel had the batch, nft runs those lines instead; once it had it, the batch may have been
+     * carried out, so it is not sent again but reported as failed, and the caller puts the host back.
      */
     private Optional<Failure> runSegments(Batches.Batch b, NftSegments parts) {
         for (NftSegments.Segment s : parts.segments()) {
@@ -253,13 +260,12 @@ final class BatchRunner {
                 f = runNft(b, s.script());
             } else {
                 try {
-                    f = commands.nftElements(b.scope(), s.elements()).map(refused -> {
-                        var command = s.elements().get(refused.index());
-                        return new Failure(s.origins().get(refused.index()).getFirst(), "nft " + (command.add() ? "add" : "delete")
-                                + " element " + command.table() + " " + command.set() + ": " + refused.reason());
-                    });
+                    f = commands.nftBatch(b.scope(), s.commands()).map(refused -> new Failure(
+                            s.origins().get(refused.index()).getFirst(), "nft " + s.commands().get(refused.index()).describe()
+                            + ": " + refused.reason()));
                 } catch (NetlinkException e) {
-                    f = runNft(b, elementsAsText(b, s));
+                    f = e.sent() ? Optional.of(new Failure(s.origins().getFirst().getFirst(), "nf_tables batch sent, its outcome unknown: "
+                            + e.getMessage())) : runNft(b, asText(b, s));
                 }
             }
             if (f.isPresent()) {
@@ -269,14 +275,19 @@ final class BatchRunner {
         return Optional.empty();
     }
 
-    /** The element commands of a part as nft script lines again (the grouped script's lines they came from). */
-    private static NftScript elementsAsText(Batches.Batch b, NftSegments.Segment s) {
+    /** The commands of a part as nft script lines again (the grouped script's lines they came from). */
+    private static NftScript asText(Batches.Batch b, NftSegments.Segment s) {
         String[] all = NftScript.grouped(b).text().split("\n", -1);
         StringBuilder text = new StringBuilder();
-        for (var e : s.elements()) {
-            text.append(all[e.firstLine() - 1]).append('\n');
+        List<List<Step>> origins = new ArrayList<>();
+        for (int i = 0; i < s.commands().size(); i++) {
+            var c = s.commands().get(i);
+            for (int line = c.firstLine(); line < c.firstLine() + c.lines(); line++) {
+                text.append(all[line - 1]).append('\n');
+                origins.add(s.origins().get(i));
+            }
         }
-        return new NftScript(text.toString(), s.origins());
+        return new NftScript(text.toString(), origins);
     }
 
     /**

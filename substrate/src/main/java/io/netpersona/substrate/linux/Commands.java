@@ -96,10 +96,11 @@ public class Commands {
     }
 
     /**
-     * Sends nf_tables element commands to a namespace as one netlink transaction ({@link NetlinkReader#nft});
-     * like {@link #tc(String, List, boolean)}, a way the driver changes the kernel that a runner may refuse.
+     * Sends nf_tables commands (elements, and a table's structure) to a namespace as one netlink transaction
+     * ({@link NetlinkReader#nft}); like {@link #tc(String, List, boolean)}, a way the driver changes the kernel
+     * that a runner may refuse.
      */
-    public Optional<NetlinkReader.Refused> nftElements(String scope, List<io.netpersona.substrate.linux.netlink.NftElements> commands) {
+    public Optional<NetlinkReader.Refused> nftBatch(String scope, List<io.netpersona.substrate.linux.netlink.NftCommand> commands) {
         return netlink().orElseThrow(() -> new SubstrateException("no netlink here: " + NetlinkReader.unavailabilityCause()))
                 .nft(scope, commands);
     }

@@ -1,7 +1,9 @@
 package io.netpersona.substrate.linux;
 
 import io.netpersona.substrate.Step;
+import io.netpersona.substrate.linux.netlink.NftCommand;
 import io.netpersona.substrate.linux.netlink.NftElements;
+import io.netpersona.substrate.linux.netlink.NftStructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,21 +11,65 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * An nft batch cut into what nft itself runs (tables, chains, rules, objects: a script) and what goes to
- * the kernel as nf_tables netlink messages without a process (the element commands of a host's shared
- * table, {@link NftElements}), in the batch's order. nft spends most of a thousand personas' apply reading
- * and checking their elements; the kernel takes them as they are.
+ * An nft batch as nf_tables netlink messages, sent without a process: the whole batch in one transaction
+ * when every line is of a shape {@link NftStructure} and {@link NftElements} know ({@link #whole}: a host's
+ * shared table, its skeleton and each persona's elements and objects); else cut into what nft itself runs
+ * (a script) and the element commands of the shared table, in the batch's order ({@link #of}). nft spends
+ * most of a thousand personas' apply reading and checking their elements, and the rest starting and
+ * evaluating the skeleton; the kernel takes the messages as they are.
  *
- * <p>Each part is a transaction of its own; an apply whose later part fails is put back as a whole by
- * the caller, as when a tc lane fails after nft.
+ * <p>When cut, each part is a transaction of its own; an apply whose later part fails is put back as a
+ * whole by the caller, as when a tc lane fails after nft.
  */
 record NftSegments(List<Segment> segments) {
     /** Sets of the shared table whose elements are ranges, from its skeleton. */
     private static final Set<String> INTERVAL_SETS = intervalSets(HostTable.skeleton());
     private static final String SHARED = "element " + HostTable.TABLE + " ";
 
-    /** A script for nft, or element commands for netlink with each command's steps. */
-    record Segment(NftScript script, List<NftElements> elements, List<List<Step>> origins) {}
+    /** A script for nft, or commands for netlink with each command's steps. */
+    record Segment(NftScript script, List<NftCommand> commands, List<List<Step>> origins) {}
+
+    /**
+     * The grouped script as one netlink part, one transaction; empty when a line is of a shape sent by nft
+     * only. The skeleton's messages are made once; blank lines (nft skips them) are left out.
+     */
+    static Optional<NftSegments> whole(NftScript grouped) {
+        String[] lines = grouped.text().split("\n", -1);
+        int count = grouped.lineOrigins().size();
+        List<Optional<NftElements>> parsed = elements(lines, count);
+        NftStructure.Batch batch = new NftStructure.Batch();
+        List<NftCommand> commands = new ArrayList<>();
+        List<List<Step>> origins = new ArrayList<>();
+        for (int i = 0; i < count; ) {
+            String line = lines[i];
+            NftCommand c;
+            if (line.isBlank()) {
+                i++;
+                continue;
+            } else if (parsed.get(i).isPresent()) {
+                c = parsed.get(i).get();
+            } else if (HostTableMessages.startsAt(lines, i)) {
+                c = HostTableMessages.skeleton(batch, i + 1);
+            } else {
+                Optional<NftStructure> s = NftStructure.parse(line, batch, i + 1);
+                if (s.isEmpty()) {
+                    return Optional.empty();
+                }
+                c = s.get();
+            }
+            commands.add(c);
+            origins.add(grouped.lineOrigins().get(i));
+            i += c.lines();
+        }
+        return commands.isEmpty() ? Optional.empty() : Optional.of(new NftSegments(List.of(new Segment(null, commands, origins))));
+    }
+
+    /** Each line's element command, when it is one of the shared table's; a line of a thousand elements takes a millisecond or more. */
+    private static List<Optional<NftElements>> elements(String[] lines, int count) {
+        return java.util.stream.IntStream.range(0, count).parallel()
+                .mapToObj(i -> lines[i].contains(SHARED) ? NftElements.parse(lines[i], INTERVAL_SETS, i + 1)
+                        : Optional.<NftElements>empty()).toList();
+    }
 
     /** The grouped script's parts; a single script part when no line goes over netlink. */
     static NftSegments of(NftScript grouped) {
@@ -31,12 +77,9 @@ record NftSegments(List<Segment> segments) {
         List<Segment> out = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         List<List<Step>> textOrigins = new ArrayList<>();
-        List<NftElements> elements = new ArrayList<>();
+        List<NftCommand> elements = new ArrayList<>();
         List<List<Step>> elementOrigins = new ArrayList<>();
-        // a line of a thousand elements takes a millisecond or more: the lines are parsed on the cores there are
-        List<Optional<NftElements>> parsed = java.util.stream.IntStream.range(0, grouped.lineOrigins().size()).parallel()
-                .mapToObj(i -> lines[i].contains(SHARED) ? NftElements.parse(lines[i], INTERVAL_SETS, i + 1)
-                        : Optional.<NftElements>empty()).toList();
+        List<Optional<NftElements>> parsed = elements(lines, grouped.lineOrigins().size());
         for (int i = 0; i < grouped.lineOrigins().size(); i++) {
             String line = lines[i];
             Optional<NftElements> e = parsed.get(i);

@@ -14,7 +14,7 @@ import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Step;
 import io.netpersona.substrate.linux.netlink.NetlinkReader;
-import io.netpersona.substrate.linux.netlink.NftElements;
+import io.netpersona.substrate.linux.netlink.NftCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -366,10 +366,10 @@ class HostFirewallIT {
                 return super.run(argv, stdin);
             }
 
-            /** The elements go over netlink: they reach the kernel, and then the batch is reported as failed. */
+            /** The batch goes over netlink: it reaches the kernel, and then it is reported as failed. */
             @Override
-            public Optional<NetlinkReader.Refused> nftElements(String scope, List<NftElements> elements) {
-                assertThat(super.nftElements(scope, elements)).isEmpty();
+            public Optional<NetlinkReader.Refused> nftBatch(String scope, List<NftCommand> commands) {
+                assertThat(super.nftBatch(scope, commands)).isEmpty();
                 return Optional.of(new NetlinkReader.Refused(0, "injected: the nft batch fails"));
             }
         };

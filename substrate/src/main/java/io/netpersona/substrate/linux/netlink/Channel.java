@@ -173,12 +173,15 @@ final class Channel implements AutoCloseable {
     }
 
     private static final int NFNL_MSG_BATCH_BEGIN = 0x10, NFNL_MSG_BATCH_END = 0x11, NFNL_SUBSYS_NFTABLES = 10;
-    private static final int SO_SNDBUFFORCE = 32;
+    private static final int SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
 
     /**
      * Sends messages (type and flags, body each) as one nfnetlink batch, in one datagram: the kernel
-     * commits all of them or, when any is refused, none. Every message asks for an acknowledgement; the
-     * first refusal is returned (its index among the messages; -1 when the batch as a whole was refused).
+     * commits all of them or, when any is refused, none. Only the last message asks for an acknowledgement
+     * (a thousand would overflow the socket's receive buffer); the kernel answers every refused one anyway,
+     * and all answers come once the whole batch was processed, in the messages' order, so the last one's
+     * acknowledgement comes last. The first refusal is returned (its index among the messages; -1 when the
+     * batch as a whole was refused). A failure once the batch was sent is {@link NetlinkException#sent()}.
      */
     java.util.Optional<Refusal> batch(List<int[]> headers, List<byte[]> bodies) {
         lock.lock();
@@ -198,8 +201,9 @@ final class Channel implements AutoCloseable {
             int base = seq + 1;
             for (int i = 0; i < bodies.size(); i++) {
                 byte[] body = bodies.get(i);
+                int ack = i == bodies.size() - 1 ? Frames.NLM_F_ACK : 0;
                 all.putInt(Frames.HEADER + body.length).putShort((short) headers.get(i)[0])
-                        .putShort((short) (headers.get(i)[1] | Frames.NLM_F_REQUEST | Frames.NLM_F_ACK)).putInt(++seq).putInt(0).put(body);
+                        .putShort((short) (headers.get(i)[1] | Frames.NLM_F_REQUEST | ack)).putInt(++seq).putInt(0).put(body);
                 all.position(Frames.align(all.position()));
             }
             int end = ++seq;
@@ -207,43 +211,54 @@ final class Channel implements AutoCloseable {
                     .putInt(end).putInt(0).put(subsystem);
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment state = Libc.callState(a);
-                // the batch is one datagram, which must fit the socket's send buffer (as nft does, forced as root)
-                MemorySegment sndbuf = a.allocate(ValueLayout.JAVA_INT);
-                sndbuf.set(ValueLayout.JAVA_INT, 0, size + 4096);
-                Libc.setsockopt(state, fd, Libc.SOL_SOCKET, SO_SNDBUFFORCE, sndbuf);
+                // the batch is one datagram, which must fit the socket's send buffer (as nft does, forced as root);
+                // a batch refused in many places gets as many answers, a kilobyte or so each in the receive buffer
+                MemorySegment buf = a.allocate(ValueLayout.JAVA_INT);
+                buf.set(ValueLayout.JAVA_INT, 0, size + 4096);
+                Libc.setsockopt(state, fd, Libc.SOL_SOCKET, SO_SNDBUFFORCE, buf);
+                buf.set(ValueLayout.JAVA_INT, 0, Math.max(256 * 1024, bodies.size() * 2048));
+                Libc.setsockopt(state, fd, Libc.SOL_SOCKET, SO_RCVBUFFORCE, buf);
                 MemorySegment kernel = a.allocate(SOCKADDR_NL);
                 kernel.set(ValueLayout.JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
                 MemorySegment out = a.allocate(size);
                 MemorySegment.copy(all.array(), 0, out, ValueLayout.JAVA_BYTE, 0, size);
                 send(state, kernel, out, size, "an nf_tables batch of " + size + " bytes");
-                MemorySegment from = a.allocate(SOCKADDR_NL);
-                MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
-                java.util.BitSet acked = new java.util.BitSet(bodies.size());
-                Refusal first = null;
-                while (acked.cardinality() < bodies.size()) {
-                    ByteBuffer datagram = receive(state, from, fromLength, "acknowledgement of an nf_tables batch",
-                            "netlink acknowledgement");
-                    if (datagram == null) {
-                        continue;
-                    }
-                    for (Frames.Ack ack : Frames.acks(datagram)) {
-                        if ((ack.seq() == begin || ack.seq() == end) && ack.errno() != 0) {
-                            return java.util.Optional.of(new Refusal(-1, ack.errno(), ack.message())); // nothing else is answered
-                        }
-                        int k = ack.seq() - base;
-                        if (k < 0 || k >= bodies.size()) {
-                            continue; // left from an earlier exchange
-                        }
-                        acked.set(k);
-                        if (ack.errno() != 0 && (first == null || k < first.index())) {
-                            first = new Refusal(k, ack.errno(), ack.message());
-                        }
-                    }
+                try {
+                    return answers(a, state, begin, end, base, bodies.size());
+                } catch (NetlinkException e) {
+                    throw e.afterSending();
                 }
-                return java.util.Optional.ofNullable(first);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Reads a batch's answers up to the last message's; the first refusal. */
+    private java.util.Optional<Refusal> answers(Arena a, MemorySegment state, int begin, int end, int base, int count) {
+        MemorySegment from = a.allocate(SOCKADDR_NL);
+        MemorySegment fromLength = a.allocate(ValueLayout.JAVA_INT);
+        Refusal first = null;
+        while (true) {
+            ByteBuffer datagram = receive(state, from, fromLength, "acknowledgement of an nf_tables batch", "netlink acknowledgement");
+            if (datagram == null) {
+                continue;
+            }
+            for (Frames.Ack ack : Frames.acks(datagram)) {
+                if ((ack.seq() == begin || ack.seq() == end) && ack.errno() != 0) {
+                    return java.util.Optional.of(new Refusal(-1, ack.errno(), ack.message())); // nothing else is answered
+                }
+                int k = ack.seq() - base;
+                if (k < 0 || k >= count) {
+                    continue; // left from an earlier exchange
+                }
+                if (ack.errno() != 0 && (first == null || k < first.index())) {
+                    first = new Refusal(k, ack.errno(), ack.message());
+                }
+                if (k == count - 1) {
+                    return java.util.Optional.ofNullable(first);
+                }
+            }
         }
     }
 

@@ -8,10 +8,29 @@ import io.netpersona.substrate.SubstrateException;
  */
 public final class NetlinkException extends SubstrateException {
     private final int errno;
+    private final boolean sent;
 
     NetlinkException(String message, int errno) {
+        this(message, errno, false);
+    }
+
+    private NetlinkException(String message, int errno, boolean sent) {
         super(errno == 0 ? message : message + " (errno " + errno + ")");
         this.errno = errno;
+        this.sent = sent;
+    }
+
+    /** The same failure, once the request it concerns was sent: the kernel may have carried it out. */
+    NetlinkException afterSending() {
+        return new NetlinkException(getMessage(), 0, true);
+    }
+
+    /**
+     * Whether the failure came after the request reached the kernel (waiting for its answer), so that what
+     * it asked for may have been done: sending the same again could do it twice.
+     */
+    public boolean sent() {
+        return sent;
     }
 
     NetlinkException(String message) {

@@ -198,19 +198,18 @@ public final class NetlinkReader implements AutoCloseable {
     }
 
     /**
-     * Sends these element commands to a namespace's nf_tables as one batch, one transaction: all of them or,
-     * when the kernel refuses one, none. The first refusal names the command (its index in the list; 0 when
-     * the kernel refused the batch as a whole) with the kernel's errno and words.
+     * Sends these commands (elements, tables, sets, chains, rules) to a namespace's nf_tables as one batch,
+     * one transaction: all of them or, when the kernel refuses one, none. The first refusal names the command
+     * (its index in the list; 0 when the kernel refused the batch as a whole) with the kernel's errno and words.
      */
-    public Optional<Refused> nft(String netns, List<NftElements> commands) {
+    public Optional<Refused> nft(String netns, List<? extends NftCommand> commands) {
         List<int[]> headers = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
-            NftElements c = commands.get(i);
-            for (byte[] body : c.messages()) {
-                headers.add(new int[] {c.type(), c.flags()});
-                bodies.add(body);
+            for (NftCommand.Message m : commands.get(i).requests()) {
+                headers.add(new int[] {m.type(), m.flags()});
+                bodies.add(m.body());
                 positions.add(i);
             }
         }
@@ -234,7 +233,8 @@ public final class NetlinkReader implements AutoCloseable {
     /** The words of the errnos the kernel gives tc requests, as tc prints them. */
     private static final java.util.Map<Integer, String> ERRNO = java.util.Map.of(1, "Operation not permitted",
             2, "No such file or directory", 12, "Cannot allocate memory", 16, "Device or resource busy", 17, "File exists",
-            19, "No such device", 22, "Invalid argument", 95, "Operation not supported", 34, "Numerical result out of range");
+            19, "No such device", 22, "Invalid argument", 95, "Operation not supported", 34, "Numerical result out of range",
+            39, "Directory not empty");
 
     /**
      * The TCP sockets {@code ss -t} shows (every state but LISTEN, CLOSE, TIME-WAIT and SYN-RECV), IPv4

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * <p>A set's element list is one 16-bit-long attribute, so a command becomes as many messages as its
  * elements need.
  */
-public record NftElements(boolean add, int family, String table, String set, List<byte[]> elements, int firstLine) {
+public record NftElements(boolean add, int family, String table, String set, List<byte[]> elements, int firstLine)
+        implements NftCommand {
     static final int NFT_MSG_NEWSETELEM = (10 << 8) | 12, NFT_MSG_DELSETELEM = (10 << 8) | 14;
     static final int NLM_F_CREATE = 0x400;
     private static final int NFPROTO_INET = 1, NFPROTO_IPV4 = 2, NFPROTO_IPV6 = 10;
@@ -95,6 +96,22 @@ public record NftElements(boolean add, int family, String table, String set, Lis
                     nested(LIST_ELEMENTS, list.array())));
         }
         return out;
+    }
+
+    @Override
+    public List<Message> requests() {
+        return messages().stream().map(body -> new Message(type(), flags(), body)).toList();
+    }
+
+    @Override
+    public int lines() {
+        return 1;
+    }
+
+    @Override
+    public String describe() {
+        String f = family == NFPROTO_IPV4 ? "ip" : family == NFPROTO_IPV6 ? "ip6" : "inet";
+        return (add ? "add" : "delete") + " element " + f + " " + table + " " + set;
     }
 
     /** The message type of this command's messages. */
