@@ -7,6 +7,9 @@ import io.netpersona.model.Persona;
 import io.netpersona.model.PersonaCodec;
 import io.netpersona.substrate.Resource;
 import io.netpersona.substrate.Step;
+import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.NftCommand;
+import io.netpersona.substrate.linux.netlink.SocketFailures;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +71,10 @@ class NftStructureIT {
             """;
 
     private Optional<BatchRunner.Failure> run(String ns, boolean netlink, Step... steps) {
+        return run(net.commands(), netlink, steps);
+    }
+
+    private static Optional<BatchRunner.Failure> run(Commands commands, boolean netlink, Step... steps) {
         Batches b = new Batches();
         for (Step s : steps) {
             b.from(s);
@@ -76,7 +83,7 @@ class NftStructureIT {
                 default -> new HostEntriesKind().render(s, b);
             }
         }
-        BatchRunner runner = new BatchRunner(net.commands());
+        BatchRunner runner = new BatchRunner(commands);
         runner.nftOverNetlink(netlink);
         return runner.run(b, false);
     }
@@ -155,5 +162,43 @@ class NftStructureIT {
         Step log = new Step.Create(entries(viaNetlink, "db", 0x2b, "security: {logDropped: true}", "10.88.1.3"));
         assertThat(run(viaNetlink, true, log, bad)).get().satisfies(f -> assertThat(f.step()).isEqualTo(bad));
         assertThat(table(viaNetlink)).isEqualTo(before).doesNotContain("p2b_log");
+    }
+
+    /** Commands whose nf_tables batches fail at the socket: {@code sent} once the kernel had them. */
+    private static final class FailingSocket extends Commands {
+        private final boolean sent;
+
+        FailingSocket(boolean sent) {
+            this.sent = sent;
+        }
+
+        @Override
+        public Optional<NetlinkReader.Refused> nftBatch(String scope, List<NftCommand> commands) {
+            if (!sent) {
+                throw SocketFailures.beforeSending();
+            }
+            assertThat(super.nftBatch(scope, commands)).isEmpty();
+            throw SocketFailures.afterSending();
+        }
+    }
+
+    @Test
+    void aSocketThatFailsBeforeSendingLeavesTheBatchToNftAndAfterSendingReportsIt() {
+        assertThat(run(viaNft, false, make(viaNft))).isEmpty();
+        FailingSocket before = new FailingSocket(false);
+        assertThat(run(before, true, make(viaNetlink))).isEmpty();
+        assertThat(before.started()).as("nft ran the batch").isEqualTo(1);
+        assertThat(table(viaNetlink)).isEqualTo(table(viaNft));
+
+        // sent, then unanswered: not sent again (its rules would be there twice), but reported for the caller to put right
+        Step[] gone = {new Step.Delete(entries(viaNetlink, "db", 0x2b, "qos: {priority: 2, dscp: AF41}\nsecurity: {logDropped: true}",
+                "10.88.1.3"))};
+        FailingSocket after = new FailingSocket(true);
+        assertThat(run(after, true, gone)).get().satisfies(f -> {
+            assertThat(f.step()).isEqualTo(gone[0]);
+            assertThat(f.reason()).contains("outcome unknown", "injected: no acknowledgement");
+        });
+        assertThat(after.started()).as("nft did not run it again").isZero();
+        assertThat(table(viaNetlink)).as("the kernel took it").doesNotContain("p2b_log");
     }
 }
