@@ -13,6 +13,7 @@ import io.netpersona.substrate.Metrics;
 import io.netpersona.substrate.Observation;
 import io.netpersona.substrate.Step;
 import io.netpersona.substrate.linux.netlink.NetlinkReader;
+import io.netpersona.substrate.linux.netlink.NftCommand;
 import io.netpersona.substrate.linux.netlink.TcRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -287,6 +288,13 @@ class QosIT {
                 }
                 return super.run(argv, stdin);
             }
+
+            /** The batch goes over netlink: it reaches the kernel, and then it is reported as failed. */
+            @Override
+            public Optional<NetlinkReader.Refused> nftBatch(String scope, List<NftCommand> commands) {
+                assertThat(super.nftBatch(scope, commands)).isEmpty();
+                return Optional.of(new NetlinkReader.Refused(0, "injected: the nft batch fails"));
+            }
         };
         LinuxSubstrate s = substrate(failingNft);
         Persona p = probePersona();
@@ -363,6 +371,12 @@ class QosIT {
                     throw new Crash();
                 }
                 return r;
+            }
+
+            @Override
+            public Optional<NetlinkReader.Refused> nftBatch(String scope, List<NftCommand> commands) {
+                super.nftBatch(scope, commands);
+                throw new Crash();
             }
         };
         LinuxSubstrate dying = substrate(dyingAfterNft);
