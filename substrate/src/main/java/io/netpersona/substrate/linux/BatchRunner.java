@@ -265,7 +265,7 @@ final class BatchRunner {
                             + ": " + refused.reason()));
                 } catch (NetlinkException e) {
                     f = e.sent() ? Optional.of(new Failure(s.origins().getFirst().getFirst(), "nf_tables batch sent, its outcome unknown: "
-                            + e.getMessage())) : runNft(b, asText(b, s));
+                            + e.getMessage())) : runNft(b, s.asText(NftScript.grouped(b)));
                 }
             }
             if (f.isPresent()) {
@@ -273,21 +273,6 @@ final class BatchRunner {
             }
         }
         return Optional.empty();
-    }
-
-    /** The commands of a part as nft script lines again (the grouped script's lines they came from). */
-    private static NftScript asText(Batches.Batch b, NftSegments.Segment s) {
-        String[] all = NftScript.grouped(b).text().split("\n", -1);
-        StringBuilder text = new StringBuilder();
-        List<List<Step>> origins = new ArrayList<>();
-        for (int i = 0; i < s.commands().size(); i++) {
-            var c = s.commands().get(i);
-            for (int line = c.firstLine(); line < c.firstLine() + c.lines(); line++) {
-                text.append(all[line - 1]).append('\n');
-                origins.add(s.origins().get(i));
-            }
-        }
-        return new NftScript(text.toString(), origins);
     }
 
     /**

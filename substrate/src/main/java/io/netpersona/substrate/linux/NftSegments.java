@@ -27,7 +27,22 @@ record NftSegments(List<Segment> segments) {
     private static final String SHARED = "element " + HostTable.TABLE + " ";
 
     /** A script for nft, or commands for netlink with each command's steps. */
-    record Segment(NftScript script, List<NftCommand> commands, List<List<Step>> origins) {}
+    record Segment(NftScript script, List<NftCommand> commands, List<List<Step>> origins) {
+        /** The commands as nft script lines again: the lines of {@code grouped} they came from. */
+        NftScript asText(NftScript grouped) {
+            String[] all = grouped.text().split("\n", -1);
+            StringBuilder text = new StringBuilder();
+            List<List<Step>> lineOrigins = new ArrayList<>();
+            for (int i = 0; i < commands.size(); i++) {
+                NftCommand c = commands.get(i);
+                for (int line = c.firstLine(); line < c.firstLine() + c.lines(); line++) {
+                    text.append(all[line - 1]).append('\n');
+                    lineOrigins.add(origins.get(i));
+                }
+            }
+            return new NftScript(text.toString(), lineOrigins);
+        }
+    }
 
     /**
      * The grouped script as one netlink part, one transaction; empty when a line is of a shape sent by nft

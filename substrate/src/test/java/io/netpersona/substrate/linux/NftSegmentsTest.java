@@ -23,11 +23,12 @@ class NftSegmentsTest {
     void theSkeletonAndAPersonaGoInOnePart() {
         Step table = NftScriptTest.step("table");
         Step web = NftScriptTest.step("web p2a_");
-        Batches.Batch b = NftScriptTest.batch(List.of(table, web), List.of(HostTable.skeleton(), String.join("\n",
+        String persona = String.join("\n",
                 "add chain " + T + "p2a_log",
                 "add rule " + T + "p2a_log limit rate 10/second burst 20 packets log prefix \"netpersona web drop \"",
                 "add element " + T + "fw_log4 { 10.0.0.1 : jump p2a_log }",
-                "add element " + T + "fw_rx4 { 10.0.0.1 }")));
+                "add element " + T + "fw_rx4 { 10.0.0.1 }");
+        Batches.Batch b = NftScriptTest.batch(List.of(table, web), List.of(HostTable.skeleton(), persona));
         NftSegments s = NftSegments.whole(NftScript.grouped(b)).orElseThrow();
         assertThat(s.segments()).hasSize(1);
         NftSegments.Segment part = s.segments().getFirst();
@@ -43,6 +44,11 @@ class NftSegmentsTest {
         assertThat(skeleton.lines()).isEqualTo((int) HostTable.skeleton().lines().count());
         assertThat(part.commands().get(1).firstLine()).isEqualTo(skeleton.lines() + 2); // after the skeleton's blank last line
         assertThat(part.commands().get(3)).isInstanceOf(NftElements.class);
+        // should the socket fail before sending, nft gets the same lines (its own blank line left out)
+        NftScript again = part.asText(NftScript.grouped(b));
+        assertThat(again.text()).isEqualTo(HostTable.skeleton() + persona + "\n");
+        assertThat(again.lineOrigins().getFirst()).containsExactly(table);
+        assertThat(again.lineOrigins().getLast()).containsExactly(web);
     }
 
     @Test
