@@ -222,14 +222,18 @@ final class BatchRunner {
         if (r.ok()) {
             return Optional.empty();
         }
-        List<Step> culprits = grouped.origins(r.stderr());
+        return Optional.of(new Failure(culprit(b, grouped.origins(r.stderr())), r.complaint()));
+    }
+
+    /** The step to blame among a refused line's: when it holds several steps' elements, {@code nft -c} of the batch ungrouped says. */
+    private Step culprit(Batches.Batch b, List<Step> culprits) {
         if (culprits.size() > 1) {
             NftScript plain = NftScript.plain(b);
             Commands.Result check = commands.run(Commands.nft(b.scope(), "-c", "-f", "-"), plain.text());
             List<Step> found = check.ok() ? List.of() : plain.origins(check.stderr());
             culprits = found.size() == 1 ? found : culprits;
         }
-        return Optional.of(new Failure(culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst(), r.complaint()));
+        return culprits.isEmpty() ? b.origins().getFirst() : culprits.getFirst();
     }
 
     /**
@@ -261,7 +265,7 @@ final class BatchRunner {
             } else {
                 try {
                     f = commands.nftBatch(b.scope(), s.commands()).map(refused -> new Failure(
-                            s.origins().get(refused.index()).getFirst(), "nft " + s.commands().get(refused.index()).describe()
+                            culprit(b, s.origins().get(refused.index())), "nft " + s.commands().get(refused.index()).describe()
                             + ": " + refused.reason()));
                 } catch (NetlinkException e) {
                     f = e.sent() ? Optional.of(new Failure(s.origins().getFirst().getFirst(), "nf_tables batch sent, its outcome unknown: "
