@@ -80,4 +80,21 @@ class NftSegmentsTest {
         assertThat(old.segments().get(0).script().text()).isEqualTo("add counter " + T + "p10_c\n");
         assertThat(old.segments().get(1).commands()).hasSize(1);
     }
+
+    @Test
+    void whatADeletionOfTheTableDoesAnywayIsLeftOut() {
+        Step web = NftScriptTest.step("web p2a_");
+        Step table = NftScriptTest.step("table");
+        Batches.Batch b = NftScriptTest.batch(List.of(web, table), List.of(String.join("\n",
+                "delete element " + T + "fw_rx4 { 10.0.0.1 }",
+                "delete set inet other p2a_src4",
+                "flush chain " + T + "p2a_log",
+                "delete chain " + T + "p2a_log",
+                "delete set " + T + "p2a_src4",
+                "add table " + T.strip()), "delete table " + T.strip()));
+        NftSegments s = NftSegments.whole(NftScript.grouped(b)).orElseThrow();
+        assertThat(s.segments().getFirst().commands()).extracting(NftCommand::describe).containsExactly(
+                "delete set inet other p2a_src4", "add table inet netpersona", "delete table inet netpersona");
+        assertThat(s.segments().getFirst().origins()).containsExactly(List.of(web), List.of(web), List.of(table));
+    }
 }

@@ -133,6 +133,13 @@ class NftStructureIT {
         assertThat(table(viaNft)).startsWith("no table");
         assertThat(run(viaNetlink, false, new Step.Delete(HostTableKind.of(viaNetlink)))).isEmpty();
         assertThat(table(viaNetlink)).isEqualTo(table(viaNft));
+
+        // made again, then every persona and the table in one batch (the elements' removal left to the table's)
+        assertThat(run(viaNetlink, true, make(viaNetlink))).isEmpty();
+        Step[] again = make(viaNetlink);
+        assertThat(run(viaNetlink, true, new Step.Delete(((Step.Create) again[2]).resource()),
+                new Step.Delete(((Step.Create) again[1]).resource()), new Step.Delete(HostTableKind.of(viaNetlink)))).isEmpty();
+        assertThat(table(viaNetlink)).startsWith("no table");
     }
 
     private static Resource scoped(Resource r, String ns) {
