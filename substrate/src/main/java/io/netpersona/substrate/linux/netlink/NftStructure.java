@@ -27,6 +27,9 @@ public record NftStructure(List<Message> requests, int firstLine, int lines, Str
     static final int NLM_F_CREATE = 0x400, NLM_F_APPEND = 0x800;
     private static final byte[] INET = {1, 0, 0, 0}; // nfgenmsg: NFPROTO_INET, version 0, resource id 0
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,254}");
+    /** A base chain's block, its priority relative to {@code filter} (0) as nft prints it. */
+    private static final Pattern BASE_CHAIN = Pattern.compile("\\{ type filter hook (prerouting|input|forward|output|postrouting) "
+            + "priority filter(?: ([+-]) (\\d{1,9}))?; policy (accept|drop); }");
     private static final int SET_INTERVAL = 0x4, SET_MAP = 0x8, SET_DYNAMIC = 0x20, SET_CONCAT = 0x80;
     private static final int VERDICT_TYPE = 0xffffff00;
 
@@ -107,50 +110,13 @@ public record NftStructure(List<Message> requests, int firstLine, int lines, Str
         if (t.size() == 5) {
             return new Message(NEWCHAIN, NLM_F_CREATE, body(table, name));
         }
-        // { type filter hook forward priority filter [+ N]; policy accept; }
-        List<String> b = t.subList(5, t.size());
-        if (b.size() < 10 || !b.get(0).equals("{") || !b.get(1).equals("type") || !b.get(2).equals("filter")
-                || !b.get(3).equals("hook") || !b.get(5).equals("priority") || !b.getLast().equals("}")) {
+        java.util.regex.Matcher m = BASE_CHAIN.matcher(String.join(" ", t.subList(5, t.size())));
+        if (!m.matches()) {
             return null;
         }
-        int hook = switch (b.get(4)) {
-            case "prerouting" -> 0;
-            case "input" -> 1;
-            case "forward" -> 2;
-            case "output" -> 3;
-            case "postrouting" -> 4;
-            default -> -1;
-        };
-        int i = 6;
-        int priority;
-        if (b.get(i).equals("filter;") || b.get(i).equals("filter")) {
-            priority = 0;
-            if (b.get(i).equals("filter") && (b.get(i + 1).equals("+") || b.get(i + 1).equals("-"))) {
-                String n = b.get(i + 2);
-                if (!n.endsWith(";") || !n.substring(0, n.length() - 1).matches("\\d{1,9}")) {
-                    return null;
-                }
-                priority = Integer.parseInt(n.substring(0, n.length() - 1)) * (b.get(i + 1).equals("-") ? -1 : 1);
-                i += 3;
-            } else if (b.get(i).equals("filter;")) {
-                i++;
-            } else {
-                return null;
-            }
-        } else {
-            return null;
-        }
-        if (hook < 0 || b.size() != i + 3 || !b.get(i).equals("policy")) {
-            return null;
-        }
-        int policy = switch (b.get(i + 1)) {
-            case "accept;" -> 1;
-            case "drop;" -> 0;
-            default -> -1;
-        };
-        if (policy < 0) {
-            return null;
-        }
+        int hook = List.of("prerouting", "input", "forward", "output", "postrouting").indexOf(m.group(1));
+        int priority = m.group(2) == null ? 0 : Integer.parseInt(m.group(3)) * (m.group(2).equals("-") ? -1 : 1);
+        int policy = m.group(4).equals("accept") ? 1 : 0;
         return new Message(NEWCHAIN, NLM_F_CREATE, body(table, name, attr(7, cstring("filter")), u32(5, policy),
                 nested(4, concat(u32(1, hook), u32(2, priority)))));
     }
