@@ -207,4 +207,25 @@ class NftStructureIT {
         assertThat(after.started()).as("nft did not run it again").isZero();
         assertThat(table(viaNetlink)).as("the kernel took it").doesNotContain("p2b_log");
     }
+
+    @Test
+    void aSkeletonDamagedByHandIsRepairedAsNftRepairsIt() {
+        assertThat(run(viaNft, false, make(viaNft))).isEmpty();
+        assertThat(run(viaNetlink, true, make(viaNetlink))).isEmpty();
+        for (String ns : List.of(viaNft, viaNetlink)) {
+            // a chain gone, a base chain's rules and a regular chain's gone
+            net.commands().check(Commands.nft(ns, "delete", "chain", "inet", "netpersona", "dscp_7"), null);
+            net.commands().check(Commands.nft(ns, "flush", "chain", "inet", "netpersona", "count"), null);
+            net.commands().check(Commands.nft(ns, "flush", "chain", "inet", "netpersona", "refuse_out"), null);
+        }
+        String damaged = table(viaNetlink);
+        assertThat(damaged).doesNotContain("\"dscp_7\"", "\"@fw_tx6\"");
+        assertThat(run(viaNft, false, new Step.Modify(HostTableKind.of(viaNft), HostTableKind.of(viaNft)))).isEmpty();
+        long processes = net.commands().started();
+        assertThat(run(viaNetlink, true, new Step.Modify(HostTableKind.of(viaNetlink), HostTableKind.of(viaNetlink)))).isEmpty();
+        assertThat(net.commands().started() - processes).isZero();
+        String repaired = table(viaNft);
+        assertThat(repaired).contains("\"dscp_7\"", "\"@fw_tx6\"", "\"p2a_log\"", "\"10.88.1.2\"");
+        assertThat(table(viaNetlink)).isEqualTo(repaired);
+    }
 }
