@@ -20,13 +20,16 @@ import java.util.stream.Stream;
 /**
  * A large Ethernet pcap made of the shared captures' packets, built once and kept in a cache folder:
  * every sound Ethernet capture (the malformed-on-purpose ones and any file that does not read cleanly are
- * left out), one after another, round after round until the size is reached. Timestamps always increase:
- * each file keeps its own spacing, a second after the file before it, and each round starts 25 hours
+ * left out), one after another, round after round until the size is reached. Timestamps never go back:
+ * each file keeps its own spacing (a gap longer than 25 hours shortened to 25 hours, see gap), a second after
+ * the file before it, and each round starts 25 hours
  * after the last, so that the flows of a round have gone idle (for either tool) before their addresses
  * come back.
  */
 final class BigCapture {
     static final long ROUND_GAP_NANOS = 25 * 3600 * 1_000_000_000L;
+    /** The last second a pcap record's unsigned 32-bit seconds can hold. */
+    static final long LAST_SECOND = 0xffff_ffffL;
 
     record Built(Path file, long packets, long bytes, int sourceFiles) {
     }
@@ -39,8 +42,9 @@ final class BigCapture {
 
     static Built obtain(Path data, Path cache, long size) throws IOException {
         Files.createDirectories(cache);
-        Path file = cache.resolve("flows-" + size + ".pcap");
-        Path count = cache.resolve("flows-" + size + ".count");
+        // "v2": files built before the gaps were bounded (timestamps wrapping, see gap) are not used again
+        Path file = cache.resolve("flows-v2-" + size + ".pcap");
+        Path count = cache.resolve("flows-v2-" + size + ".count");
         if (Files.isRegularFile(file) && Files.isRegularFile(count)) {
             String[] c = Files.readString(count).trim().split(" ");
             System.out.printf("capture: %s (cached: %s packets)%n", file, c[0]);
@@ -58,13 +62,17 @@ final class BigCapture {
             long written = 24, clock = 1_600_000_000L * 1_000_000_000L;
             while (written < size) {
                 for (Source s : sources) {
-                    long shift = clock - s.timestamps[0], last = clock;
+                    long last = clock;
                     for (int i = 0; i < s.frames.length && written < size; i++) {
-                        long ts = Math.max(last, s.timestamps[i] + shift);
+                        long ts = i == 0 ? clock : last + gap(s.timestamps[i - 1], s.timestamps[i]);
                         last = ts;
                         byte[] f = s.frames[i];
                         if (b.remaining() < 16 + f.length) {
                             drain(out, b);
+                        }
+                        if (ts / 1_000_000_000L > LAST_SECOND) {
+                            throw new IllegalStateException("capture: timestamp " + ts + " ns is past what a pcap"
+                                    + " record's 32-bit seconds can hold");
                         }
                         b.putInt((int) (ts / 1_000_000_000L)).putInt((int) (ts % 1_000_000_000L / 1000))
                                 .putInt(f.length).putInt(f.length).put(f);
@@ -82,6 +90,17 @@ final class BigCapture {
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(count, packets + " " + sources.size() + "\n");
         return new Built(file, packets, Files.size(file), sources.size());
+    }
+
+    /**
+     * The time from one of a source's packets to the next as the capture shows it: never backwards, and never
+     * more than {@link #ROUND_GAP_NANOS}. Some shared captures jump by decades between packets (broken clocks);
+     * kept as they are, round after round, those jumps carried the clock past 2106, where a record's 32-bit
+     * seconds wrap (time going back by years) and then past a long's nanoseconds (negative sub-second parts).
+     * A 25-hour gap is longer than either tool's idle timeout, so every flow such a jump ends still ends there.
+     */
+    static long gap(long before, long after) {
+        return Math.min(ROUND_GAP_NANOS, Math.max(0, after - before));
     }
 
     private static void drain(FileChannel out, ByteBuffer b) throws IOException {
