@@ -35,7 +35,9 @@ public final class FlowsBenchmark {
         // the options the ./persona launcher gives the JVM by default
         List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:Tier4InvocationThreshold=300000",
                 "-XX:Tier4MinInvocationThreshold=300000", "-XX:Tier4CompileThreshold=350000",
-                "-XX:Tier4BackEdgeThreshold=10000000"));
+                "-XX:Tier4BackEdgeThreshold=10000000", "-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.01",
+                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01"));
         int repeat = 1;
         boolean aot = true;
         for (int i = 0; i < args.length; i++) {

@@ -4,7 +4,6 @@ import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.Flow;
 import io.netpersona.learn.IpText;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,15 +188,18 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                     .append(f.dstPort()).append(',').append(f.vlan() < 0 ? "" : Integer.toString(f.vlan())).append(',')
                     .append(f.packets()).append(',').append(f.bytes()).append(',')
                     .append(f.forward().packets()).append(',').append(f.forward().bytes()).append(',')
-                    .append(f.backward().packets()).append(',').append(f.backward().bytes()).append(',')
-                    .append(Instant.ofEpochSecond(0, f.firstNanos())).append(',').append(millis(f.durationNanos()))
+                    .append(f.backward().packets()).append(',').append(f.backward().bytes()).append(',');
+            InstantText.append(b, f.firstNanos()).append(',').append(millis(f.durationNanos()))
                     .append(',').append(millis(f.handshake().rttNanos())).append(',').append(millis(f.rttNanos()))
                     .append(',').append(f.forward().retransmissions()).append(',').append(f.backward().retransmissions())
                     .append(',').append(field(f.names().serverName())).append(',').append(field(f.names().tlsServerName()))
                     .append(',').append(field(f.names().httpHost())).append(',').append(field(f.names().dnsName()))
                     .append(',').append(field(f.names().dnsQuery())).append(',')
-                    .append(f.end().name().toLowerCase(Locale.ROOT)).append('\n');
+                    .append(END_NAMES[f.end().ordinal()]).append('\n');
         }
+
+        private static final String[] END_NAMES = java.util.Arrays.stream(Flow.End.values())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
         static String field(String s) {
             // a name read from a packet may hold any byte; a line break in it would otherwise end the row
@@ -241,7 +243,8 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                 num("vlan", f.vlan()).append(',');
             }
             b.append("\"tunnelled\":").append(f.tunnelled()).append(',');
-            str("first", Instant.ofEpochSecond(0, f.firstNanos()).toString()).append(',');
+            // a time's text has nothing JSON escapes
+            InstantText.append(b.append("\"first\":\""), f.firstNanos()).append("\",");
             num("durationNanos", f.durationNanos()).append(',');
             side("forward", f.forward()).append(',');
             side("backward", f.backward()).append(',');
