@@ -75,7 +75,7 @@ final class ClassifyCommand implements Callable<Integer> {
             case table -> row("CAPTURE", "L4", "SOURCE", "DESTINATION", "PACKETS", "BYTES", "CLASS", "CONFIDENCE", "NAME");
             case json -> b.append('[');
         }
-        int failed = FlowsCommand.readEach(files, line, err, this::flow, new ArrayList<>());
+        int failed = FlowsCommand.readEach(files, FlowsCommand.LISTED, line, err, this::flow, new ArrayList<>());
         if (output == Format.json) {
             b.append(first ? "]\n" : "\n]\n");
         }

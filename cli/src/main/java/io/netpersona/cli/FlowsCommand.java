@@ -66,7 +66,7 @@ final class FlowsCommand implements Callable<Integer> {
         ProgressLine line = new ProgressLine(err, progress || ProgressLine.stderrIsTerminal());
         List<CaptureSummary> summaries = new ArrayList<>();
         writer.begin();
-        int failed = readEach(files, line, err, writer::flow, summaries);
+        int failed = readEach(files, output == Format.json ? LISTED : LISTED_BRIEFLY, line, err, writer::flow, summaries);
         writer.end(summaries);
         out.flush();
         err.flush();
@@ -75,6 +75,11 @@ final class FlowsCommand implements Callable<Integer> {
 
     /** How the listings meter: every flow that has addresses, ARP's included (see {@link FlowMeter.Options#arp()}). */
     static final FlowMeter.Options LISTED = FlowMeter.Options.DEFAULTS.withArp(true);
+    /**
+     * The same for the table and CSV, which show neither a flow's first packets nor its distributions: the
+     * meter keeps none (per packet, the distributions cost the meter as much as its TCP state).
+     */
+    static final FlowMeter.Options LISTED_BRIEFLY = LISTED.withDetail(0, false);
 
     /**
      * Reads each file into {@code sink} (on a thread of its own for a large file, one flow at a time; every flow
@@ -82,13 +87,13 @@ final class FlowsCommand implements Callable<Integer> {
      * to {@code summaries}: a file broken in the middle gives its flows and a warning, a file that is missing
      * or no capture is named on {@code err}. Returns how many files could not be read.
      */
-    static int readEach(List<Path> files, ProgressLine line, PrintWriter err, java.util.function.Consumer<Flow> sink,
-            List<CaptureSummary> summaries) {
+    static int readEach(List<Path> files, FlowMeter.Options options, ProgressLine line, PrintWriter err,
+            java.util.function.Consumer<Flow> sink, List<CaptureSummary> summaries) {
         int failed = 0;
         for (Path file : files) {
             try {
                 line.start();
-                CaptureSummary s = Flows.readHandingOff(file, LISTED, sink, line);
+                CaptureSummary s = Flows.readHandingOff(file, options, sink, line);
                 line.end(s);
                 summaries.add(s);
                 s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));

@@ -44,16 +44,18 @@ public final class FlowMeter {
      *     capture kept: for captures taken with a small snapshot length (a live capture keeps headers only)
      * @param arp whether ARP frames for IPv4 form flows (protocol {@link Packet#ARP}, from the sender's protocol
      *     address to the target's, ports 0), as the flow listings show them; a profile leaves them out
+     * @param distributions whether flows carry the distributions of their packets' sizes and gaps; without,
+     *     each is {@link Distribution#EMPTY} and costs nothing per packet (for a listing that prints none)
      */
     public record Options(Duration idleTimeout, Duration closedTimeout, int maxFlows, int firstPackets, boolean tunnels,
-            boolean wholePacketsOnly, boolean wireLengths, boolean arp) {
+            boolean wholePacketsOnly, boolean wireLengths, boolean arp, boolean distributions) {
         /**
          * An idle timeout of a day, so that a capture's conversation stays one flow (as nDPI counts it) even
          * when the capture is not in time order (merged captures) or the conversation pauses for hours;
          * memory is bounded by the 262,144 flows kept at once (some 150 MB at most), not by the timeout.
          */
         public static final Options DEFAULTS = new Options(Duration.ofHours(24), Duration.ofMinutes(5), 1 << 18, 8,
-                true, false, false, false);
+                true, false, false, false, true);
 
         public Options {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -73,24 +75,34 @@ public final class FlowMeter {
         }
 
         public Options withTimeouts(Duration idle, Duration closed) {
-            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp);
+            return new Options(idle, closed, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp,
+                    distributions);
         }
 
         public Options withMaxFlows(int flows) {
-            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp);
+            return new Options(idleTimeout, closedTimeout, flows, firstPackets, tunnels, wholePacketsOnly, wireLengths, arp,
+                    distributions);
         }
 
         public Options withWholePacketsOnly(boolean whole) {
-            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole, wireLengths, arp);
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, whole, wireLengths, arp,
+                    distributions);
         }
 
         public Options withWireLengths(boolean wire) {
-            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wire, arp);
+            return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wire, arp,
+                    distributions);
+        }
+
+        /** With {@code packets} first packets per flow (0..64) and the distributions or not. */
+        public Options withDetail(int packets, boolean withDistributions) {
+            return new Options(idleTimeout, closedTimeout, maxFlows, packets, tunnels, wholePacketsOnly, wireLengths, arp,
+                    withDistributions);
         }
 
         public Options withArp(boolean withArp) {
             return new Options(idleTimeout, closedTimeout, maxFlows, firstPackets, tunnels, wholePacketsOnly, wireLengths,
-                    withArp);
+                    withArp, distributions);
         }
     }
 
@@ -241,7 +253,7 @@ public final class FlowMeter {
         if (shardFlows[s] >= perShard) {
             evictQuietest(s);
         }
-        f = new FlowState(p, hash, options.firstPackets());
+        f = new FlowState(p, hash, options.firstPackets(), options.distributions());
         f.created = frames;
         shardFlows[s]++;
         f.dnsName = dns.name(p.dstHi, p.dstLo);

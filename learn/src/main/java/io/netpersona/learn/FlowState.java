@@ -50,12 +50,15 @@ final class FlowState {
     private byte[] heads;
     private byte headLength0 = -1, headLength1 = -1;
 
+    /** Whether the sizes' and gaps' distributions are kept (histograms and moments). */
+    private final boolean distributions;
     private final int[] firstBytes, firstPayload;
     private final long[] firstOffset;
     private int firstCount;
 
-    FlowState(Packet p, long hash, int firstPackets) {
+    FlowState(Packet p, long hash, int firstPackets, boolean distributions) {
         this.hash = hash;
+        this.distributions = distributions;
         this.protocol = p.protocol;
         this.vlan = p.vlan;
         this.ipVersion = p.ipVersion;
@@ -123,12 +126,8 @@ final class FlowState {
         long count = ++n[at + PACKETS];
         n[at + BYTES] += size;
         n[at + PAYLOAD] += payload;
-        n[at + HISTOGRAMS + sizeBucket(size)]++;
-        add(side, SIZE, size, count == 1);
-        if (count > 1) {
-            long gap = Math.max(0, t - n[at + LAST_SEEN]);
-            n[at + HISTOGRAMS + Distribution.BUCKETS + gapBucket(gap)]++;
-            add(side, GAP, gap, count == 2);
+        if (distributions) {
+            histograms(at, side, size, count, t);
         }
         if ((side == 0 ? headLength0 : headLength1) < 0 && p.payloadLength > 0 && !p.fragment) {
             head(p, side);
@@ -143,6 +142,16 @@ final class FlowState {
             firstPayload[firstCount] = payload;
             firstOffset[firstCount] = Math.max(0, t - first);
             firstCount++;
+        }
+    }
+
+    private void histograms(int at, int side, int size, long count, long t) {
+        n[at + HISTOGRAMS + sizeBucket(size)]++;
+        add(side, SIZE, size, count == 1);
+        if (count > 1) {
+            long gap = Math.max(0, t - n[at + LAST_SEEN]);
+            n[at + HISTOGRAMS + Distribution.BUCKETS + gapBucket(gap)]++;
+            add(side, GAP, gap, count == 2);
         }
     }
 
@@ -188,7 +197,7 @@ final class FlowState {
     Distribution distribution(int side, int kind) {
         long packets = packets(side);
         long count = kind == SIZE ? packets : Math.max(0, packets - 1);
-        if (count == 0) {
+        if (count == 0 || !distributions) {
             return Distribution.EMPTY;
         }
         int m = (side * 2 + kind) * 4;

@@ -31,6 +31,32 @@ final class QuicInitial {
     private byte[] iv;
     private int packets;
 
+    /**
+     * The JCA objects, one set per thread and reused (each init resets them): looking them up by name cost more
+     * than a packet's decryption, for every Initial packet and every key derived.
+     */
+    private static final class Jca {
+        final Cipher ecb, gcm;
+        final Mac hmac;
+
+        Jca() throws GeneralSecurityException {
+            ecb = Cipher.getInstance("AES/ECB/NoPadding");
+            gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            hmac = Mac.getInstance("HmacSHA256");
+        }
+    }
+
+    private static final ThreadLocal<Jca> JCA = new ThreadLocal<>();
+
+    private static Jca jca() throws GeneralSecurityException {
+        Jca j = JCA.get();
+        if (j == null) {
+            j = new Jca();
+            JCA.set(j);
+        }
+        return j;
+    }
+
     private static byte[] hex(String s) {
         return java.util.HexFormat.of().parseHex(s);
     }
@@ -155,7 +181,7 @@ final class QuicInitial {
         if (key == null) {
             keys(u32(b, off + 1), dcid);
         }
-        Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding");
+        Cipher ecb = jca().ecb;
         ecb.init(Cipher.ENCRYPT_MODE, hp);
         byte[] sample = new byte[16];
         b.get(pnOffset + 4, sample);
@@ -173,7 +199,7 @@ final class QuicInitial {
         }
         byte[] sealed = new byte[packetEnd - pnOffset - pnLength];
         b.get(pnOffset + pnLength, sealed);
-        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher gcm = jca().gcm;
         gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         gcm.updateAAD(header);
         return gcm.doFinal(sealed);
@@ -189,7 +215,7 @@ final class QuicInitial {
     }
 
     private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
+        Mac mac = jca().hmac;
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         return mac.doFinal(data);
     }
