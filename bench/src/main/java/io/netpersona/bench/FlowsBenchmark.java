@@ -35,9 +35,12 @@ public final class FlowsBenchmark {
         // the options the ./persona launcher gives the JVM by default
         List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:Tier4InvocationThreshold=300000",
                 "-XX:Tier4MinInvocationThreshold=300000", "-XX:Tier4CompileThreshold=350000",
-                "-XX:Tier4BackEdgeThreshold=10000000", "-XX:CompileCommand=quiet",
-                "-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.01",
-                "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.01"));
+                "-XX:Tier4BackEdgeThreshold=10000000", "-XX:CompileCommand=quiet"));
+        for (String m : List.of("com.sun.crypto.provider.GHASH::processBlocks", "com.sun.crypto.provider.AESCrypt::implEncryptBlock",
+                "com.sun.crypto.provider.CounterMode::implCrypt", "com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt0",
+                "sun.security.provider.SHA2::implCompress0", "sun.security.provider.DigestBase::implCompressMultiBlock0")) {
+            javaOpts.add("-XX:CompileCommand=CompileThresholdScaling," + m + ",0.01");
+        }
         int repeat = 1;
         boolean aot = true;
         for (int i = 0; i < args.length; i++) {
