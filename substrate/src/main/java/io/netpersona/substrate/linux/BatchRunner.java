@@ -280,7 +280,7 @@ final class BatchRunner {
     }
 
     /**
-     * A tc batch's rtnetlink requests, when every line is one {@link TcRequest} knows and this host reads
+     * A tc batch's rtnetlink requests, when every command is one {@link TcRequest} knows and this host reads
      * netlink; null when tc must run it.
      */
     private List<TcRequest> requests(Batches.Batch b) {
@@ -292,8 +292,9 @@ final class BatchRunner {
             if (clock == null) {
                 clock = TcRequest.Clock.read();
             }
-            for (String line : b.lines()) {
-                Optional<TcRequest> r = TcRequest.parse(line, clock);
+            for (int i = 0; i < b.lines().size(); i++) {
+                // the kinds' commands give their requests as they are; only a batch of plain lines is parsed
+                Optional<TcRequest> r = b.ops() != null ? b.ops().get(i).request(clock) : TcRequest.parse(b.lines().get(i), clock);
                 if (r.isEmpty()) {
                     return null;
                 }

@@ -16,7 +16,33 @@ final class Batches {
      * One process worth of lines, with the step each line came from (to name a failing step). A FILE batch
      * has one line, the path, and the content to write (null to remove the file).
      */
-    record Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content) {}
+    record Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content, List<TcOp> ops) {
+        Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content) {
+            this(tool, scope, lines, origins, content, null);
+        }
+    }
+
+    /**
+     * A tc batch's lines, each written from its command when asked: a batch that goes over netlink sends
+     * the commands' requests, and its lines are written only to run tc, to print or to name a failure.
+     */
+    private static final class TcLines extends java.util.AbstractList<String> {
+        private final List<TcOp> ops;
+
+        TcLines(List<TcOp> ops) {
+            this.ops = ops;
+        }
+
+        @Override
+        public String get(int index) {
+            return ops.get(index).text();
+        }
+
+        @Override
+        public int size() {
+            return ops.size();
+        }
+    }
 
     private final List<Batch> batches = new ArrayList<>();
     private Step current;
@@ -35,7 +61,18 @@ final class Batches {
     }
 
     void tc(String scope, String line) {
-        add(Tool.TC, scope, line);
+        tc(scope, new TcOp.Line(line));
+    }
+
+    void tc(String scope, TcOp op) {
+        Batch last = batches.isEmpty() ? null : batches.getLast();
+        if (last != null && last.tool() == Tool.TC && last.scope().equals(scope)) {
+            last.ops().add(op);
+            last.origins().add(current);
+        } else {
+            List<TcOp> ops = new ArrayList<>(List.of(op));
+            batches.add(new Batch(Tool.TC, scope, new TcLines(ops), new ArrayList<>(List.of(current)), null, ops));
+        }
     }
 
     void nft(String scope, String script) {
@@ -48,6 +85,9 @@ final class Batches {
     }
 
     private void add(Tool tool, String scope, String line) {
+        if (tool == Tool.TC) {
+            throw new IllegalArgumentException("tc lines are added as commands (tc)");
+        }
         Batch last = batches.isEmpty() ? null : batches.getLast();
         if (last != null && last.tool() == tool && last.scope().equals(scope)) {
             last.lines().add(line);
@@ -66,7 +106,11 @@ final class Batches {
             }
             for (int i = 0; i < b.lines().size(); i++) {
                 current = b.origins().get(i);
-                add(b.tool(), b.scope(), b.lines().get(i));
+                if (b.tool() == Tool.TC) {
+                    tc(b.scope(), b.ops().get(i));
+                } else {
+                    add(b.tool(), b.scope(), b.lines().get(i));
+                }
             }
         }
     }

@@ -110,7 +110,7 @@ final class HtbClassKind implements ResourceKind {
         switch (step) {
             case Step.Create c -> set(c.resource(), "(none)", out);
             case Step.Modify m -> set(m.to(), m.from().attr("leaf"), out);
-            case Step.Delete d -> out.tc(d.resource().scope(), "class del dev " + device(d.key()) + " classid " + classid(d.key()));
+            case Step.Delete d -> out.tc(d.resource().scope(), new TcOp.DeleteClass(device(d.key()), classid(d.key())));
         }
     }
 
@@ -118,12 +118,8 @@ final class HtbClassKind implements ResourceKind {
         String dev = device(r.key());
         String classid = classid(r.key());
         Rate ceil = Rate.parse(r.attr("ceil"));
-        out.tc(r.scope(), "class replace dev " + dev + " parent " + HtbRootKind.PARENT + " classid " + classid + " htb"
-                + " rate " + Rate.parse(r.attr("rate")).bitsPerSecond() + "bit"
-                + " ceil " + ceil.bitsPerSecond() + "bit"
-                + " burst " + ByteSize.parse(r.attr("burst")).bytes() + "b"
-                + " cburst " + ByteSize.parse(r.attr("cburst")).bytes() + "b"
-                + " prio " + r.attr("prio"));
+        out.tc(r.scope(), new TcOp.HtbClass(dev, HtbRootKind.PARENT, classid, Rate.parse(r.attr("rate")).bitsPerSecond(),
+                ceil.bitsPerSecond(), ByteSize.parse(r.attr("burst")).bytes(), ByteSize.parse(r.attr("cburst")).bytes(), r.attr("prio")));
         TbfLeaf.from(r.attributes(), "").render(out, r.scope(), dev, classid, ceil, leafNow == null ? "(none)" : leafNow);
     }
 }

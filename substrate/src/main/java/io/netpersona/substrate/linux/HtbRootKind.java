@@ -120,22 +120,20 @@ final class HtbRootKind implements ResourceKind {
     public void render(Step step, Batches out) {
         switch (step) {
             case Step.Create c -> {
-                out.tc(c.resource().scope(), "qdisc add dev " + c.resource().id() + " root handle 1: htb default 2");
+                out.tc(c.resource().scope(), new TcOp.HtbRoot(c.resource().id()));
                 classes(c.resource(), "(none)", out);
             }
             case Step.Modify m -> classes(m.to(), m.from().attr("default-leaf"), out);
-            case Step.Delete d -> out.tc(d.resource().scope(), "qdisc del dev " + d.resource().id() + " root");
+            case Step.Delete d -> out.tc(d.resource().scope(), new TcOp.DeleteQdisc(d.resource().id(), null));
         }
     }
 
     private static void classes(Resource r, String leafNow, Batches out) {
         String dev = r.id();
         Rate rate = Rate.parse(r.attr("rate"));
-        out.tc(r.scope(), "class replace dev " + dev + " parent 1: classid " + PARENT + " htb rate " + rate.bitsPerSecond()
-                + "bit ceil " + rate.bitsPerSecond() + "bit");
-        out.tc(r.scope(), "class replace dev " + dev + " parent " + PARENT + " classid " + DEFAULT + " htb rate "
-                + Rate.parse(r.attr("default-rate")).bitsPerSecond() + "bit ceil " + rate.bitsPerSecond() + "bit prio "
-                + r.attr("default-prio"));
+        out.tc(r.scope(), new TcOp.HtbClass(dev, "1:", PARENT, rate.bitsPerSecond(), rate.bitsPerSecond(), -1, -1, null));
+        out.tc(r.scope(), new TcOp.HtbClass(dev, PARENT, DEFAULT, Rate.parse(r.attr("default-rate")).bitsPerSecond(),
+                rate.bitsPerSecond(), -1, -1, r.attr("default-prio")));
         TbfLeaf.from(r.attributes(), "default-").render(out, r.scope(), dev, DEFAULT, rate, leafNow == null ? "(none)" : leafNow);
     }
 }

@@ -65,10 +65,9 @@ record TbfLeaf(ByteSize burst, ByteSize limit) {
      */
     void render(Batches out, String scope, String device, String classid, Rate ceil, String nowKind) {
         if (!nowKind.equals("tbf") && !nowKind.equals("(none)")) {
-            out.tc(scope, "qdisc del dev " + device + " parent " + classid);
+            out.tc(scope, new TcOp.DeleteQdisc(device, classid));
         }
-        out.tc(scope, "qdisc replace dev " + device + " parent " + classid + " handle " + classid.substring(classid.indexOf(':') + 1)
-                + ": tbf rate " + (ceil.bitsPerSecond() * RATE_FACTOR) + "bit burst " + burst.bytes()
-                + "b limit " + limit.bytes() + "b");
+        out.tc(scope, new TcOp.Tbf(device, classid, classid.substring(classid.indexOf(':') + 1) + ":", ceil.bitsPerSecond() * RATE_FACTOR,
+                burst.bytes(), limit.bytes()));
     }
 }

@@ -47,58 +47,149 @@ public record TcRequest(int type, int flags, String device, int handle, int pare
     public static Optional<TcRequest> parse(String line, Clock clock) {
         Matcher m;
         if (line.startsWith("qdisc add ") && (m = HTB_ROOT.matcher(line)).matches()) {
-            ByteBuffer glob = buffer(20).putInt(HTB_VERSION).putInt(RATE2QUANTUM).putInt(Integer.parseInt(m.group(3), 16))
-                    .putInt(0).putInt(0);
-            return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, m.group("dev"), handle(m.group(2)),
-                    TcObject.ROOT, attr(TCA_HTB_INIT, glob.array()), "htb"));
+            return htbRoot(m.group("dev"), m.group(2), m.group(3));
         }
         if (line.startsWith("qdisc replace ") && (m = TBF.matcher(line)).matches()) {
-            long rate = Long.parseLong(m.group(4)) / 8;
-            long burst = Long.parseLong(m.group(5));
-            long limit = Long.parseLong(m.group(6));
-            if (rate == 0 || burst == 0 || burst >= FOUR_G || limit >= FOUR_G) {
-                return Optional.empty();
-            }
-            ByteBuffer qopt = buffer(36);
-            ratespec(qopt, rate);
-            qopt.put(new byte[12]); // no peak rate
-            qopt.putInt((int) limit).putInt((int) clock.ticks(rate, burst)).putInt(0);
-            byte[] o = concat(attr(TCA_TBF_PARMS, qopt.array()), attr(TCA_TBF_BURST, buffer(4).putInt((int) burst).array()),
-                    rate >= FOUR_G ? attr(TCA_TBF_RATE64, buffer(8).putLong(rate).array()) : new byte[0]);
-            return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, m.group("dev"), handle(m.group(3)),
-                    handle(m.group(2)), o, "tbf"));
+            return tbf(m.group("dev"), m.group(2), m.group(3), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                    Long.parseLong(m.group(6)), clock);
         }
         if (line.startsWith("qdisc del ") && (m = QDISC_DEL.matcher(line)).matches()) {
-            return Optional.of(new TcRequest(RTM_DELQDISC, 0, m.group("dev"), 0,
-                    m.group(2) == null ? TcObject.ROOT : handle(m.group(2)), null, null));
+            return deleteQdisc(m.group("dev"), m.group(2));
         }
         if (line.startsWith("class replace ") && (m = CLASS.matcher(line)).matches()) {
-            long rate = Long.parseLong(m.group(4)) / 8;
-            long ceil = Long.parseLong(m.group(5)) / 8;
-            if (rate == 0 || ceil == 0) {
-                return Optional.empty();
-            }
-            long burst = m.group(6) != null ? Long.parseLong(m.group(6)) : rate / clock.hz() + MTU;
-            long cburst = m.group(7) != null ? Long.parseLong(m.group(7)) : ceil / clock.hz() + MTU;
-            ByteBuffer opt = buffer(44);
-            ratespec(opt, rate);
-            ratespec(opt, ceil);
-            opt.putInt((int) clock.ticks(rate, burst)).putInt((int) clock.ticks(ceil, cburst)).putInt(0).putInt(0)
-                    .putInt(m.group(8) == null ? 0 : Integer.parseInt(m.group(8)));
-            byte[] o = concat(rate >= FOUR_G ? attr(TCA_HTB_RATE64, buffer(8).putLong(rate).array()) : new byte[0],
-                    ceil >= FOUR_G ? attr(TCA_HTB_CEIL64, buffer(8).putLong(ceil).array()) : new byte[0],
-                    attr(TCA_HTB_PARMS, opt.array()));
-            return Optional.of(new TcRequest(RTM_NEWTCLASS, NLM_F_CREATE, m.group("dev"), handle(m.group(3)), handle(m.group(2)),
-                    o, "htb"));
+            return htbClass(m.group("dev"), m.group(2), m.group(3), Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                    m.group(6) != null ? Long.parseLong(m.group(6)) : -1, m.group(7) != null ? Long.parseLong(m.group(7)) : -1,
+                    m.group(8), clock);
         }
         if (line.startsWith("class del ") && (m = CLASS_DEL.matcher(line)).matches()) {
-            return Optional.of(new TcRequest(RTM_DELTCLASS, 0, m.group("dev"), handle(m.group(2)), 0, null, null));
+            return deleteClass(m.group("dev"), m.group(2));
         }
         return Optional.empty();
     }
 
+    // The requests built from their values, for callers that have them (the driver's tc kinds): what parse
+    // gives for the line with these values, and empty where parse would find no request in that line. The
+    // checks stand for the patterns above, so that a value a line could not carry is refused here as well.
+
+    /** {@code qdisc add dev DEV root handle HANDLE htb default MINOR}. */
+    public static Optional<TcRequest> htbRoot(String dev, String handle, String defaultMinor) {
+        if (!device(dev) || !handleText(handle) || !hex(defaultMinor, 1, 4)) {
+            return Optional.empty();
+        }
+        ByteBuffer glob = buffer(20).putInt(HTB_VERSION).putInt(RATE2QUANTUM).putInt(Integer.parseInt(defaultMinor, 16))
+                .putInt(0).putInt(0);
+        return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, dev, handle(handle),
+                TcObject.ROOT, attr(TCA_HTB_INIT, glob.array()), "htb"));
+    }
+
+    /** {@code qdisc replace dev DEV parent PARENT handle HANDLE tbf rate RATEbit burst BURSTb limit LIMITb}. */
+    public static Optional<TcRequest> tbf(String dev, String parent, String handle, long rateBits, long burst, long limit,
+            Clock clock) {
+        if (!device(dev) || !handleText(parent) || !handleText(handle) || rateBits < 0 || !size(burst) || !size(limit)) {
+            return Optional.empty();
+        }
+        long rate = rateBits / 8;
+        if (rate == 0 || burst == 0 || burst >= FOUR_G || limit >= FOUR_G) {
+            return Optional.empty();
+        }
+        ByteBuffer qopt = buffer(36);
+        ratespec(qopt, rate);
+        qopt.put(new byte[12]); // no peak rate
+        qopt.putInt((int) limit).putInt((int) clock.ticks(rate, burst)).putInt(0);
+        byte[] o = concat(attr(TCA_TBF_PARMS, qopt.array()), attr(TCA_TBF_BURST, buffer(4).putInt((int) burst).array()),
+                rate >= FOUR_G ? attr(TCA_TBF_RATE64, buffer(8).putLong(rate).array()) : new byte[0]);
+        return Optional.of(new TcRequest(RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, dev, handle(handle), handle(parent), o, "tbf"));
+    }
+
+    /** {@code qdisc del dev DEV parent PARENT}, or {@code qdisc del dev DEV root} for a null parent. */
+    public static Optional<TcRequest> deleteQdisc(String dev, String parent) {
+        if (!device(dev) || (parent != null && !handleText(parent))) {
+            return Optional.empty();
+        }
+        return Optional.of(new TcRequest(RTM_DELQDISC, 0, dev, 0, parent == null ? TcObject.ROOT : handle(parent), null, null));
+    }
+
+    /**
+     * {@code class replace dev DEV parent PARENT classid CLASSID htb rate RATEbit ceil CEILbit [burst Bb cburst
+     * CBb] [prio PRIO]}: bursts below 0 for none (both or neither), a null prio for none.
+     */
+    public static Optional<TcRequest> htbClass(String dev, String parent, String classid, long rateBits, long ceilBits,
+            long burst, long cburst, String prio, Clock clock) {
+        if (!device(dev) || !handleText(parent) || !handleText(classid) || rateBits < 0 || ceilBits < 0
+                || (burst < 0) != (cburst < 0) || (burst >= 0 && (!size(burst) || !size(cburst)))
+                || (prio != null && (prio.length() != 1 || prio.charAt(0) < '0' || prio.charAt(0) > '7'))) {
+            return Optional.empty();
+        }
+        long rate = rateBits / 8;
+        long ceil = ceilBits / 8;
+        if (rate == 0 || ceil == 0) {
+            return Optional.empty();
+        }
+        long b = burst >= 0 ? burst : rate / clock.hz() + MTU;
+        long cb = cburst >= 0 ? cburst : ceil / clock.hz() + MTU;
+        ByteBuffer opt = buffer(44);
+        ratespec(opt, rate);
+        ratespec(opt, ceil);
+        opt.putInt((int) clock.ticks(rate, b)).putInt((int) clock.ticks(ceil, cb)).putInt(0).putInt(0)
+                .putInt(prio == null ? 0 : prio.charAt(0) - '0');
+        byte[] o = concat(rate >= FOUR_G ? attr(TCA_HTB_RATE64, buffer(8).putLong(rate).array()) : new byte[0],
+                ceil >= FOUR_G ? attr(TCA_HTB_CEIL64, buffer(8).putLong(ceil).array()) : new byte[0],
+                attr(TCA_HTB_PARMS, opt.array()));
+        return Optional.of(new TcRequest(RTM_NEWTCLASS, NLM_F_CREATE, dev, handle(classid), handle(parent), o, "htb"));
+    }
+
+    /** {@code class del dev DEV classid CLASSID}. */
+    public static Optional<TcRequest> deleteClass(String dev, String classid) {
+        if (!device(dev) || !handleText(classid)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TcRequest(RTM_DELTCLASS, 0, dev, handle(classid), 0, null, null));
+    }
+
+    /** What DEV matches: 1..15 of {@code [A-Za-z0-9_.@-]}. */
+    private static boolean device(String dev) {
+        if (dev == null || dev.isEmpty() || dev.length() > 15) {
+            return false;
+        }
+        for (int i = 0; i < dev.length(); i++) {
+            char c = dev.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '@'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What H matches: 1..4 lower-case hex digits, a colon, 0..4 more. */
+    private static boolean handleText(String text) {
+        if (text == null) {
+            return false;
+        }
+        int colon = text.indexOf(':');
+        return colon > 0 && hex(text.substring(0, colon), 1, 4) && hex(text.substring(colon + 1), 0, 4);
+    }
+
+    private static boolean hex(String s, int min, int max) {
+        if (s.length() < min || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A size a line carries: 1..10 decimal digits. */
+    private static boolean size(long bytes) {
+        return bytes >= 0 && bytes < 10_000_000_000L;
+    }
+
     /** The message body ({@code struct tcmsg} and attributes) for the device of this index. */
-    byte[] body(int index) {
+    public byte[] body(int index) {
         ByteBuffer tcmsg = buffer(20).put((byte) 0).put((byte) 0).putShort((short) 0).putInt(index).putInt(handle).putInt(parent)
                 .putInt(0);
         if (kind == null) {
