@@ -327,20 +327,7 @@ final class Records {
         if (logBytes < COMPACT_FLOOR || logBytes < 4 * liveBytes) {
             return;
         }
-        byte[] bytes = RecordsJson.line(g -> {
-            g.writeName("commit");
-            g.writeStartObject();
-            cache.values().forEach(r -> {
-                g.writeName(r.persona());
-                String json = written.get(r.persona());
-                if (json != null) {
-                    g.writeRawValue(json);
-                } else {
-                    RecordsJson.write(g, r);
-                }
-            });
-            g.writeEndObject();
-        });
+        byte[] bytes = RecordsJson.compacted(cache.values(), written);
         try {
             Path tmp = Files.createTempFile(dir, LOG, ".tmp");
             Files.write(tmp, bytes);

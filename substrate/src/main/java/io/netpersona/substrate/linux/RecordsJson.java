@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -45,14 +44,19 @@ final class RecordsJson {
     /** The journal of an apply: {@code {"begin":{"keys":[...]}}}, every key with its state before and its target. */
     static byte[] begin(Records.Journal j) {
         List<Resource.Key> keys = new ArrayList<>(j.before().keySet());
-        byte[] joined = joined(keys, (g, k) -> {
-            g.writeStartObject();
-            key(g, k);
-            j.before().get(k).ifPresent(res -> attributes(g, "before", res));
-            j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> attributes(g, "target", res));
-            g.writeEndObject();
-        });
-        return concat("{\"begin\":{\"keys\":[".getBytes(StandardCharsets.US_ASCII), joined, "]}}\n".getBytes(StandardCharsets.US_ASCII));
+        List<List<Resource.Key>> chunks = chunks(keys);
+        List<byte[]> parts = (keys.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
+            JsonOut out = new JsonOut(chunk.size() * 512);
+            for (Resource.Key k : chunk) {
+                out.beginObject();
+                key(out, k);
+                j.before().get(k).ifPresent(res -> attributes(out, "before", res));
+                j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> attributes(out, "target", res));
+                out.endObject();
+            }
+            return out.bytes();
+        }).toList();
+        return joined("{\"begin\":{\"keys\":[", parts, "]}}\n");
     }
 
     /** The line that ends an apply, and each record's JSON object in it (null for a record without entries: it goes). */
@@ -64,147 +68,121 @@ final class RecordsJson {
      * then the strings into the line copied it all twice more); its JSON is cut back out of the line's bytes.
      */
     static Commit commit(List<Records.Record> all) {
-        List<List<Records.Record>> chunks = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += CHUNK) {
-            chunks.add(all.subList(i, Math.min(all.size(), i + CHUNK)));
-        }
         record Part(byte[] bytes, List<String> values) {}
+        List<List<Records.Record>> chunks = chunks(all);
         List<Part> parts = (all.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
-            Bytes out = new Bytes(chunk.size() * 2048);
+            JsonOut out = new JsonOut(chunk.size() * 2048);
             List<String> values = new ArrayList<>(chunk.size());
-            int written;
-            try (JsonGenerator g = JSON.createGenerator(out)) {
-                // an object whose opening brace is cut off below, so that the chunks join with commas of their own
-                g.writeStartObject();
-                for (Records.Record r : chunk) {
-                    g.writeName(r.persona());
-                    if (r.entries().isEmpty()) {
-                        g.writeNull();
-                        values.add(null);
-                        continue;
-                    }
-                    g.flush();
-                    int from = out.size() + 1; // the value starts after the colon the generator writes before it
-                    write(g, r);
-                    g.flush();
-                    values.add(out.text(from, out.size() - from));
+            for (Records.Record r : chunk) {
+                out.name(r.persona());
+                if (r.entries().isEmpty()) {
+                    out.nullValue();
+                    values.add(null);
+                    continue;
                 }
-                g.flush();
-                written = out.size();
+                int from = out.size();
+                write(out, r);
+                values.add(out.text(from));
             }
-            return new Part(java.util.Arrays.copyOfRange(out.toByteArray(), 1, written), values);
+            return new Part(out.bytes(), values);
         }).toList();
-        byte[] head = "{\"commit\":{".getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = "}}\n".getBytes(StandardCharsets.US_ASCII);
-        ByteArrayOutputStream line = new ByteArrayOutputStream(head.length + tail.length
-                + parts.stream().mapToInt(p -> p.bytes().length + 1).sum());
-        line.writeBytes(head);
         List<String> values = new ArrayList<>(all.size());
-        for (int i = 0; i < parts.size(); i++) {
-            if (i > 0) {
-                line.write(',');
-            }
-            line.writeBytes(parts.get(i).bytes());
-            values.addAll(parts.get(i).values());
-        }
-        line.writeBytes(tail);
-        return new Commit(line.toByteArray(), java.util.Collections.unmodifiableList(values));
-    }
-
-    /** A byte stream whose written bytes can be read as text in place. */
-    private static final class Bytes extends ByteArrayOutputStream {
-        Bytes(int size) {
-            super(size);
-        }
-
-        synchronized String text(int from, int length) {
-            return new String(buf, from, length, StandardCharsets.UTF_8);
-        }
+        parts.forEach(p -> values.addAll(p.values()));
+        return new Commit(joined("{\"commit\":{", parts.stream().map(Part::bytes).toList(), "}}\n"),
+                java.util.Collections.unmodifiableList(values));
     }
 
     /**
-     * The items written as array elements with commas between, each chunk of items by a generator of its
-     * own, the chunks at once.
+     * A commit of every record held ({@code written}: the JSON of those this object wrote, kept as it is), for
+     * a log written anew.
      */
-    private static <T> byte[] joined(List<T> items, BiConsumer<JsonGenerator, T> write) {
+    static byte[] compacted(java.util.Collection<Records.Record> all, Map<String, String> written) {
+        JsonOut out = new JsonOut(1 << 16);
+        out.beginObject().name("commit").beginObject();
+        for (Records.Record r : all) {
+            out.name(r.persona());
+            String json = written.get(r.persona());
+            if (json != null) {
+                out.rawValue(json);
+            } else {
+                write(out, r);
+            }
+        }
+        out.endObject().endObject().raw("\n");
+        return out.bytes();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items) {
         List<List<T>> chunks = new ArrayList<>();
         for (int i = 0; i < items.size(); i += CHUNK) {
             chunks.add(items.subList(i, Math.min(items.size(), i + CHUNK)));
         }
-        List<byte[]> parts = (items.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.size() * 512);
-            int written;
-            try (JsonGenerator g = JSON.createGenerator(out)) {
-                // a generator writes the commas between the values of one context: an array it opens, whose
-                // bracket is cut off here, so that the chunks join with commas of their own
-                g.writeStartArray();
-                chunk.forEach(item -> write.accept(g, item));
-                g.flush();
-                written = out.size();
-            }
-            return java.util.Arrays.copyOfRange(out.toByteArray(), 1, written);
-        }).toList();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(parts.stream().mapToInt(p -> p.length + 1).sum());
-        for (int i = 0; i < parts.size(); i++) {
-            if (i > 0) {
-                out.write(',');
-            }
-            out.writeBytes(parts.get(i));
-        }
-        return out.toByteArray();
+        return chunks;
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** The parts joined with commas between, after {@code head} and before {@code tail}. */
+    private static byte[] joined(String head, List<byte[]> parts, String tail) {
+        int length = head.length() + tail.length() + Math.max(0, parts.size() - 1);
         for (byte[] p : parts) {
-            out.writeBytes(p);
+            length += p.length;
         }
-        return out.toByteArray();
+        byte[] line = new byte[length];
+        int at = 0;
+        for (int i = 0; i < head.length(); i++) {
+            line[at++] = (byte) head.charAt(i);
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                line[at++] = ',';
+            }
+            System.arraycopy(parts.get(i), 0, line, at, parts.get(i).length);
+            at += parts.get(i).length;
+        }
+        for (int i = 0; i < tail.length(); i++) {
+            line[at++] = (byte) tail.charAt(i);
+        }
+        return line;
     }
 
     /** One record as a JSON object. */
     static String json(Records.Record r) {
-        java.io.StringWriter out = new java.io.StringWriter(512);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            write(g, r);
-        }
-        return out.toString();
+        JsonOut out = new JsonOut(1024);
+        write(out, r);
+        return out.text(0);
     }
 
-    static void write(JsonGenerator g, Records.Record r) {
-        g.writeStartObject();
-        g.writeStringProperty("persona", r.persona());
-        g.writeNumberProperty("minor", r.minor());
+    static void write(JsonOut out, Records.Record r) {
+        out.beginObject();
+        out.property("persona", r.persona());
+        out.name("minor").value(r.minor());
         if (r.document() != null) {
-            g.writeStringProperty("document", r.document());
+            out.property("document", r.document());
         }
-        g.writeName("entries");
-        g.writeStartArray();
+        out.name("entries").beginArray();
         for (Records.Entry e : r.entries().values()) {
-            g.writeStartObject();
-            key(g, e.key());
-            e.original().ifPresent(res -> attributes(g, "original", res));
-            e.applied().ifPresent(res -> attributes(g, "applied", res));
+            out.beginObject();
+            key(out, e.key());
+            e.original().ifPresent(res -> attributes(out, "original", res));
+            e.applied().ifPresent(res -> attributes(out, "applied", res));
             if (e.fingerprint() != null) {
-                g.writeStringProperty("fingerprint", e.fingerprint());
+                out.property("fingerprint", e.fingerprint());
             }
-            g.writeEndObject();
+            out.endObject();
         }
-        g.writeEndArray();
-        g.writeEndObject();
+        out.endArray();
+        out.endObject();
     }
 
-    private static void key(JsonGenerator g, Resource.Key k) {
-        g.writeStringProperty("kind", k.kind());
-        g.writeStringProperty("scope", k.scope());
-        g.writeStringProperty("id", k.id());
+    private static void key(JsonOut out, Resource.Key k) {
+        out.property("kind", k.kind());
+        out.property("scope", k.scope());
+        out.property("id", k.id());
     }
 
-    private static void attributes(JsonGenerator g, String name, Resource r) {
-        g.writeName(name);
-        g.writeStartObject();
-        r.attributes().forEach(g::writeStringProperty);
-        g.writeEndObject();
+    private static void attributes(JsonOut out, String name, Resource r) {
+        out.name(name).beginObject();
+        r.attributes().forEach(out::property);
+        out.endObject();
     }
 
     static Records.Journal journal(JsonNode begin) {

@@ -1,0 +1,221 @@
+package io.netpersona.substrate.linux;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * JSON written straight into a byte array, as Jackson's generator writes it (UTF-8; quotes, backslashes and
+ * control characters escaped, {@code \n}-style where JSON has a short form; a lone surrogate as {@code \\uXXXX}),
+ * for the records' log lines. A journal and a commit of a thousand personas are megabytes of strings; the
+ * generator's bookkeeping around each name and value (its contexts, its checks, its buffer's segments) cost
+ * more than the bytes themselves; here most strings, ASCII that needs no escape, are copied in one tight loop.
+ *
+ * <p>Commas are placed by the writer: a value, or a name, that follows another in its object or array gets one.
+ */
+final class JsonOut {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private byte[] buf;
+    private int size;
+    /** Whether what comes next in the current object or array follows something (and so needs a comma). */
+    private boolean follows;
+
+    JsonOut(int capacity) {
+        buf = new byte[Math.max(capacity, 64)];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The bytes written so far (a copy). */
+    byte[] bytes() {
+        return Arrays.copyOf(buf, size);
+    }
+
+    /** The bytes from {@code from} to {@code to} (a copy). */
+    byte[] bytes(int from, int to) {
+        return Arrays.copyOfRange(buf, from, to);
+    }
+
+    /** What was written from {@code from} to the end, as text. */
+    String text(int from) {
+        return new String(buf, from, size - from, StandardCharsets.UTF_8);
+    }
+
+    JsonOut beginObject() {
+        comma();
+        put((byte) '{');
+        follows = false;
+        return this;
+    }
+
+    JsonOut endObject() {
+        put((byte) '}');
+        follows = true;
+        return this;
+    }
+
+    JsonOut beginArray() {
+        comma();
+        put((byte) '[');
+        follows = false;
+        return this;
+    }
+
+    JsonOut endArray() {
+        put((byte) ']');
+        follows = true;
+        return this;
+    }
+
+    JsonOut name(String name) {
+        comma();
+        quoted(name);
+        put((byte) ':');
+        follows = false;
+        return this;
+    }
+
+    JsonOut value(String text) {
+        comma();
+        quoted(text);
+        follows = true;
+        return this;
+    }
+
+    JsonOut value(long number) {
+        comma();
+        raw(Long.toString(number));
+        follows = true;
+        return this;
+    }
+
+    JsonOut nullValue() {
+        comma();
+        raw("null");
+        follows = true;
+        return this;
+    }
+
+    /** A value that is JSON already (a record written before). */
+    JsonOut rawValue(String json) {
+        comma();
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        room(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
+        follows = true;
+        return this;
+    }
+
+    JsonOut property(String name, String text) {
+        return name(name).value(text);
+    }
+
+    /** Bytes as they are, outside the comma bookkeeping (a line's end). */
+    JsonOut raw(String ascii) {
+        room(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            buf[size++] = (byte) ascii.charAt(i);
+        }
+        return this;
+    }
+
+    private void comma() {
+        if (follows) {
+            put((byte) ',');
+        }
+    }
+
+    private void put(byte b) {
+        room(1);
+        buf[size++] = b;
+    }
+
+    private void room(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    private void quoted(String s) {
+        int n = s.length();
+        room(n + 2);
+        buf[size++] = '"';
+        byte[] b = buf;
+        int at = size;
+        int i = 0;
+        // the common case, a string of ASCII that needs no escape, in one tight loop
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                break;
+            }
+            b[at + i] = (byte) c;
+        }
+        size = at + i;
+        if (i < n) {
+            slow(s, i);
+        }
+        put((byte) '"');
+    }
+
+    /** The rest of {@code s} from {@code from}, escaped and in UTF-8, a character at a time. */
+    private void slow(String s, int from) {
+        int n = s.length();
+        for (int i = from; i < n; i++) {
+            char c = s.charAt(i);
+            room(12);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    buf[size++] = (byte) c;
+                } else {
+                    escape(c);
+                }
+            } else if (c < 0x800) {
+                buf[size++] = (byte) (0xc0 | (c >> 6));
+                buf[size++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf[size++] = (byte) (0xf0 | (cp >> 18));
+                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                buf[size++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                unicodeEscape(c); // a surrogate without its other half is no character of UTF-8
+            } else {
+                buf[size++] = (byte) (0xe0 | (c >> 12));
+                buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                buf[size++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+    }
+
+    private void escape(char c) {
+        char shortForm = switch (c) {
+            case '"' -> '"';
+            case '\\' -> '\\';
+            case '\b' -> 'b';
+            case '\t' -> 't';
+            case '\n' -> 'n';
+            case '\f' -> 'f';
+            case '\r' -> 'r';
+            default -> 0;
+        };
+        if (shortForm != 0) {
+            buf[size++] = '\\';
+            buf[size++] = (byte) shortForm;
+        } else {
+            unicodeEscape(c);
+        }
+    }
+
+    private void unicodeEscape(char c) {
+        buf[size++] = '\\';
+        buf[size++] = 'u';
+        buf[size++] = HEX[(c >> 12) & 15];
+        buf[size++] = HEX[(c >> 8) & 15];
+        buf[size++] = HEX[(c >> 4) & 15];
+        buf[size++] = HEX[c & 15];
+    }
+}
