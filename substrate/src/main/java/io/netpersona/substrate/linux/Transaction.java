@@ -159,7 +159,9 @@ final class Transaction {
             after.prefetch(afterReads); // what the early reads left
             t.mark("read after");
             // each change set's records from the state read back, at once on the cores there are (a thousand fingerprints)
-            List<Outcome> outcomes = pending.parallelStream().map(p -> outcome(p, after, documents)).toList();
+            // a shared key (the host's HTB root, its table) is in every change set: its fingerprint is read once
+            Map<Resource.Key, Optional<String>> sharedPrints = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Outcome> outcomes = pending.parallelStream().map(p -> outcome(p, after, documents, sharedPrints)).toList();
             t.mark("outcomes");
             List<Applied> applied = new ArrayList<>();
             List<Records.Record> written = new ArrayList<>();
@@ -230,7 +232,8 @@ final class Transaction {
     private record Outcome(Records.Record record, Map<Resource.Key, Records.Entry> shared, boolean gone) {}
 
     /** The records of a change set that was applied, from the state read back after ({@code after}). */
-    private Outcome outcome(Pending p, HostView after, Map<String, String> documents) {
+    private Outcome outcome(Pending p, HostView after, Map<String, String> documents,
+            Map<Resource.Key, Optional<String>> sharedPrints) {
         Map<Resource.Key, Records.Entry> entries = new TreeMap<>(p.ledger().own());
         Map<Resource.Key, Records.Entry> shared = new TreeMap<>();
         for (Step s : p.changes().steps()) {
@@ -238,7 +241,10 @@ final class Transaction {
             Records.Entry was = p.ledger().entry(s.key());
             Optional<Resource> original = p.ledger().holds(s.key()) ? was.original() : p.before().get(s.key());
             ResourceKind kind = kinds.get(s.key().kind());
-            Records.Entry e = new Records.Entry(s.key(), original, now, now.isPresent() ? kind.fingerprint(s.key(), after) : null);
+            String print = now.isEmpty() ? null
+                    : kind.shared() ? sharedPrints.computeIfAbsent(s.key(), k -> Optional.ofNullable(kind.fingerprint(k, after))).orElse(null)
+                    : kind.fingerprint(s.key(), after);
+            Records.Entry e = new Records.Entry(s.key(), original, now, print);
             (kind.shared() ? shared : entries).put(s.key(), e);
         }
         // a change set without a target is a removal: the persona is gone from this host, record and all;
