@@ -99,11 +99,16 @@ final class JsonOut {
 
     /** A value that is JSON already (a record written before). */
     JsonOut rawValue(String json) {
-        comma();
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        room(b.length);
-        System.arraycopy(b, 0, buf, size, b.length);
-        size += b.length;
+        return rawValue(b, 0, b.length);
+    }
+
+    /** A value that is JSON already, as UTF-8 bytes. */
+    JsonOut rawValue(byte[] json, int from, int length) {
+        comma();
+        room(length);
+        System.arraycopy(json, from, buf, size, length);
+        size += length;
         follows = true;
         return this;
     }

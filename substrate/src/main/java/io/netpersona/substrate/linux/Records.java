@@ -153,7 +153,7 @@ final class Records {
      * The JSON this object wrote for the records it saved, by persona, while they are the cached ones: a
      * compaction writes them again as they are instead of writing a thousand records anew.
      */
-    private final Map<String, String> written = new java.util.HashMap<>();
+    private final Map<String, RecordsJson.Slice> written = new java.util.HashMap<>();
     /** The apply the log says was begun and never ended, if any. */
     private Journal pending;
     private long logBytes;
@@ -285,7 +285,7 @@ final class Records {
         cache();
         // a host's thousand records are written each on its own, on the cores there are, then joined in one line
         RecordsJson.Commit commit = RecordsJson.commit(all);
-        List<String> values = commit.values();
+        List<RecordsJson.Slice> values = commit.values();
         write(commit.line());
         for (int i = 0; i < all.size(); i++) {
             Record r = all.get(i);
@@ -293,7 +293,7 @@ final class Records {
             // records (a megabyte) would seem to hold nothing new and be compacted, rewritten whole, every time
             Record old = cache.get(r.persona());
             if (old != null) {
-                String was = written.get(r.persona());
+                RecordsJson.Slice was = written.get(r.persona());
                 liveBytes -= was != null ? was.length() : RecordsJson.json(old).length();
             }
             liveBytes += values.get(i) == null ? 0 : values.get(i).length();

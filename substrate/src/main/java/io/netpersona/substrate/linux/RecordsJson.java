@@ -60,7 +60,17 @@ final class RecordsJson {
     }
 
     /** The line that ends an apply, and each record's JSON object in it (null for a record without entries: it goes). */
-    record Commit(byte[] line, List<String> values) {}
+    record Commit(byte[] line, List<Slice> values) {}
+
+    /**
+     * A record's JSON where it was written: a part of a commit line, kept as it is (a thousand records' JSON
+     * as strings of their own were another megabyte or two to decode and keep, for a compaction that seldom comes).
+     */
+    record Slice(byte[] bytes, int from, int length) {
+        String text() {
+            return new String(bytes, from, length, StandardCharsets.UTF_8);
+        }
+    }
 
     /**
      * The line that ends an apply: {@code {"commit":{"PERSONA":RECORD or null,...}}}. Each record is written
@@ -68,42 +78,52 @@ final class RecordsJson {
      * then the strings into the line copied it all twice more); its JSON is cut back out of the line's bytes.
      */
     static Commit commit(List<Records.Record> all) {
-        record Part(byte[] bytes, List<String> values) {}
+        // each record's value as where it starts in its part and its length (-1: null)
+        record Part(byte[] bytes, int[] from, int[] length) {}
         List<List<Records.Record>> chunks = chunks(all);
         List<Part> parts = (all.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
             JsonOut out = new JsonOut(chunk.size() * 2048);
-            List<String> values = new ArrayList<>(chunk.size());
-            for (Records.Record r : chunk) {
+            int[] from = new int[chunk.size()];
+            int[] length = new int[chunk.size()];
+            for (int i = 0; i < chunk.size(); i++) {
+                Records.Record r = chunk.get(i);
                 out.name(r.persona());
                 if (r.entries().isEmpty()) {
                     out.nullValue();
-                    values.add(null);
+                    length[i] = -1;
                     continue;
                 }
-                int from = out.size();
+                from[i] = out.size();
                 write(out, r);
-                values.add(out.text(from));
+                length[i] = out.size() - from[i];
             }
-            return new Part(out.bytes(), values);
+            return new Part(out.bytes(), from, length);
         }).toList();
-        List<String> values = new ArrayList<>(all.size());
-        parts.forEach(p -> values.addAll(p.values()));
-        return new Commit(joined("{\"commit\":{", parts.stream().map(Part::bytes).toList(), "}}\n"),
-                java.util.Collections.unmodifiableList(values));
+        String head = "{\"commit\":{";
+        byte[] line = joined(head, parts.stream().map(Part::bytes).toList(), "}}\n");
+        List<Slice> values = new ArrayList<>(all.size());
+        int at = head.length();
+        for (Part p : parts) {
+            for (int i = 0; i < p.from().length; i++) {
+                values.add(p.length()[i] < 0 ? null : new Slice(line, at + p.from()[i], p.length()[i]));
+            }
+            at += p.bytes().length + 1;
+        }
+        return new Commit(line, java.util.Collections.unmodifiableList(values));
     }
 
     /**
      * A commit of every record held ({@code written}: the JSON of those this object wrote, kept as it is), for
      * a log written anew.
      */
-    static byte[] compacted(java.util.Collection<Records.Record> all, Map<String, String> written) {
+    static byte[] compacted(java.util.Collection<Records.Record> all, Map<String, Slice> written) {
         JsonOut out = new JsonOut(1 << 16);
         out.beginObject().name("commit").beginObject();
         for (Records.Record r : all) {
             out.name(r.persona());
-            String json = written.get(r.persona());
+            Slice json = written.get(r.persona());
             if (json != null) {
-                out.rawValue(json);
+                out.rawValue(json.bytes(), json.from(), json.length());
             } else {
                 write(out, r);
             }
