@@ -147,53 +147,53 @@ final class JsonOut {
         int n = s.length();
         room(n + 2);
         buf[size++] = '"';
-        byte[] b = buf;
-        int at = size;
         int i = 0;
-        // the common case, a string of ASCII that needs no escape, in one tight loop
-        for (; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+        while (true) {
+            // a run of ASCII that needs no escape, in one tight loop: most strings are one run, and a persona
+            // document (JSON in a string) is runs between its quotes
+            byte[] b = buf;
+            int at = size - i;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
+                    break;
+                }
+                b[at + i] = (byte) c;
+            }
+            size = at + i;
+            if (i == n) {
                 break;
             }
-            b[at + i] = (byte) c;
+            room(6 + n - i); // this character's at most six bytes, and the rest's one each before its next look
+            i = special(s, i);
         }
-        size = at + i;
-        if (i < n) {
-            slow(s, i);
-        }
-        put((byte) '"');
+        room(1);
+        buf[size++] = '"';
     }
 
-    /** The rest of {@code s} from {@code from}, escaped and in UTF-8, a character at a time. */
-    private void slow(String s, int from) {
-        int n = s.length();
-        for (int i = from; i < n; i++) {
-            char c = s.charAt(i);
-            room(12);
-            if (c < 0x80) {
-                if (c >= 0x20 && c != '"' && c != '\\') {
-                    buf[size++] = (byte) c;
-                } else {
-                    escape(c);
-                }
-            } else if (c < 0x800) {
-                buf[size++] = (byte) (0xc0 | (c >> 6));
-                buf[size++] = (byte) (0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                buf[size++] = (byte) (0xf0 | (cp >> 18));
-                buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-                buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-                buf[size++] = (byte) (0x80 | (cp & 0x3f));
-            } else if (Character.isSurrogate(c)) {
-                unicodeEscape(c); // a surrogate without its other half is no character of UTF-8
-            } else {
-                buf[size++] = (byte) (0xe0 | (c >> 12));
-                buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-                buf[size++] = (byte) (0x80 | (c & 0x3f));
-            }
+    /** Writes the character at {@code i}, escaped or in UTF-8; returns the index after it (a surrogate pair is two). */
+    private int special(String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+            escape(c);
+        } else if (c < 0x800) {
+            buf[size++] = (byte) (0xc0 | (c >> 6));
+            buf[size++] = (byte) (0x80 | (c & 0x3f));
+        } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            buf[size++] = (byte) (0xf0 | (cp >> 18));
+            buf[size++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+            buf[size++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+            buf[size++] = (byte) (0x80 | (cp & 0x3f));
+            return i + 2;
+        } else if (Character.isSurrogate(c)) {
+            unicodeEscape(c); // a surrogate without its other half is no character of UTF-8
+        } else {
+            buf[size++] = (byte) (0xe0 | (c >> 12));
+            buf[size++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+            buf[size++] = (byte) (0x80 | (c & 0x3f));
         }
+        return i + 1;
     }
 
     private void escape(char c) {
