@@ -117,9 +117,9 @@ final class HtbClassKind implements ResourceKind {
     private static void set(Resource r, String leafNow, Batches out) {
         String dev = device(r.key());
         String classid = classid(r.key());
-        Rate ceil = Rate.parse(r.attr("ceil"));
-        out.tc(r.scope(), new TcOp.HtbClass(dev, HtbRootKind.PARENT, classid, Rate.parse(r.attr("rate")).bitsPerSecond(),
-                ceil.bitsPerSecond(), ByteSize.parse(r.attr("burst")).bytes(), ByteSize.parse(r.attr("cburst")).bytes(), r.attr("prio")));
+        Rate ceil = Rate.ofBitsPerSecond(TcUnits.bits(r.attr("ceil")));
+        out.tc(r.scope(), new TcOp.HtbClass(dev, HtbRootKind.PARENT, classid, TcUnits.bits(r.attr("rate")), ceil.bitsPerSecond(),
+                TcUnits.bytes(r.attr("burst")), TcUnits.bytes(r.attr("cburst")), r.attr("prio")));
         TbfLeaf.from(r.attributes(), "").render(out, r.scope(), dev, classid, ceil, leafNow == null ? "(none)" : leafNow);
     }
 }

@@ -55,7 +55,8 @@ record TbfLeaf(ByteSize burst, ByteSize limit) {
     }
 
     static TbfLeaf from(Map<String, String> attributes, String prefix) {
-        return new TbfLeaf(ByteSize.parse(attributes.get(prefix + "leaf-burst")), ByteSize.parse(attributes.get(prefix + "leaf-limit")));
+        return new TbfLeaf(ByteSize.ofBytes(TcUnits.bytes(attributes.get(prefix + "leaf-burst"))),
+                ByteSize.ofBytes(TcUnits.bytes(attributes.get(prefix + "leaf-limit"))));
     }
 
     /**

@@ -263,7 +263,7 @@ final class Transaction {
         for (ChangeSet cs : changeSets) {
             for (Step s : cs.steps()) {
                 Step other = byKey.putIfAbsent(s.key(), s);
-                if (other != null && !other.equals(s)) {
+                if (other != null && other != s && !other.equals(s)) {
                     throw new IllegalArgumentException("two change sets change " + s.key() + " differently: "
                             + other + " and " + s);
                 }
