@@ -133,6 +133,7 @@ final class Records {
             cache = null;
             written.clear();
             pending = null;
+            journaled = Map.of();
         }
     }
 
@@ -284,7 +285,8 @@ final class Records {
     void saveAll(List<Record> all) {
         cache();
         // a host's thousand records are written each on its own, on the cores there are, then joined in one line
-        RecordsJson.Commit commit = RecordsJson.commit(all);
+        RecordsJson.Commit commit = RecordsJson.commit(all, journaled);
+        journaled = Map.of();
         List<RecordsJson.Slice> values = commit.values();
         write(commit.line());
         for (int i = 0; i < all.size(); i++) {
@@ -353,9 +355,14 @@ final class Records {
     /** Writes the journal of an apply before it touches the kernel. */
     void begin(Journal j) {
         cache();
-        write(RecordsJson.begin(j));
+        RecordsJson.Begin line = RecordsJson.begin(j);
+        write(line.line());
         pending = j;
+        journaled = line.attributes();
     }
+
+    /** Where the journal of the apply under way wrote each resource's attributes, for its records to copy. */
+    private Map<Resource, RecordsJson.Slice> journaled = Map.of();
 
     /** The apply begun and never ended, if the log has one. */
     Optional<Journal> unfinished() {
@@ -367,6 +374,7 @@ final class Records {
     void abort() {
         write(RecordsJson.line(g -> g.writeBooleanProperty("abort", true)));
         pending = null;
+        journaled = Map.of();
     }
 
 

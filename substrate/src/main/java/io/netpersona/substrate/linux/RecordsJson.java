@@ -41,22 +41,54 @@ final class RecordsJson {
         return out.toByteArray();
     }
 
+    /**
+     * The journal's line, and where in it each resource's attributes were written (by the resource object):
+     * the records that end the apply hold the same resources as originals and as applied, and copy those
+     * bytes rather than write them again after the kernel.
+     */
+    record Begin(byte[] line, Map<Resource, Slice> attributes) {}
+
     /** The journal of an apply: {@code {"begin":{"keys":[...]}}}, every key with its state before and its target. */
-    static byte[] begin(Records.Journal j) {
+    static Begin begin(Records.Journal j) {
         List<Resource.Key> keys = new ArrayList<>(j.before().keySet());
         List<List<Resource.Key>> chunks = chunks(keys);
-        List<byte[]> parts = (keys.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
+        // each attributes object written: its resource, where it starts in its part, its length
+        record Part(byte[] bytes, List<Resource> resources, int[] from, int[] length) {}
+        List<Part> parts = (keys.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
             JsonOut out = new JsonOut(chunk.size() * 512);
+            List<Resource> resources = new ArrayList<>(chunk.size() * 2);
+            int[] from = new int[chunk.size() * 2];
+            int[] length = new int[chunk.size() * 2];
             for (Resource.Key k : chunk) {
                 out.beginObject();
                 key(out, k);
-                j.before().get(k).ifPresent(res -> attributes(out, "before", res));
-                j.target().getOrDefault(k, Optional.empty()).ifPresent(res -> attributes(out, "target", res));
+                Optional<Resource> before = j.before().get(k);
+                Optional<Resource> target = j.target().getOrDefault(k, Optional.empty());
+                for (int side = 0; side < 2; side++) {
+                    Optional<Resource> state = side == 0 ? before : target;
+                    if (state.isPresent()) {
+                        out.name(side == 0 ? "before" : "target");
+                        from[resources.size()] = out.size();
+                        attributes(out, state.get());
+                        length[resources.size()] = out.size() - from[resources.size()];
+                        resources.add(state.get());
+                    }
+                }
                 out.endObject();
             }
-            return out.bytes();
+            return new Part(out.bytes(), resources, from, length);
         }).toList();
-        return joined("{\"begin\":{\"keys\":[", parts, "]}}\n");
+        String head = "{\"begin\":{\"keys\":[";
+        byte[] line = joined(head, parts.stream().map(Part::bytes).toList(), "]}}\n");
+        Map<Resource, Slice> attributes = new java.util.IdentityHashMap<>();
+        int at = head.length();
+        for (Part p : parts) {
+            for (int i = 0; i < p.resources().size(); i++) {
+                attributes.put(p.resources().get(i), new Slice(line, at + p.from()[i], p.length()[i]));
+            }
+            at += p.bytes().length + 1;
+        }
+        return new Begin(line, java.util.Collections.unmodifiableMap(attributes));
     }
 
     /** The line that ends an apply, and each record's JSON object in it (null for a record without entries: it goes). */
@@ -78,6 +110,11 @@ final class RecordsJson {
      * then the strings into the line copied it all twice more); its JSON is cut back out of the line's bytes.
      */
     static Commit commit(List<Records.Record> all) {
+        return commit(all, Map.of());
+    }
+
+    /** The same, with the attributes of resources written before ({@link Begin#attributes}) copied from where they were written. */
+    static Commit commit(List<Records.Record> all, Map<Resource, Slice> written) {
         // each record's value as where it starts in its part and its length (-1: null)
         record Part(byte[] bytes, int[] from, int[] length) {}
         List<List<Records.Record>> chunks = chunks(all);
@@ -94,7 +131,7 @@ final class RecordsJson {
                     continue;
                 }
                 from[i] = out.size();
-                write(out, r);
+                write(out, r, written);
                 length[i] = out.size() - from[i];
             }
             return new Part(out.bytes(), from, length);
@@ -172,6 +209,10 @@ final class RecordsJson {
     }
 
     static void write(JsonOut out, Records.Record r) {
+        write(out, r, Map.of());
+    }
+
+    private static void write(JsonOut out, Records.Record r, Map<Resource, Slice> written) {
         out.beginObject();
         out.property("persona", r.persona());
         out.name("minor").value(r.minor());
@@ -182,8 +223,8 @@ final class RecordsJson {
         for (Records.Entry e : r.entries().values()) {
             out.beginObject();
             key(out, e.key());
-            e.original().ifPresent(res -> attributes(out, "original", res));
-            e.applied().ifPresent(res -> attributes(out, "applied", res));
+            e.original().ifPresent(res -> attributes(out, "original", res, written));
+            e.applied().ifPresent(res -> attributes(out, "applied", res, written));
             if (e.fingerprint() != null) {
                 out.property("fingerprint", e.fingerprint());
             }
@@ -199,8 +240,18 @@ final class RecordsJson {
         out.property("id", k.id());
     }
 
-    private static void attributes(JsonOut out, String name, Resource r) {
-        out.name(name).beginObject();
+    private static void attributes(JsonOut out, String name, Resource r, Map<Resource, Slice> written) {
+        out.name(name);
+        Slice before = written.get(r);
+        if (before != null) {
+            out.rawValue(before.bytes(), before.from(), before.length());
+        } else {
+            attributes(out, r);
+        }
+    }
+
+    private static void attributes(JsonOut out, Resource r) {
+        out.beginObject();
         r.attributes().forEach(out::property);
         out.endObject();
     }

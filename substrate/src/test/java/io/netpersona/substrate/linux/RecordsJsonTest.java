@@ -63,6 +63,37 @@ class RecordsJsonTest {
                 + RecordsJson.JSON.writeValueAsString(record(1).persona()) + ":" + RecordsJson.json(record(1)) + ",\"gone\":null}}\n");
     }
 
+    @Test
+    void recordsCopyTheAttributesTheirJournalWroteAndWriteTheSameLine() {
+        List<Records.Record> all = new ArrayList<>();
+        Map<Resource.Key, Optional<Resource>> before = new java.util.TreeMap<>();
+        Map<Resource.Key, Optional<Resource>> target = new java.util.TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            Records.Record r = record(i);
+            all.add(r);
+            if (i % 4 != 3) { // some records' resources the journal did not write: written anew
+                r.entries().values().forEach(e -> {
+                    before.put(e.key(), e.original());
+                    target.put(e.key(), e.applied());
+                });
+            }
+        }
+        RecordsJson.Begin begin = RecordsJson.begin(new Records.Journal(before, target));
+        assertThat(begin.attributes()).hasSize((int) (before.values().stream().filter(Optional::isPresent).count()
+                + target.values().stream().filter(Optional::isPresent).count()));
+        JsonNode journal = RecordsJson.JSON.readTree(begin.line());
+        assertThat(RecordsJson.journal(journal.get("begin"))).isEqualTo(new Records.Journal(before, target));
+        // equal resources that are other objects are written anew too
+        List<Records.Record> copies = all.stream().map(r -> RecordsJson.parse(RecordsJson.JSON.readTree(RecordsJson.json(r)))).toList();
+        for (List<Records.Record> records : List.of(all, copies)) {
+            RecordsJson.Commit copied = RecordsJson.commit(records, begin.attributes());
+            RecordsJson.Commit plain = RecordsJson.commit(records);
+            assertThat(new String(copied.line(), StandardCharsets.UTF_8)).isEqualTo(new String(plain.line(), StandardCharsets.UTF_8));
+            assertThat(copied.values().stream().map(RecordsJsonTest::text).toList())
+                    .isEqualTo(plain.values().stream().map(RecordsJsonTest::text).toList());
+        }
+    }
+
     /** A value's JSON as text; a slice of the line, which holds exactly those bytes there. */
     private static String text(RecordsJson.Slice value) {
         return value == null ? null : value.text();
