@@ -69,6 +69,13 @@ final class HostView {
     void prefetch(java.util.Collection<Read> reads) {
         List<Runnable> work = new java.util.ArrayList<>();
         for (Read r : new java.util.LinkedHashSet<>(reads)) {
+            if (r instanceof Read.Queues q) {
+                // a device's classes and its qdiscs in two dumps at once: a thousand personas' are a thousand of
+                // each, read back while the apply waits
+                work.add(() -> queueClasses(q.scope(), q.device()));
+                work.add(() -> queueQdiscs(q.scope(), q.device()));
+                continue;
+            }
             work.add(() -> {
                 switch (r) {
                     case Read.Qdiscs q -> qdiscs(q.scope(), q.device());
@@ -77,10 +84,7 @@ final class HostView {
                     case Read.Sockets so -> tcpSockets(so.scope());
                     case Read.LinkStats l -> linkStats(l.scope());
                     case Read.Addresses a -> addresses(a.scope());
-                    case Read.Queues q -> {
-                        queueClasses(q.scope(), q.device());
-                        queueQdiscs(q.scope(), q.device());
-                    }
+                    case Read.Queues q -> throw new IllegalStateException("read above");
                 }
             });
         }

@@ -146,6 +146,25 @@ final class Transaction {
                     documents.put(p.changes().persona(), document(p.changes().target()));
                 }
             }
+            // what the Applied results hold besides the time is known before the kernel ends: the state before as
+            // the immutable map Applied keeps (its copy then takes it as it is), and each persona's previous document
+            List<Map<Resource.Key, Optional<Resource>>> beforeCopies = new ArrayList<>(pending.size());
+            List<Persona> previous = new ArrayList<>(pending.size());
+            boolean[] again = new boolean[pending.size()];
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < pending.size(); i++) {
+                Pending p = pending.get(i);
+                beforeCopies.add(Map.copyOf(p.before()));
+                // a persona in two change sets sees the first one's result: found in the loop below, in order
+                again[i] = !seen.add(p.changes().persona());
+                Persona was = null;
+                try {
+                    was = again[i] ? null : previousDocument(p.changes().persona(), p.ledger());
+                } catch (RuntimeException e) {
+                    again[i] = true; // a record that does not read: found again below, once the kernel is done
+                }
+                previous.add(was);
+            }
             t.mark("documents");
             Optional<BatchRunner.Failure> failure = running.join();
             t.mark("kernel");
@@ -167,12 +186,14 @@ final class Transaction {
             List<Records.Record> written = new ArrayList<>();
             // the host's shared resources: one record for all change sets, written once below
             Map<Resource.Key, Records.Entry> shared = new TreeMap<>(Ledger.shared(records));
+            long millis = clock.millis();
             for (int i = 0; i < pending.size(); i++) {
                 Pending p = pending.get(i);
                 Outcome o = outcomes.get(i);
                 shared.putAll(o.shared());
                 written.add(o.record());
-                applied.add(new Applied(p.changes(), p.before(), previousDocument(p.changes().persona(), p.ledger()), clock.millis()));
+                applied.add(new Applied(p.changes(), beforeCopies.get(i),
+                        again[i] ? previousDocument(p.changes().persona(), p.ledger()) : previous.get(i), millis));
                 if (o.gone()) {
                     lastApplied.remove(p.changes().persona());
                 } else {
