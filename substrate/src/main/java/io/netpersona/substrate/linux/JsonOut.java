@@ -8,7 +8,7 @@ import java.util.Arrays;
  * control characters escaped, {@code \n}-style where JSON has a short form; a lone surrogate as {@code \\uXXXX}),
  * for the records' log lines. A journal and a commit of a thousand personas are megabytes of strings; the
  * generator's bookkeeping around each name and value (its contexts, its checks, its buffer's segments) cost
- * more than the bytes themselves; here most strings, ASCII that needs no escape, are copied in one tight loop.
+ * more than the bytes themselves; here most strings, ASCII that needs no escape, are copied whole.
  *
  * <p>Commas are placed by the writer: a value, or a name, that follows another in its object or array gets one.
  */
@@ -145,30 +145,46 @@ final class JsonOut {
 
     private void quoted(String s) {
         int n = s.length();
-        room(n + 2);
+        // the common case, ASCII that needs no escape: the JDK copies an ASCII string's bytes at once, and a
+        // look at bytes is quicker than one at characters. A string that is not all ASCII (its UTF-8 is
+        // longer) goes a character at a time; so does everything from a byte that needs more than a copy,
+        // '?' included, which is how a surrogate without its other half comes out
+        byte[] ascii = s.getBytes(StandardCharsets.UTF_8);
+        int i = ascii.length == n ? plain(ascii) : 0;
+        room(i + 2);
         buf[size++] = '"';
-        int i = 0;
-        while (true) {
-            // a run of ASCII that needs no escape, in one tight loop: most strings are one run, and a persona
-            // document (JSON in a string) is runs between its quotes
-            byte[] b = buf;
-            int at = size - i;
-            for (; i < n; i++) {
+        System.arraycopy(ascii, 0, buf, size, i);
+        size += i;
+        if (i < n) {
+            room(n - i + 1);
+            while (i < n) {
                 char c = s.charAt(i);
-                if (c >= 0x80 || c < 0x20 || c == '"' || c == '\\') {
-                    break;
+                if (c < 0x80 && c >= 0x20 && c != '"' && c != '\\') {
+                    buf[size++] = (byte) c;
+                    i++;
+                } else {
+                    room(6 + n - i); // this character's at most six bytes, and the rest's one each
+                    i = special(s, i);
                 }
-                b[at + i] = (byte) c;
             }
-            size = at + i;
-            if (i == n) {
-                break;
-            }
-            room(6 + n - i); // this character's at most six bytes, and the rest's one each before its next look
-            i = special(s, i);
         }
         room(1);
         buf[size++] = '"';
+    }
+
+    /**
+     * How many bytes of ASCII {@code b} from its start need no more than a copy: none below 0x20, no quote,
+     * no backslash, no '?'.
+     */
+    private static int plain(byte[] b) {
+        int i = 0;
+        for (; i < b.length; i++) {
+            byte c = b[i];
+            if (c < 0x20 || c == '"' || c == '\\' || c == '?') {
+                break;
+            }
+        }
+        return i;
     }
 
     /** Writes the character at {@code i}, escaped or in UTF-8; returns the index after it (a surrogate pair is two). */

@@ -17,7 +17,7 @@ class JsonOutTest {
     @Test
     void everyKindOfCharacterIsWrittenAsJacksonWritesIt() {
         List<String> texts = new ArrayList<>(List.of("", "plain ascii / <>&'", "\"\\", "\u0000\u0001\b\t\n\u000b\f\r\u001b\u001f\u007f",
-                "é€\u2028𝄞", "lone \uD834 high", "lone \uDD1E low", "end \uD834", "\uD834\uD834\uDD1E"));
+                "é€\u2028𝄞", "lone \uD834 high", "lone \uDD1E low", "end \uD834", "\uD834\uD834\uDD1E", "what? \uD834?", "?", "12345678\"12345678\n"));
         Random random = new Random(7);
         for (int i = 0; i < 2000; i++) {
             StringBuilder s = new StringBuilder();
