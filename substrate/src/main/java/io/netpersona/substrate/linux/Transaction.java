@@ -69,6 +69,7 @@ final class Transaction {
             // the steps are ordered and the batches made while the state before is read and journaled: neither
             // needs the other. A conflict between change sets is refused before the journal is written
             java.util.concurrent.CompletableFuture<List<Step>> ordered = new java.util.concurrent.CompletableFuture<>();
+            Lanes lanes = new Lanes(runner, reconciler);
             Concurrently.Result<BatchRunner.Prepared> prepared = Concurrently.supply(() -> {
                 long from = System.nanoTime();
                 List<Step> steps;
@@ -80,12 +81,7 @@ final class Transaction {
                     throw e;
                 }
                 t.beside("render: steps ordered", from);
-                long text = System.nanoTime();
-                Batches rendered = reconciler.render(steps);
-                t.beside("render: text", text);
-                long made = System.nanoTime();
-                BatchRunner.Prepared p = runner.prepare(rendered);
-                t.beside("render: requests and scripts", made);
+                BatchRunner.Prepared p = lanes.make(steps, t);
                 t.beside("render", from);
                 return p;
             });
@@ -115,8 +111,6 @@ final class Transaction {
             // the kernel is touched only once the journal is on disk
             records.begin(new Records.Journal(before, target));
             t.mark("journal");
-            BatchRunner.Prepared batches = prepared.join();
-            t.mark("batches wait");
             // the queues a tc lane leaves are read while the other lanes (nft) still run
             HostView after = new HostView(commands);
             List<HostView.Read> afterReads = pending.stream().flatMap(p -> p.changes().steps().stream())
@@ -139,7 +133,7 @@ final class Transaction {
                 }
             };
             // what the records need besides the state read back is made while the kernel works
-            Concurrently.Result<Optional<BatchRunner.Failure>> running = Concurrently.supply(() -> runner.run(batches, false, tcDone));
+            Concurrently.Result<Optional<BatchRunner.Failure>> running = lanes.run(prepared, tcDone, t);
             Map<String, String> documents = new java.util.HashMap<>();
             for (Pending p : pending) {
                 if (p.changes().target() != null) {
