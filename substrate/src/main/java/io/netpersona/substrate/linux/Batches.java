@@ -24,7 +24,7 @@ final class Batches {
 
     /**
      * A tc batch's lines, each written from its command when asked: a batch that goes over netlink sends
-     * the commands' requests, and its lines are written only to run tc, to print or to name a failure.
+     * the commands' requests, and its lines are written only to run tc or to name a failure.
      */
     private static final class TcLines extends java.util.AbstractList<String> {
         private final List<TcOp> ops;

@@ -8,7 +8,7 @@ import java.util.Optional;
  * {@link TcRequest} knows, its rtnetlink request built from the same values ({@link #request}). A batch
  * that goes over netlink is sent without its lines ever being written (a thousand personas' classes and
  * leaves are some two thousand lines to write and parse back); the text is still what tc runs when it
- * runs the batch, what a dry run prints and what a failure names.
+ * runs the batch ({@code tc -batch}, or one process per command) and what a failure names.
  */
 sealed interface TcOp {
     String text();
