@@ -113,12 +113,11 @@ final class Transaction {
             t.mark("journal");
             // the queues a tc lane leaves are read while the other lanes (nft) still run
             HostView after = new HostView(commands);
-            List<HostView.Read> afterReads = pending.stream().flatMap(p -> p.changes().steps().stream())
-                    .filter(st -> !(st instanceof Step.Delete)).flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
-                    .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList();
+            // found once the lanes started (a tc lane that ends waits for them): the kernel starts first
+            java.util.concurrent.CompletableFuture<List<HostView.Read>> reads = new java.util.concurrent.CompletableFuture<>();
             List<Concurrently.Result<Void>> early = java.util.Collections.synchronizedList(new ArrayList<>());
             java.util.function.BiConsumer<Batches.Tool, String> tcDone = (tool, scope) -> {
-                List<HostView.Read> queues = afterReads.stream().filter(r -> r.scope().equals(scope) && (r instanceof HostView.Read.Queues
+                List<HostView.Read> queues = reads.join().stream().filter(r -> r.scope().equals(scope) && (r instanceof HostView.Read.Queues
                         || r instanceof HostView.Read.Qdiscs || r instanceof HostView.Read.Classes)).toList();
                 if (!queues.isEmpty()) {
                     long from = System.nanoTime();
@@ -133,7 +132,15 @@ final class Transaction {
                 }
             };
             // what the records need besides the state read back is made while the kernel works
-            Concurrently.Result<Optional<BatchRunner.Failure>> running = lanes.run(prepared, tcDone, t);
+            Concurrently.Result<Optional<BatchRunner.Failure>> running;
+            try {
+                running = lanes.run(prepared, tcDone, t);
+            } finally {
+                reads.complete(pending.stream().flatMap(p -> p.changes().steps().stream()).filter(st -> !(st instanceof Step.Delete))
+                        .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
+                        .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
+            }
+            List<HostView.Read> afterReads = reads.join();
             Map<String, String> documents = new java.util.HashMap<>();
             for (Pending p : pending) {
                 if (p.changes().target() != null) {
