@@ -54,8 +54,7 @@ final class RecordsJson {
         List<List<Resource.Key>> chunks = chunks(keys);
         // each attributes object written: its resource, where it starts in its part, its length
         record Part(byte[] bytes, List<Resource> resources, int[] from, int[] length) {}
-        // on this thread alone: the journal is written while the steps are rendered on the cores there are
-        List<Part> parts = chunks.stream().map(chunk -> {
+        List<Part> parts = (keys.size() >= PARALLEL ? chunks.parallelStream() : chunks.stream()).map(chunk -> {
             JsonOut out = new JsonOut(chunk.size() * 512);
             List<Resource> resources = new ArrayList<>(chunk.size() * 2);
             int[] from = new int[chunk.size() * 2];
