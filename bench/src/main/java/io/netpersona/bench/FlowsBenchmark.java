@@ -66,7 +66,10 @@ public final class FlowsBenchmark {
                             whole file, dropping pages behind it (ReadFloor), with the same JVM options (but C2's
                             on-stack replacement at the JVM's default loop count: a floor is one loop); and the
                             flows floor (FlowsFloor): the least per-packet work of 'persona flows' (headers decoded,
-                            a flow table of longs), on two threads and on one.
+                            a flow table of longs), on two threads and on one; and the flows floor with ends and
+                            rows (FlowEndsFloor): the same, and persona's flow ends and one CSV row per flow (RTT,
+                            retransmission and name columns left empty) written to /dev/null, its flow count checked
+                            against persona's (counted once in this JVM, untimed, and kept beside the capture).
                             persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
                             ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
                             training run on a 64 MB capture of its own, unless --no-aot.""");
@@ -126,6 +129,15 @@ public final class FlowsBenchmark {
         List<String> flowsFloorOne = new ArrayList<>(flowsFloor);
         flowsFloorOne.set(flowsFloorOne.size() - 2, "1");
         System.out.println("flows floor: " + String.join(" ", flowsFloor));
+        // the floor that also ends flows as persona does and writes a row per flow, to /dev/null like persona's output
+        List<String> endsFloor = new ArrayList<>(floor.subList(0, floor.size() - 1));
+        endsFloor.addAll(List.of(FlowEndsFloor.class.getName(), "--threads", "2", "-o", "/dev/null",
+                capture.file().toString()));
+        List<String> endsFloorOne = new ArrayList<>(endsFloor);
+        endsFloorOne.set(endsFloorOne.indexOf("--threads") + 1, "1");
+        System.out.println("flows floor with ends and rows: " + String.join(" ", endsFloor));
+        long personaFlows = personaFlows(capture.file(), cache);
+        Result bestEnds = null, bestEndsOne = null;
         Result best = null, bestNdpi = null, bestRead = null, bestRecords = null, bestMapped = null, bestFloor = null,
                 bestFloorOne = null;
         // other work on the machine slows both tools, not always alike: the load says how far to trust a run
@@ -138,6 +150,8 @@ public final class FlowsBenchmark {
             Result mapped = Measured.run("floor: mapped", mappedOnly);
             Result flowsFloor2 = Measured.run("flows floor 2T", flowsFloor);
             Result flowsFloor1 = Measured.run("flows floor 1T", flowsFloorOne);
+            Result ends2 = Measured.run("ends+rows 2T", endsFloor);
+            Result ends1 = Measured.run("ends+rows 1T", endsFloorOne);
             report(p, capture.packets());
             report(n, capture.packets());
             report(read, capture.packets());
@@ -145,6 +159,10 @@ public final class FlowsBenchmark {
             report(mapped, capture.packets());
             report(flowsFloor2, capture.packets());
             report(flowsFloor1, capture.packets());
+            report(ends2, capture.packets());
+            report(ends1, capture.packets());
+            bestEnds = bestEnds == null || ends2.seconds() < bestEnds.seconds() ? ends2 : bestEnds;
+            bestEndsOne = bestEndsOne == null || ends1.seconds() < bestEndsOne.seconds() ? ends1 : bestEndsOne;
             bestFloor = bestFloor == null || flowsFloor2.seconds() < bestFloor.seconds() ? flowsFloor2 : bestFloor;
             bestFloorOne = bestFloorOne == null || flowsFloor1.seconds() < bestFloorOne.seconds() ? flowsFloor1 : bestFloorOne;
             bestRead = bestRead == null || read.seconds() < bestRead.seconds() ? read : bestRead;
@@ -177,11 +195,35 @@ public final class FlowsBenchmark {
                 + "%s%n", bestFloor.pps(capture.packets()) / ndpiPps, bestFloor.seconds(), bestFloor.cpuSeconds(),
                 bestFloor.peakRssKiB(), bestFloorOne.pps(capture.packets()) / ndpiPps, bestFloorOne.seconds(),
                 bestFloorOne.cpuSeconds(), bestFloor.err().strip());
+        System.out.printf(Locale.ROOT, "FLOWS FLOOR WITH ENDS AND ROWS (also persona's idle, TCP-closed and new-connection "
+                + "ends and one CSV row per flow to /dev/null; RTT, retransmission and name columns left empty, tunnels not "
+                + "looked into): on 2 threads %.2fx ndpiReader's packets per second (%.2f s, CPU %.2f s, peak RSS %,d KiB), "
+                + "on 1 thread %.2fx (%.2f s, CPU %.2f s); it counted: %s; persona flows' flows: %d (the floor's outer "
+                + "packets of tunnels make one flow where persona makes the inner ones)%n",
+                bestEnds.pps(capture.packets()) / ndpiPps, bestEnds.seconds(), bestEnds.cpuSeconds(), bestEnds.peakRssKiB(),
+                bestEndsOne.pps(capture.packets()) / ndpiPps, bestEndsOne.seconds(), bestEndsOne.cpuSeconds(),
+                bestEnds.err().strip(), personaFlows);
         System.out.printf(Locale.ROOT, "load average (1, 5, 15 min) before: %s, after: %s, on %d cores%n", loadBefore, load(),
                 Runtime.getRuntime().availableProcessors());
         if (best.exit() != 0 || bestNdpi.exit() != 0) {
             System.exit(1);
         }
+    }
+
+    /**
+     * The flows persona flows -o csv lists for the capture (its meter's options: ARP included, no first packets or
+     * distributions), counted in this JVM once and kept beside the capture: untimed, for the floors' counts.
+     */
+    private static long personaFlows(Path capture, Path cache) throws IOException {
+        Path kept = cache.resolve(capture.getFileName() + ".flows");
+        if (Files.isRegularFile(kept)) {
+            return Long.parseLong(Files.readString(kept).trim());
+        }
+        long[] flows = {0};
+        io.netpersona.learn.Flows.read(capture, io.netpersona.learn.FlowMeter.Options.DEFAULTS.withArp(true)
+                .withDetail(0, false), f -> flows[0]++, io.netpersona.learn.Flows.Progress.NONE);
+        Files.writeString(kept, flows[0] + "\n");
+        return flows[0];
     }
 
     /** The load averages, or "unknown" where /proc/loadavg is not. */
