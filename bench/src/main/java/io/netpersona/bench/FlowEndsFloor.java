@@ -21,8 +21,8 @@ import java.util.concurrent.FutureTask;
 /**
  * The flows floor with ends and rows: {@link FlowsFloor}'s per-packet work, and what {@code persona flows -o csv}
  * must do per flow besides: end flows by its rules ({@link FlowEnds}: the idle timeout of a day, five minutes once
- * TCP closed with FIN from both sides or an RST, a new connection on a finished one; idle scans as often as
- * FlowMeter scans) and write one CSV row per ended flow in its columns through a buffered stream. A floor, not
+ * TCP closed with FIN from both sides or an RST, a new connection on a finished one; idle scans at FlowMeter's
+ * scan points, but only when some flow can be due: a scan that ends nothing changes no row) and write one CSV row per ended flow in its columns through a buffered stream. A floor, not
  * a replacement: the RTT, retransmission and name columns stay empty, tunnels are not looked into (their outer
  * packets make the flows), no table eviction (the benchmark's rounds never fill persona's table).
  *
@@ -38,7 +38,7 @@ public final class FlowEndsFloor {
     private static final int SCAN_PACKETS = 1024;
     private static final int MAX_CAPTURED = 262_144;
 
-    record Range(long flows, long packets, long flowPackets, long ipPackets, long minTime, long maxTime, long end) {
+    record Range(long flows, long scans, long packets, long flowPackets, long ipPackets, long minTime, long maxTime, long end) {
     }
 
     private FlowEndsFloor() {
@@ -97,7 +97,7 @@ public final class FlowEndsFloor {
             }
         }
         tasks.get(0).run();
-        long flows = 0, packets = 0, flowPackets = 0, maxBefore = Long.MIN_VALUE;
+        long flows = 0, scans = 0, packets = 0, flowPackets = 0, maxBefore = Long.MIN_VALUE;
         Range[] ranges = new Range[threads];
         for (int i = 0; i < threads; i++) {
             Range r;
@@ -120,6 +120,7 @@ public final class FlowEndsFloor {
             maxBefore = Math.max(maxBefore, r.maxTime());
             ranges[i] = r;
             flows += r.flows();
+            scans += r.scans();
             packets += r.packets();
             flowPackets += r.flowPackets();
         }
@@ -134,8 +135,8 @@ public final class FlowEndsFloor {
             after += ranges[i].ipPackets();
         }
         out.flush();
-        return String.format(Locale.ROOT, "flows %d packets %d flow-packets %d threads %d", flows, packets, flowPackets,
-                threads);
+        return String.format(Locale.ROOT, "flows %d packets %d flow-packets %d idle-scans %d threads %d", flows, packets,
+                flowPackets, scans, threads);
     }
 
     /**
@@ -324,6 +325,6 @@ public final class FlowEndsFloor {
         // a range that is not the last ends where the clock jumps past the idle timeout: its flows went idle there
         table.scan(Long.MAX_VALUE, last ? "capture_end" : "idle");
         table.flush();
-        return new Range(table.ended, packets, flowPackets, ipPackets, minTime, maxTime, pos);
+        return new Range(table.ended, table.scans, packets, flowPackets, ipPackets, minTime, maxTime, pos);
     }
 }
