@@ -1,5 +1,6 @@
 package io.netpersona.bench;
 
+import io.netpersona.learn.InstantText;
 import io.netpersona.learn.IpText;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -213,7 +214,7 @@ final class FlowEnds {
         b.append(',').append(s[at + PACKETS] + s[at + PACKETS + 1]).append(',').append(s[at + BYTES] + s[at + BYTES + 1])
                 .append(',').append(s[at + PACKETS + src]).append(',').append(s[at + BYTES + src]).append(',')
                 .append(s[at + PACKETS + dst]).append(',').append(s[at + BYTES + dst]).append(',');
-        RowTime.append(b, s[at + FIRST]).append(',');
+        InstantText.append(b, s[at + FIRST]).append(',');
         RowTime.millis(b, s[at + LAST] - s[at + FIRST]).append(",,,0,0,,,,,,").append(end).append('\n');
         if (b.length() >= 1 << 16) {
             flush();

@@ -2,6 +2,7 @@ package io.netpersona.cli;
 
 import io.netpersona.learn.CaptureSummary;
 import io.netpersona.learn.Flow;
+import io.netpersona.learn.InstantText;
 import io.netpersona.learn.IpText;
 import java.io.PrintWriter;
 import java.util.List;

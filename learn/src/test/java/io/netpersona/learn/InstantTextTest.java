@@ -1,4 +1,4 @@
-package io.netpersona.cli;
+package io.netpersona.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.netpersona.cli;
+package io.netpersona.learn;
 
 import java.time.Instant;
 
@@ -7,14 +7,14 @@ import java.time.Instant;
  * needed), appended without the formatter: every row of {@code persona flows} has one, and the formatter's
  * field-by-field printing cost more than the rest of the row (a large capture has hundreds of thousands of flows).
  */
-final class InstantText {
+public final class InstantText {
     /** 9999-12-31T23:59:59Z: past it (and before 1970) the year needs a sign or more digits; the JDK writes those. */
     private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
 
     private InstantText() {
     }
 
-    static StringBuilder append(StringBuilder b, long epochNanos) {
+    public static StringBuilder append(StringBuilder b, long epochNanos) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (seconds < 0 || seconds > LAST_FOUR_DIGIT_SECOND) {
