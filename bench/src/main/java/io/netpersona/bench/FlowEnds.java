@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class FlowEnds {
     static final int STRIDE = 12;
-    private static final int A_HI = 0, A_LO = 1, B_HI = 2, B_LO = 3, META = 4, PACKETS = 5, BYTES = 7, FIRST = 9, LAST = 10,
-            STATE = 11;
+    // FlowKeys' words (its slot finds ours), and the flow's TCP state after them
+    private static final int A_HI = FlowKeys.A_HI, A_LO = FlowKeys.A_LO, B_HI = FlowKeys.B_HI, B_LO = FlowKeys.B_LO,
+            META = FlowKeys.META, PACKETS = FlowKeys.PACKETS, BYTES = FlowKeys.BYTES, FIRST = FlowKeys.FIRST,
+            LAST = FlowKeys.LAST, STATE = LAST + 1;
     /** STATE bits: the b side sent first; FIN from a, from b; RST seen; the flow is TCP. */
     static final long B_FIRST = 1, FIN_A = 2, FIN_B = 4, RST = 8, TCP = 16;
     static final long USED = 1L << 30, V6 = 1L << 29;
@@ -59,21 +61,8 @@ final class FlowEnds {
         this.out = out;
     }
 
-    private static long hash(long aHi, long aLo, long bHi, long bLo, long meta) {
-        long z = aHi * 0x9e3779b97f4a7c15L + aLo * 0xc2b2ae3d27d4eb4fL + bHi * 0x165667b19e3779f9L + bLo * 0x27d4eb2f165667c5L
-                + meta;
-        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-        return z ^ (z >>> 29);
-    }
-
     private int slot(long[] s, long aHi, long aLo, long bHi, long bLo, long meta) {
-        for (int i = (int) hash(aHi, aLo, bHi, bLo, meta) & mask; ; i = (i + 1) & mask) {
-            int at = i * STRIDE;
-            long m = s[at + META];
-            if (m == 0 || (m == meta && s[at + A_LO] == aLo && s[at + B_LO] == bLo && s[at + A_HI] == aHi && s[at + B_HI] == bHi)) {
-                return at;
-            }
-        }
+        return FlowKeys.slot(s, mask, STRIDE, aHi, aLo, bHi, bLo, meta);
     }
 
     /**
@@ -183,7 +172,7 @@ final class FlowEnds {
             if (s[bt + META] == 0) {
                 break;
             }
-            int home = (int) hash(s[bt + A_HI], s[bt + A_LO], s[bt + B_HI], s[bt + B_LO], s[bt + META]) & mask;
+            int home = (int) FlowKeys.hash(s[bt + A_HI], s[bt + A_LO], s[bt + B_HI], s[bt + B_LO], s[bt + META]) & mask;
             // j's entry may fill the hole at i unless its home lies cyclically in (i, j]
             boolean stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!stays) {

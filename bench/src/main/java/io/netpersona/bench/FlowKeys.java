@@ -7,7 +7,8 @@ package io.netpersona.bench;
  */
 final class FlowKeys {
     static final int STRIDE = 11;
-    private static final int A_HI = 0, A_LO = 1, B_HI = 2, B_LO = 3, META = 4, PACKETS = 5, BYTES = 7, FIRST = 9, LAST = 10;
+    /** A slot's words; {@link FlowEnds}' slots start with the same ones, and share {@link #slot}. */
+    static final int A_HI = 0, A_LO = 1, B_HI = 2, B_LO = 3, META = 4, PACKETS = 5, BYTES = 7, FIRST = 9, LAST = 10;
     /** Set in a used slot's meta word (its bits 0-19 hold protocol and VLAN, 32-63 the ports). */
     private static final long USED = 1L << 30;
     private long[] slots = new long[1024 * STRIDE];
@@ -17,17 +18,24 @@ final class FlowKeys {
         return size;
     }
 
-    private static long hash(long aHi, long aLo, long bHi, long bLo, long meta) {
+    static long hash(long aHi, long aLo, long bHi, long bLo, long meta) {
         long z = aHi * 0x9e3779b97f4a7c15L + aLo * 0xc2b2ae3d27d4eb4fL + bHi * 0x165667b19e3779f9L + bLo * 0x27d4eb2f165667c5L
                 + meta;
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         return z ^ (z >>> 29);
     }
 
-    /** The slot of this key: where it is, or the empty slot where it belongs. */
     private int slot(long[] s, long aHi, long aLo, long bHi, long bLo, long meta) {
+        return slot(s, mask, STRIDE, aHi, aLo, bHi, bLo, meta);
+    }
+
+    /**
+     * The slot of this key in a table of {@code stride} longs a slot and {@code mask + 1} slots: where it is, or
+     * the empty slot where it belongs.
+     */
+    static int slot(long[] s, int mask, int stride, long aHi, long aLo, long bHi, long bLo, long meta) {
         for (int i = (int) hash(aHi, aLo, bHi, bLo, meta) & mask; ; i = (i + 1) & mask) {
-            int at = i * STRIDE;
+            int at = i * stride;
             long m = s[at + META];
             if (m == 0 || (m == meta && s[at + A_LO] == aLo && s[at + B_LO] == bLo && s[at + A_HI] == aHi && s[at + B_HI] == bHi)) {
                 return at;
