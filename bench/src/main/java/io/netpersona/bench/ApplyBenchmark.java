@@ -269,7 +269,9 @@ public final class ApplyBenchmark {
         }
         long planned = commands.started();
         long t0 = System.nanoTime();
+        long planAllocated = allocatedBytes();
         List<ChangeSet> plans = substrate.planAll(personas);
+        planAllocated = allocatedBytes() - planAllocated;
         double planMs = ms(t0);
         long planProcesses = commands.started() - planned;
         long before = commands.started();
@@ -278,9 +280,11 @@ public final class ApplyBenchmark {
         long t1 = System.nanoTime();
         commands.epoch = t1;
         long cpu = cpuNanos();
+        long allocated = allocatedBytes();
         substrate.applyAll(plans);
         double applyMs = ms(t1);
         double cpuMs = (cpuNanos() - cpu) / 1e6;
+        double allocatedMb = (allocatedBytes() - allocated) / 1e6;
         long processes = commands.started() - before;
         System.out.printf(Locale.ROOT, "%-26s plan %8.0f ms (%5d processes)   apply %9.1f ms (in processes %9.1f ms)   %6d processes%n",
                 how + ":", planMs, planProcesses, applyMs, commands.processMs, processes);
@@ -291,7 +295,7 @@ public final class ApplyBenchmark {
             substrate.lastApplyTimings().phases().forEach(l -> System.out.println("    " + l));
             // what this JVM worked meanwhile (every thread: the JIT's and the collector's too, and the tc requests'
             // kernel time): a shared machine stretches the wall clock more than this
-            System.out.printf(Locale.ROOT, "    CPU of this JVM during the apply (all threads): %.1f ms%n", cpuMs);
+            System.out.printf(Locale.ROOT, "    CPU of this JVM during the apply (all threads): %.1f ms; allocated: %.1f MB (the plan: %.1f MB)%n", cpuMs, allocatedMb, planAllocated / 1e6);
         }
         int classes = (int) commands.check(List.of("tc", "-n", HOST, "class", "show", "dev", "up0"), null)
                 .lines().filter(l -> l.startsWith("class htb ")).count();
@@ -428,6 +432,11 @@ public final class ApplyBenchmark {
         } catch (IOException e) {
             // a temporary folder; the machine's cleanup takes what is left
         }
+    }
+
+    /** Bytes allocated so far by every thread of this JVM (a collection may come from it: the apply's garbage). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
     private static long cpuNanos() {
