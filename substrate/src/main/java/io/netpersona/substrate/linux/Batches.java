@@ -16,9 +16,14 @@ final class Batches {
      * One process worth of lines, with the step each line came from (to name a failing step). A FILE batch
      * has one line, the path, and the content to write (null to remove the file).
      */
-    record Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content, List<TcOp> ops) {
+    record Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content, List<TcOp> ops,
+            List<NftOp> nftOps) {
         Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content) {
-            this(tool, scope, lines, origins, content, null);
+            this(tool, scope, lines, origins, content, null, null);
+        }
+
+        Batch(Tool tool, String scope, List<String> lines, List<Step> origins, String content, List<TcOp> ops) {
+            this(tool, scope, lines, origins, content, ops, null);
         }
     }
 
@@ -30,6 +35,25 @@ final class Batches {
         private final List<TcOp> ops;
 
         TcLines(List<TcOp> ops) {
+            this.ops = ops;
+        }
+
+        @Override
+        public String get(int index) {
+            return ops.get(index).text();
+        }
+
+        @Override
+        public int size() {
+            return ops.size();
+        }
+    }
+
+    /** An nft batch's lines, each its step's script, written from its commands when asked (see {@link NftOp}). */
+    private static final class NftLines extends java.util.AbstractList<String> {
+        private final List<NftOp> ops;
+
+        NftLines(List<NftOp> ops) {
             this.ops = ops;
         }
 
@@ -76,7 +100,18 @@ final class Batches {
     }
 
     void nft(String scope, String script) {
-        add(Tool.NFT, scope, script);
+        nft(scope, NftOp.of(script));
+    }
+
+    void nft(String scope, NftOp op) {
+        Batch last = batches.isEmpty() ? null : batches.getLast();
+        if (last != null && last.tool() == Tool.NFT && last.scope().equals(scope) && last.nftOps() != null) {
+            last.nftOps().add(op);
+            last.origins().add(current);
+        } else {
+            List<NftOp> ops = new ArrayList<>(List.of(op));
+            batches.add(new Batch(Tool.NFT, scope, new NftLines(ops), new ArrayList<>(List.of(current)), null, null, ops));
+        }
     }
 
     /** Writes {@code content} to {@code path}, or removes the file when content is null. */
@@ -85,8 +120,8 @@ final class Batches {
     }
 
     private void add(Tool tool, String scope, String line) {
-        if (tool == Tool.TC) {
-            throw new IllegalArgumentException("tc lines are added as commands (tc)");
+        if (tool == Tool.TC || tool == Tool.NFT) {
+            throw new IllegalArgumentException(tool + " lines are added as commands (tc, nft)");
         }
         Batch last = batches.isEmpty() ? null : batches.getLast();
         if (last != null && last.tool() == tool && last.scope().equals(scope)) {
@@ -108,6 +143,8 @@ final class Batches {
                 current = b.origins().get(i);
                 if (b.tool() == Tool.TC) {
                     tc(b.scope(), b.ops().get(i));
+                } else if (b.tool() == Tool.NFT) {
+                    nft(b.scope(), b.nftOps() != null ? b.nftOps().get(i) : NftOp.of(b.lines().get(i)));
                 } else {
                     add(b.tool(), b.scope(), b.lines().get(i));
                 }

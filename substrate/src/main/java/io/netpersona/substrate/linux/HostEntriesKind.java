@@ -104,9 +104,9 @@ final class HostEntriesKind implements ResourceKind {
     @Override
     public void render(Step step, Batches out) {
         switch (step) {
-            case Step.Create c -> out.nft(c.resource().scope(), String.join("\n", change(Map.of(), c.resource().attributes())));
-            case Step.Modify m -> out.nft(m.to().scope(), String.join("\n", change(m.from().attributes(), m.to().attributes())));
-            case Step.Delete d -> out.nft(d.resource().scope(), String.join("\n", change(d.resource().attributes(), Map.of())));
+            case Step.Create c -> out.nft(c.resource().scope(), new NftOp(commands(Map.of(), c.resource().attributes())));
+            case Step.Modify m -> out.nft(m.to().scope(), new NftOp(commands(m.from().attributes(), m.to().attributes())));
+            case Step.Delete d -> out.nft(d.resource().scope(), new NftOp(commands(d.resource().attributes(), Map.of())));
         }
     }
 
@@ -116,6 +116,11 @@ final class HostEntriesKind implements ResourceKind {
      * objects that go, objects that come, chain rules, elements that come.
      */
     static List<String> change(Map<String, String> from, Map<String, String> to) {
+        return commands(from, to).stream().map(NftOp.Line::text).toList();
+    }
+
+    /** The commands of {@link #change}, its element commands as their sets and elements (see {@link NftOp}). */
+    static List<NftOp.Line> commands(Map<String, String> from, Map<String, String> to) {
         Set<String> remade = new TreeSet<>(); // objects deleted and added again with a new body
         from.forEach((k, v) -> {
             if (k.startsWith("o:") && !k.startsWith("o:chain ") && to.containsKey(k) && !to.get(k).equals(v)) {
@@ -124,19 +129,21 @@ final class HostEntriesKind implements ResourceKind {
         });
         Set<String> keys = new TreeSet<>(from.keySet());
         keys.addAll(to.keySet());
-        List<String> lines = new ArrayList<>();
-        List<String> elementsToAdd = elements(keys, from, to, lines);
-        List<String> rules = chains(keys, from, to, remade, lines);
-        objects(keys, from, to, remade, lines);
-        lines.addAll(rules);
+        List<NftOp.Line> lines = new ArrayList<>();
+        List<NftOp.Line> elementsToAdd = elements(keys, from, to, lines);
+        List<String> text = new ArrayList<>();
+        List<String> rules = chains(keys, from, to, remade, text);
+        objects(keys, from, to, remade, text);
+        text.addAll(rules);
+        text.forEach(t -> lines.add(new NftOp.Text(t)));
         lines.addAll(elementsToAdd);
         return lines;
     }
 
     /** Adds the deletions of elements to {@code lines}; returns the additions, for the end of the transaction. */
-    private static List<String> elements(Set<String> keys, Map<String, String> from, Map<String, String> to,
-            List<String> lines) {
-        List<String> adds = new ArrayList<>();
+    private static List<NftOp.Line> elements(Set<String> keys, Map<String, String> from, Map<String, String> to,
+            List<NftOp.Line> lines) {
+        List<NftOp.Line> adds = new ArrayList<>();
         for (String k : keys.stream().filter(k -> k.startsWith("e:")).toList()) {
             Set<String> was = elements(from.get(k));
             Set<String> will = elements(to.get(k));
@@ -154,10 +161,10 @@ final class HostEntriesKind implements ResourceKind {
             }
             String set = HostTable.TABLE + " " + k.substring(2);
             if (!gone.isEmpty()) {
-                lines.add("delete element " + set + " { " + String.join(", ", gone) + " }");
+                lines.add(new NftOp.Elements(false, set, gone));
             }
             if (!come.isEmpty()) {
-                adds.add("add element " + set + " { " + String.join(", ", come) + " }");
+                adds.add(new NftOp.Elements(true, set, come));
             }
         }
         return adds;
@@ -221,6 +228,19 @@ final class HostEntriesKind implements ResourceKind {
     }
 
     private static Set<String> elements(String joined) {
-        return joined == null || joined.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(joined.split(", ")));
+        if (joined == null || joined.isEmpty()) {
+            return Set.of();
+        }
+        // by hand: String.split compiles a pattern for a separator of two characters, once per call
+        List<String> parts = new ArrayList<>();
+        int at = 0;
+        for (int next; (next = joined.indexOf(", ", at)) >= 0; at = next + 2) {
+            parts.add(joined.substring(at, next));
+        }
+        parts.add(joined.substring(at));
+        while (!parts.isEmpty() && parts.getLast().isEmpty()) {
+            parts.removeLast(); // as split leaves them out
+        }
+        return new LinkedHashSet<>(parts);
     }
 }

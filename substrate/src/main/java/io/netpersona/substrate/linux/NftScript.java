@@ -14,8 +14,37 @@ import java.util.regex.Pattern;
  * where the first deletion was, additions where the last addition was, so that elements still go before
  * the objects they use and come after the objects they need, as each step wrote them.
  */
-record NftScript(String text, List<List<Step>> lineOrigins) {
+record NftScript(List<NftOp.Line> lines, List<List<Step>> lineOrigins) {
     private static final Pattern LINE = Pattern.compile("(?m)^(?:/dev/stdin|-):(\\d+):");
+
+    NftScript {
+        if (lines.size() != lineOrigins.size()) {
+            throw new IllegalArgumentException(lines.size() + " lines with the steps of " + lineOrigins.size());
+        }
+    }
+
+    /** A script of text lines, each ended by a newline, with each line's steps. */
+    NftScript(String text, List<List<Step>> lineOrigins) {
+        this(textLines(text, lineOrigins.size()), lineOrigins);
+    }
+
+    private static List<NftOp.Line> textLines(String text, int count) {
+        String[] split = text.split("\n", -1);
+        List<NftOp.Line> out = new ArrayList<>(count);
+        for (int i = 0; i < count && i < split.length; i++) {
+            out.add(new NftOp.Text(split[i]));
+        }
+        return out;
+    }
+
+    /** The script as nft reads it: every line, each ended by a newline (an element command's written only now). */
+    String text() {
+        StringBuilder text = new StringBuilder();
+        for (NftOp.Line l : lines) {
+            text.append(l.text()).append('\n');
+        }
+        return text.toString();
+    }
 
     /** The steps of the line nft complains about first (none when it names no line). */
     List<Step> origins(String stderr) {
@@ -71,58 +100,97 @@ record NftScript(String text, List<List<Step>> lineOrigins) {
         return new NftScript(text.toString(), origins);
     }
 
-    /** The batch with each set's element commands merged. */
+    /**
+     * The batch with each set's element commands merged. Element commands a kind gave as such ({@link
+     * NftOp.Elements}) are merged as they are; those in script text are found in it.
+     */
     static NftScript grouped(Batches.Batch b) {
-        record Line(String text, List<Step> origins) {}
-        record Group(StringBuilder elements, List<Step> origins) {}
-        List<Line> lines = new ArrayList<>();
-        Map<String, Group> deletes = new LinkedHashMap<>();
-        Map<String, Group> adds = new LinkedHashMap<>();
-        int firstDelete = -1;
-        int lastAdd = -1;
-        for (int i = 0; i < b.lines().size(); i++) {
+        Grouping g = new Grouping();
+        int count = b.nftOps() != null ? b.nftOps().size() : b.lines().size();
+        for (int i = 0; i < count; i++) {
             Step origin = b.origins().get(i);
-            for (String line : b.lines().get(i).split("\n", -1)) {
+            List<NftOp.Line> lines = b.nftOps() != null ? b.nftOps().get(i).lines() : List.of(new NftOp.Text(b.lines().get(i)));
+            for (NftOp.Line line : lines) {
+                if (line instanceof NftOp.Elements e) {
+                    g.elements(e, origin);
+                } else {
+                    g.text(line.text(), origin);
+                }
+            }
+        }
+        return g.script();
+    }
+
+    /** The lines of a batch as they come, each set's element commands gathered where {@link #grouped} puts them. */
+    private static final class Grouping {
+        private record Group(List<String> elements, List<Step> origins) {}
+
+        private final List<NftOp.Line> lines = new ArrayList<>();
+        private final List<List<Step>> origins = new ArrayList<>();
+        private final Map<String, Group> deletes = new LinkedHashMap<>();
+        private final Map<String, Group> adds = new LinkedHashMap<>();
+        private int firstDelete = -1;
+        private int lastAdd = -1;
+
+        /** Script text of one step: its element lines are found and gathered, the rest kept in order. */
+        void text(String script, Step origin) {
+            for (String line : script.split("\n", -1)) {
                 String[] m = element(line);
                 if (m == null) {
-                    lines.add(new Line(line, List.of(origin)));
-                    continue;
-                }
-                boolean delete = m[0].equals("delete");
-                if (delete && firstDelete < 0) {
-                    firstDelete = lines.size();
-                    lines.add(null); // where the deletions go
-                }
-                Group g = (delete ? deletes : adds).computeIfAbsent(m[1], k -> new Group(new StringBuilder(), new ArrayList<>()));
-                g.elements().append(g.elements().isEmpty() ? "" : ", ").append(m[2]);
-                if (g.origins().isEmpty() || g.origins().getLast() != origin) {
-                    g.origins().add(origin);
-                }
-                if (!delete) {
-                    lastAdd = lines.size();
+                    lines.add(new NftOp.Text(line));
+                    origins.add(List.of(origin));
+                } else {
+                    add(m[0].equals("add"), m[1], m[2], origin);
                 }
             }
         }
-        List<Line> out = new ArrayList<>();
-        for (int i = 0; i <= lines.size(); i++) {
-            if (i == lastAdd) {
-                adds.forEach((set, g) -> out.add(new Line("add element " + set + " { " + g.elements() + " }", g.origins())));
-            }
-            if (i == lines.size()) {
-                break;
-            }
-            if (i == firstDelete) {
-                deletes.forEach((set, g) -> out.add(new Line("delete element " + set + " { " + g.elements() + " }", g.origins())));
-            } else if (lines.get(i) != null) {
-                out.add(lines.get(i));
+
+        void elements(NftOp.Elements e, Step origin) {
+            for (String chunk : e.elements()) {
+                add(e.add(), e.set(), chunk, origin);
             }
         }
-        StringBuilder text = new StringBuilder();
-        List<List<Step>> origins = new ArrayList<>();
-        for (Line l : out) {
-            text.append(l.text()).append('\n');
-            origins.add(l.origins());
+
+        private void add(boolean add, String set, String elements, Step origin) {
+            if (!add && firstDelete < 0) {
+                firstDelete = lines.size();
+                lines.add(null); // where the deletions go
+                origins.add(null);
+            }
+            Group g = (add ? adds : deletes).computeIfAbsent(set, k -> new Group(new ArrayList<>(), new ArrayList<>()));
+            g.elements().add(elements);
+            if (g.origins().isEmpty() || g.origins().getLast() != origin) {
+                g.origins().add(origin);
+            }
+            if (add) {
+                lastAdd = lines.size();
+            }
         }
-        return new NftScript(text.toString(), origins);
+
+        NftScript script() {
+            List<NftOp.Line> out = new ArrayList<>(lines.size() + adds.size() + deletes.size());
+            List<List<Step>> outOrigins = new ArrayList<>(lines.size() + adds.size() + deletes.size());
+            for (int i = 0; i <= lines.size(); i++) {
+                if (i == lastAdd) {
+                    adds.forEach((set, g) -> {
+                        out.add(new NftOp.Elements(true, set, g.elements()));
+                        outOrigins.add(g.origins());
+                    });
+                }
+                if (i == lines.size()) {
+                    break;
+                }
+                if (i == firstDelete) {
+                    deletes.forEach((set, g) -> {
+                        out.add(new NftOp.Elements(false, set, g.elements()));
+                        outOrigins.add(g.origins());
+                    });
+                } else if (lines.get(i) != null) {
+                    out.add(lines.get(i));
+                    outOrigins.add(origins.get(i));
+                }
+            }
+            return new NftScript(out, outOrigins);
+        }
     }
 }

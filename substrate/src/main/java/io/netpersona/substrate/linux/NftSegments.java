@@ -30,17 +30,16 @@ record NftSegments(List<Segment> segments) {
     record Segment(NftScript script, List<NftCommand> commands, List<List<Step>> origins) {
         /** The commands as nft script lines again: the lines of {@code grouped} they came from. */
         NftScript asText(NftScript grouped) {
-            String[] all = grouped.text().split("\n", -1);
-            StringBuilder text = new StringBuilder();
+            List<NftOp.Line> lines = new ArrayList<>();
             List<List<Step>> lineOrigins = new ArrayList<>();
             for (int i = 0; i < commands.size(); i++) {
                 NftCommand c = commands.get(i);
                 for (int line = c.firstLine(); line < c.firstLine() + c.lines(); line++) {
-                    text.append(all[line - 1]).append('\n');
+                    lines.add(grouped.lines().get(line - 1));
                     lineOrigins.add(origins.get(i));
                 }
             }
-            return new NftScript(text.toString(), lineOrigins);
+            return new NftScript(lines, lineOrigins);
         }
     }
 
@@ -49,20 +48,22 @@ record NftSegments(List<Segment> segments) {
      * only. The skeleton's messages are made once; blank lines (nft skips them) are left out.
      */
     static Optional<NftSegments> whole(NftScript grouped) {
-        String[] lines = grouped.text().split("\n", -1);
+        String[] lines = texts(grouped);
         int count = grouped.lineOrigins().size();
-        List<Optional<NftElements>> parsed = elements(lines, count);
+        List<Optional<NftElements>> parsed = elements(grouped);
         NftStructure.Batch batch = new NftStructure.Batch();
         List<NftCommand> commands = new ArrayList<>();
         List<List<Step>> origins = new ArrayList<>();
         for (int i = 0; i < count; ) {
             String line = lines[i];
             NftCommand c;
-            if (line.isBlank()) {
+            if (parsed.get(i).isPresent()) {
+                c = parsed.get(i).get();
+            } else if (grouped.lines().get(i) instanceof NftOp.Elements) {
+                return Optional.empty(); // of another table, or not of a shape sent over netlink
+            } else if (line.isBlank()) {
                 i++;
                 continue;
-            } else if (parsed.get(i).isPresent()) {
-                c = parsed.get(i).get();
             } else if (HostTableMessages.startsAt(lines, i)) {
                 c = HostTableMessages.skeleton(batch, i + 1);
             } else {
@@ -102,29 +103,54 @@ record NftSegments(List<Segment> segments) {
         }
     }
 
-    /** Each line's element command, when it is one of the shared table's; a line of a thousand elements takes a millisecond or more. */
-    private static List<Optional<NftElements>> elements(String[] lines, int count) {
-        return java.util.stream.IntStream.range(0, count).parallel()
-                .mapToObj(i -> lines[i].contains(SHARED) ? NftElements.parse(lines[i], INTERVAL_SETS, i + 1)
-                        : Optional.<NftElements>empty()).toList();
+    /**
+     * Each line's element command, when it is one of the shared table's: made from its elements when its kind
+     * gave them as such, else from its text. A line of a thousand elements takes a millisecond or more.
+     */
+    private static List<Optional<NftElements>> elements(NftScript grouped) {
+        return java.util.stream.IntStream.range(0, grouped.lines().size()).parallel()
+                .mapToObj(i -> element(grouped.lines().get(i), i + 1)).toList();
+    }
+
+    private static Optional<NftElements> element(NftOp.Line line, int number) {
+        if (line instanceof NftOp.Elements e) {
+            if (!e.set().startsWith(HostTable.TABLE + " ")) {
+                return Optional.empty();
+            }
+            String name = e.set().substring(HostTable.TABLE.length() + 1);
+            return NftElements.of(e.add(), HostTable.FAMILY, HostTable.NAME, name, e.elements(), INTERVAL_SETS, number);
+        }
+        return line.text().contains(SHARED) ? NftElements.parse(line.text(), INTERVAL_SETS, number) : Optional.empty();
+    }
+
+    /**
+     * Each line's text, for the structure's parsers; an element command's is not written (they never read it:
+     * it is sent from its elements, or the batch goes to nft).
+     */
+    private static String[] texts(NftScript grouped) {
+        String[] out = new String[grouped.lines().size()];
+        for (int i = 0; i < out.length; i++) {
+            NftOp.Line l = grouped.lines().get(i);
+            out[i] = l instanceof NftOp.Elements e ? (e.add() ? "add" : "delete") + " element " + e.set() : l.text();
+        }
+        return out;
     }
 
     /** The grouped script's parts; a single script part when no line goes over netlink. */
     static NftSegments of(NftScript grouped) {
-        String[] lines = grouped.text().split("\n", -1);
         List<Segment> out = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
+        List<NftOp.Line> text = new ArrayList<>();
         List<List<Step>> textOrigins = new ArrayList<>();
         List<NftCommand> elements = new ArrayList<>();
         List<List<Step>> elementOrigins = new ArrayList<>();
-        List<Optional<NftElements>> parsed = elements(lines, grouped.lineOrigins().size());
+        List<Optional<NftElements>> parsed = elements(grouped);
         for (int i = 0; i < grouped.lineOrigins().size(); i++) {
-            String line = lines[i];
+            NftOp.Line line = grouped.lines().get(i);
             Optional<NftElements> e = parsed.get(i);
             if (e.isPresent()) {
                 if (!textOrigins.isEmpty()) {
-                    out.add(new Segment(new NftScript(text.toString(), textOrigins), null, null));
-                    text = new StringBuilder();
+                    out.add(new Segment(new NftScript(text, textOrigins), null, null));
+                    text = new ArrayList<>();
                     textOrigins = new ArrayList<>();
                 }
                 elements.add(e.get());
@@ -135,12 +161,12 @@ record NftSegments(List<Segment> segments) {
                     elements = new ArrayList<>();
                     elementOrigins = new ArrayList<>();
                 }
-                text.append(line).append('\n');
+                text.add(line);
                 textOrigins.add(grouped.lineOrigins().get(i));
             }
         }
         if (!textOrigins.isEmpty()) {
-            out.add(new Segment(new NftScript(text.toString(), textOrigins), null, null));
+            out.add(new Segment(new NftScript(text, textOrigins), null, null));
         }
         if (!elements.isEmpty()) {
             out.add(new Segment(null, elements, elementOrigins));

@@ -97,4 +97,65 @@ class NftSegmentsTest {
                 "delete set inet other p2a_src4", "add table inet netpersona", "delete table inet netpersona");
         assertThat(s.segments().getFirst().origins()).containsExactly(List.of(web), List.of(web), List.of(table));
     }
+
+    @Test
+    void elementsAKindGaveAsSuchAreTheMessagesOfTheirTextByteForByte() {
+        Step table = NftScriptTest.step("table");
+        Step web = new Step.Create(new io.netpersona.substrate.Resource(HostEntriesKind.KIND, "h", "web p2a_", java.util.Map.of(
+                "addresses", "10.0.0.1,fd00::1",
+                "e:fw_rx4", "10.0.0.1", "e:fw_rx6", "fd00::1",
+                "e:fw_in_tcp4", "10.0.0.1 . 10.0.0.0/8 . 8080, 10.0.0.1 . 0.0.0.0/0 . 1000-2000",
+                "e:fw_in_tcp4p", "10.0.0.1 . 443",
+                "e:qos_prio4", "10.0.0.1 : 1:2a", "e:qos_dscp4", "10.0.0.1 : jump dscp_18",
+                "e:fw_newconn4", "10.0.0.1 limit rate over 200/second burst 200 packets",
+                "e:fw_log4", "10.0.0.1 : jump p2a_log",
+                "o:chain p2a_log", "limit rate 10/second burst 20 packets log prefix \"netpersona web drop \"")));
+        io.netpersona.substrate.Resource was = new io.netpersona.substrate.Resource(HostEntriesKind.KIND, "h", "db p2b_", java.util.Map.of(
+                "addresses", "10.0.0.2", "e:fw_rx4", "10.0.0.2", "e:fw_in_udp4p", "10.0.0.2 . 53, 10.0.0.2 . 5353",
+                "e:fw_newconn4", "10.0.0.2 limit rate over 5/second"));
+        Step db = new Step.Modify(was, new io.netpersona.substrate.Resource(HostEntriesKind.KIND, "h", "db p2b_", java.util.Map.of(
+                "addresses", "10.0.0.2", "e:fw_rx4", "10.0.0.2", "e:fw_in_udp4p", "10.0.0.2 . 53",
+                "e:fw_newconn4", "10.0.0.2 limit rate over 20/second burst 20 packets")));
+        Batches made = new Batches();
+        made.from(table);
+        made.nft("h", HostTable.skeleton());
+        for (Step s : List.of(web, db)) {
+            made.from(s);
+            new HostEntriesKind().render(s, made);
+        }
+        Batches.Batch ops = made.all().getFirst();
+        assertThat(made.all()).hasSize(1);
+        assertThat(ops.nftOps()).hasSize(3);
+        // the same batch as script text, as the kinds wrote it before
+        Batches.Batch text = NftScriptTest.batch(List.of(table, web, db), List.copyOf(ops.lines()));
+        NftScript fromOps = NftScript.grouped(ops);
+        NftScript fromText = NftScript.grouped(text);
+        assertThat(fromOps.text()).isEqualTo(fromText.text());
+        assertThat(fromOps.lineOrigins()).isEqualTo(fromText.lineOrigins());
+        assertThat(fromOps.text()).contains("delete element inet netpersona fw_in_udp4p { 10.0.0.2 . 5353 }",
+                "add element inet netpersona fw_rx4 { 10.0.0.1 }");
+        NftSegments a = NftSegments.whole(fromOps).orElseThrow();
+        NftSegments b = NftSegments.whole(fromText).orElseThrow();
+        List<NftCommand> ca = a.segments().getFirst().commands();
+        List<NftCommand> cb = b.segments().getFirst().commands();
+        assertThat(ca).extracting(NftCommand::describe).containsExactlyElementsOf(cb.stream().map(NftCommand::describe).toList())
+                .contains("add element inet netpersona fw_in_tcp4", "delete element inet netpersona fw_newconn4");
+        assertThat(ca.stream().map(NftSegmentsTest::hex).toList()).containsExactlyElementsOf(cb.stream().map(NftSegmentsTest::hex).toList());
+        assertThat(ca.stream().map(NftCommand::firstLine).toList()).isEqualTo(cb.stream().map(NftCommand::firstLine).toList());
+        assertThat(a.segments().getFirst().origins()).isEqualTo(b.segments().getFirst().origins());
+        // should the socket fail before sending, nft gets the lines of the text
+        assertThat(a.segments().getFirst().asText(fromOps).text()).isEqualTo(b.segments().getFirst().asText(fromText).text());
+        // and a batch that goes to nft in parts has its element commands made the same way
+        assertThat(NftSegments.of(fromOps).segments()).hasSameSizeAs(NftSegments.of(fromText).segments());
+    }
+
+    @Test
+    void elementsOfAnotherTableGiveTheBatchToNft() {
+        Step a = NftScriptTest.step("a p10_");
+        Batches made = new Batches();
+        made.from(a);
+        made.nft("h", new NftOp(List.of(new NftOp.Elements(true, "inet other fw_rx4", List.of("10.0.0.1")))));
+        assertThat(NftSegments.whole(NftScript.grouped(made.all().getFirst()))).isEmpty();
+        assertThat(NftSegments.of(NftScript.grouped(made.all().getFirst())).textOnly()).isTrue();
+    }
 }

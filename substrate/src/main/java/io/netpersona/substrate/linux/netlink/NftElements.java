@@ -58,24 +58,58 @@ public record NftElements(boolean add, int family, String table, String set, Lis
         if (!m.matches()) {
             return Optional.empty();
         }
-        int family = switch (m.group(2)) {
+        return of(m.group(1).equals("add"), m.group(2), m.group(3), m.group(4), List.of(m.group(5)), intervalSets, line);
+    }
+
+    /**
+     * The messages of an element command given by its parts, as {@link #parse} makes them from its line: {@code
+     * family} {@code inet}, {@code ip} or {@code ip6}; each of {@code elements} one element or several joined by
+     * {@code ", "}. Empty when a part is not of the shapes above.
+     */
+    public static Optional<NftElements> of(boolean add, String family, String table, String set, List<String> elements,
+            Set<String> intervalSets, int line) {
+        int f = switch (family) {
             case "ip" -> NFPROTO_IPV4;
             case "ip6" -> NFPROTO_IPV6;
-            default -> NFPROTO_INET;
+            case "inet" -> NFPROTO_INET;
+            default -> -1;
         };
-        boolean add = m.group(1).equals("add");
-        boolean interval = intervalSets.contains(m.group(4));
-        List<byte[]> elements = new ArrayList<>();
+        if (f < 0 || !name(table) || !name(set)) {
+            return Optional.empty();
+        }
+        boolean interval = intervalSets.contains(set);
+        List<byte[]> encoded = new ArrayList<>(elements.size());
         // a thousand elements share a few map values and limits: each is made once
         java.util.Map<String, byte[]> parts = new java.util.HashMap<>();
-        for (String e : split(m.group(5), ", ")) {
-            byte[] encoded = element(e.strip(), interval, add, parts);
-            if (encoded == null) {
-                return Optional.empty();
+        for (String chunk : elements) {
+            if (chunk.isEmpty()) {
+                return Optional.empty(); // as the line's pattern: braces with nothing in them
             }
-            elements.add(encoded);
+            for (int at = 0, next; at <= chunk.length(); at = next + 2) {
+                next = chunk.indexOf(", ", at);
+                next = next < 0 ? chunk.length() : next;
+                byte[] e = element(chunk.substring(at, next).strip(), interval, add, parts);
+                if (e == null) {
+                    return Optional.empty();
+                }
+                encoded.add(e);
+            }
         }
-        return Optional.of(new NftElements(add, family, m.group(3), m.group(4), elements, line));
+        return Optional.of(new NftElements(add, f, table, set, encoded, line));
+    }
+
+    /** A table's or set's name as the line's pattern takes it: 1 to 255 of letters, digits, '_' and '-'. */
+    private static boolean name(String s) {
+        if (s.isEmpty() || s.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The message bodies ({@code struct nfgenmsg} and attributes), each within one element list's limit. */

@@ -117,4 +117,32 @@ class NftElementsTest {
             assertThat(NftElements.parse(line, INTERVAL, 1)).as(line).isEmpty();
         }
     }
+
+    @Test
+    void elementsGivenByTheirPartsAreTheMessagesOfTheirLine() {
+        List<String> lines = List.of(
+                "add element inet netpersona fw_in_udp4 { 10.1.0.2 . 0.0.0.0/0 . 1000-2000, 10.1.0.2 . 10.0.0.0/8 . 5353 }",
+                "add element inet netpersona qos_prio4 { 10.1.0.2 : 1:2a, 10.1.0.3 : 1:2b }",
+                "add element inet netpersona fw_newconn4 { 10.1.0.2 limit rate over 200/second burst 200 packets }",
+                "delete element inet netpersona fw_newconn4 { 10.1.0.2 }",
+                "add element ip6 t fw_log6 { fd00::2 : jump p1_log }");
+        for (String line : lines) {
+            NftElements text = parse(line);
+            String[] w = line.split(" ", 6);
+            String inner = line.substring(line.indexOf("{ ") + 2, line.length() - 2);
+            // as one chunk of all elements, and as one chunk each
+            for (List<String> chunks : List.of(List.of(inner), List.of(inner.split(", ")))) {
+                NftElements parts = NftElements.of(w[0].equals("add"), w[2], w[3], w[4], chunks, INTERVAL, 1).orElseThrow();
+                assertThat(parts.describe()).isEqualTo(text.describe());
+                assertThat(parts.messages().stream().map(HexFormat.of()::formatHex).toList()).as(line)
+                        .containsExactlyElementsOf(text.messages().stream().map(HexFormat.of()::formatHex).toList());
+            }
+        }
+        // what the line's pattern refuses, the parts refuse too
+        assertThat(NftElements.of(true, "bridge", "t", "s", List.of("10.0.0.1"), INTERVAL, 1)).isEmpty();
+        assertThat(NftElements.of(true, "inet", "t x", "s", List.of("10.0.0.1"), INTERVAL, 1)).isEmpty();
+        assertThat(NftElements.of(true, "inet", "t", "s", List.of(""), INTERVAL, 1)).isEmpty();
+        assertThat(NftElements.of(true, "inet", "t", "s", List.of("10.0.0.1, "), INTERVAL, 1)).isEmpty();
+        assertThat(NftElements.of(true, "inet", "t", "s", List.of("10.0.0.1 . nonsense"), INTERVAL, 1)).isEmpty();
+    }
 }
