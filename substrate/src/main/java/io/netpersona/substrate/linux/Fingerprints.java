@@ -44,8 +44,8 @@ final class Fingerprints {
     static Map<String, String> part(Records.Entry recorded, int index, String now, List<String> names,
             Supplier<Map<String, String>> parsed) {
         if (recorded.applied().isPresent() && recorded.fingerprint() != null) {
-            String[] parts = recorded.fingerprint().split(PART, -1);
-            if (index < parts.length && parts[index].equals(now)) {
+            String print = recorded.fingerprint();
+            if (partIs(print, index, now)) {
                 Map<String, String> m = new TreeMap<>();
                 names.forEach(n -> m.put(n, recorded.applied().get().attr(n)));
                 if (!m.containsValue(null)) {
@@ -54,6 +54,24 @@ final class Fingerprints {
             }
         }
         return parsed.get();
+    }
+
+    /**
+     * Whether part {@code index} of {@code print} is {@code now}, found by hand: String.split compiles a pattern
+     * for a separator of two characters, once per call (a thousand classes' keys read back, twice each).
+     */
+    static boolean partIs(String print, int index, String now) {
+        int from = 0;
+        for (int i = 0; i < index; i++) {
+            int next = print.indexOf(PART, from);
+            if (next < 0) {
+                return false;
+            }
+            from = next + PART.length();
+        }
+        int end = print.indexOf(PART, from);
+        end = end < 0 ? print.length() : end;
+        return end - from == now.length() && print.startsWith(now, from);
     }
 
     /**
