@@ -15,16 +15,40 @@ netpersona_java_opts() {
     NETPERSONA_JAVA_OPTS_LIST=()
     return
   fi
-  # a command-line tool: the serial collector (no collector threads to start, the least memory) and a small
-  # first heap; the optimizing compiler only for methods run some 300,000 times (its thread took as much CPU
-  # as the flow meter in 'persona flows' on a 2 GB capture, mostly for code run once per flow; the per-packet
-  # loops' callees get it anyway, from their call counts). Nor for a loop before it has run ten million times:
-  # at the default 40,000 it compiled some 55 loops on the stack (OSR), most of them byte-scanning loops of
-  # per-flow code (HTTP Host, DNS names, QUIC's AES and SHA-2); 'persona flows' on 2 GB spent 1.5-2.7 s of C2
-  # time, against 0.2-0.7 s with this, and 0.3-0.5 s more CPU in all (a busy machine: load 3-5).
-  # The flows benchmark (bench/.../FlowsBenchmark.java) uses the same.
-  NETPERSONA_JAVA_OPTS_LIST=(-XX:+UseSerialGC -Xms64m -XX:Tier4InvocationThreshold=300000 -XX:Tier4MinInvocationThreshold=300000
-    -XX:Tier4CompileThreshold=350000 -XX:Tier4BackEdgeThreshold=10000000)
+  if [ "$command" = agent ] || [ "$command" = host ]; then
+    # the commands that apply personas (bench/run apply runs its applies with these; numbers from it, 1,000
+    # personas, a 2-core machine shared with other builds, load 5-8, so noisy):
+    # - the serial collector with a young generation of its own size. With the 64 MB first heap of the other
+    #   commands it kept a young generation of about 17 MB for good (it resizes it only in a full collection,
+    #   which never came: the heap grew instead), and a thousand personas' apply allocates some 60 MB, its plan
+    #   some 90 MB: 30-odd young collections a round, each promoting what was live at that moment, so the old
+    #   generation grew by garbage to 800 MB in 20 rounds and the collections took 5-20 ms each. With 512 MB a
+    #   collection comes about once in two rounds (15-25 MB live: 20-60 ms; one apply in five or so meets one).
+    #   The pages are the machine's only once allocated into.
+    # - the optimizing compiler at the JVM's usual thresholds, but no compilation of a loop on the stack (OSR)
+    #   before it has run ten million times. At the usual 40,000 the compilers never settled (1-4 s a round
+    #   after 15 rounds: OSR and deoptimisation of the apply's once-a-run loops; after warm-up 414 ms). With
+    #   only that, each method is compiled once (10-25 s of C2 in all, most of it in the first ten rounds); once
+    #   that is done, an apply takes 86-88 ms (its plan 88-92 ms); while it is not, rounds run beside the
+    #   compiler: the first five warm rounds 143-335 ms, after the warm-up 86-275 ms (six runs, load 4-6). With
+    #   the other commands' thresholds (C2 only after 300,000 calls) the per-persona code stays in C1's
+    #   profiling code for good: the first five warm rounds 181-218 ms, after warm-up 123-153 ms, plan about
+    #   200 ms (three runs, load 3-8). An agent applies now and then, and compiles in between: it wants the
+    #   faster code. Nice 19 for the compilers' threads (-XX:ThreadPriorityPolicy=1, root) made no difference
+    #   that the busy machine showed (163-445 ms and 87-232 ms, four runs).
+    NETPERSONA_JAVA_OPTS_LIST=(-XX:+UseSerialGC -Xms640m -Xmn512m -XX:Tier4BackEdgeThreshold=10000000)
+  else
+    # a command-line tool: the serial collector (no collector threads to start, the least memory) and a small
+    # first heap; the optimizing compiler only for methods run some 300,000 times (its thread took as much CPU
+    # as the flow meter in 'persona flows' on a 2 GB capture, mostly for code run once per flow; the per-packet
+    # loops' callees get it anyway, from their call counts). Nor for a loop before it has run ten million times:
+    # at the default 40,000 it compiled some 55 loops on the stack (OSR), most of them byte-scanning loops of
+    # per-flow code (HTTP Host, DNS names, QUIC's AES and SHA-2); 'persona flows' on 2 GB spent 1.5-2.7 s of C2
+    # time, against 0.2-0.7 s with this, and 0.3-0.5 s more CPU in all (a busy machine: load 3-5).
+    # The flows benchmark (bench/.../FlowsBenchmark.java) uses the same.
+    NETPERSONA_JAVA_OPTS_LIST=(-XX:+UseSerialGC -Xms64m -XX:Tier4InvocationThreshold=300000 -XX:Tier4MinInvocationThreshold=300000
+      -XX:Tier4CompileThreshold=350000 -XX:Tier4BackEdgeThreshold=10000000)
+  fi
   # The JDK's AES-GCM, HMAC and SHA-2 code (QUIC Initial packets, one or more per QUIC flow): the methods C2
   # replaces with the CPU's AES, carry-less multiply and SHA instructions go to C2 early all the same (with the
   # thresholds above they ran as plain Java in C1's code). Only those: giving C2 the whole providers early cost
@@ -37,16 +61,4 @@ netpersona_java_opts() {
       sun.security.provider.SHA2::implCompress0 sun.security.provider.DigestBase::implCompressMultiBlock0; do
     NETPERSONA_JAVA_OPTS_LIST+=("-XX:CompileCommand=CompileThresholdScaling,$m,0.01")
   done
-  if [ "$command" = agent ] || [ "$command" = host ]; then
-    # the commands that apply personas (bench/run apply runs its applies with these): a young generation of
-    # its own size. With the 64 MB first heap the serial collector kept a young generation of about 17 MB for
-    # good (it resizes it only in a full collection, which never came: the heap grew instead), and a thousand
-    # personas' apply allocates some 75 MB (its plan some 95 MB): 30-odd young collections a round of the apply
-    # benchmark, each promoting what was live at that moment, so the old generation grew by garbage to 800 MB
-    # in 20 rounds and the young collections took 5-20 ms each on a busy machine. With 512 MB a collection
-    # comes about once in two rounds (15-25 MB live: 20-60 ms, one apply in five or so meets one).
-    # Same machine, busy: after warm-up 145 ms against 123 ms (median of 5), warm-up rounds 3-5 218/177/170
-    # against 181/169/146 ms. The pages are the machine's only once allocated into.
-    NETPERSONA_JAVA_OPTS_LIST+=(-Xms640m -Xmn512m)
-  fi
 }
