@@ -86,8 +86,7 @@ final class Transaction {
                 return p;
             });
             HostView view = new HostView(commands, snapshots);
-            view.prefetch(changeSets.stream().flatMap(cs -> cs.steps().stream())
-                    .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream()).toList());
+            view.prefetch(reads(changeSets, false));
             t.mark("read before");
             List<Pending> pending = new ArrayList<>();
             Map<Resource.Key, Optional<Resource>> before = new TreeMap<>();
@@ -136,9 +135,7 @@ final class Transaction {
             try {
                 running = lanes.run(prepared, tcDone, t);
             } finally {
-                reads.complete(pending.stream().flatMap(p -> p.changes().steps().stream()).filter(st -> !(st instanceof Step.Delete))
-                        .flatMap(st -> kinds.get(st.key().kind()).reads(st.key()).stream())
-                        .filter(r -> !(r instanceof HostView.Read.NftIndexed)).toList());
+                reads.complete(List.copyOf(reads(changeSets, true)));
             }
             List<HostView.Read> afterReads = reads.join();
             Map<String, String> documents = new java.util.HashMap<>();
@@ -274,6 +271,31 @@ final class Transaction {
         boolean gone = p.changes().target() == null || nothingLeft(p.changes(), entries, after);
         return new Outcome(p.ledger().record(gone ? Map.of() : prune(entries), gone ? null : documents.get(p.changes().persona())),
                 shared, gone);
+    }
+
+    /**
+     * The reads the steps' kinds need, each once (a thousand personas' steps need a handful); {@code after}: those
+     * that read back what the apply left, without its deletions and the host table's index (read again only
+     * where a key's fingerprint needs it).
+     */
+    private Set<HostView.Read> reads(List<ChangeSet> changeSets, boolean after) {
+        Set<HostView.Read> out = new java.util.LinkedHashSet<>();
+        for (ChangeSet cs : changeSets) {
+            for (Step st : cs.steps()) {
+                if (!after || !(st instanceof Step.Delete)) {
+                    addReads(st.key(), after, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void addReads(Resource.Key key, boolean after, Set<HostView.Read> out) {
+        for (HostView.Read r : kinds.get(key.kind()).reads(key)) {
+            if (!after || !(r instanceof HostView.Read.NftIndexed)) {
+                out.add(r);
+            }
+        }
     }
 
     /** One change set of an applyAll, with its records and the state of its keys before. */
