@@ -1,6 +1,5 @@
 package io.netpersona.bench;
 
-import io.netpersona.learn.InstantText;
 import io.netpersona.learn.IpText;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,11 +7,13 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@link FlowEndsFloor}'s flow table: {@link FlowKeys}' open addressing over one array of longs, with the ends
- * {@code persona flows} gives a flow (FlowMeter's rules: idle longer than the idle timeout, or the closed timeout
- * once TCP saw FIN from both sides or an RST; a SYN without ACK on a finished connection starts a new flow) and
- * one CSV row per ended flow in persona flows' columns. A floor: the RTT, retransmission and name columns stay
- * empty (0 for retransmissions), because the least work for those rows is what is measured.
+ * {@link FlowEndsFloor}'s flow table: {@link FlowKeys}' open addressing over one array of longs (no object per
+ * flow), with the ends {@code persona flows} gives a flow (FlowMeter's rules: idle longer than the idle timeout,
+ * or the closed timeout once TCP saw FIN from both sides or an RST; a SYN without ACK on a finished connection
+ * starts a new flow) and one CSV row per ended flow in persona flows' columns, written as bytes. Idle scans
+ * look only at flows that can be due ({@link Deadlines}), not at the whole table. A floor: the RTT,
+ * retransmission and name columns stay empty (0 for retransmissions), because the least work for those rows is
+ * what is measured.
  */
 final class FlowEnds {
     static final int STRIDE = 12;
@@ -20,45 +21,51 @@ final class FlowEnds {
     private static final int A_HI = FlowKeys.A_HI, A_LO = FlowKeys.A_LO, B_HI = FlowKeys.B_HI, B_LO = FlowKeys.B_LO,
             META = FlowKeys.META, PACKETS = FlowKeys.PACKETS, BYTES = FlowKeys.BYTES, FIRST = FlowKeys.FIRST,
             LAST = FlowKeys.LAST, STATE = LAST + 1;
-    /** STATE bits: the b side sent first; FIN from a, from b; RST seen; the flow is TCP. */
+    /** STATE bits: the b side sent first; FIN from a, from b; RST seen; the flow is TCP. Above them its serial. */
     static final long B_FIRST = 1, FIN_A = 2, FIN_B = 4, RST = 8, TCP = 16;
+    private static final int SERIAL_SHIFT = 8;
     static final long USED = 1L << 30, V6 = 1L << 29;
     static final int SYN = 0x02, ACK = 0x10, FIN = 0x01, RESET = 0x04, ARP = 0x0806;
     static final String HEADER = "capture,l4,src_ip,src_port,dst_ip,dst_port,vlan,packets,bytes,src_packets,src_bytes,"
             + "dst_packets,dst_bytes,first,duration_ms,handshake_rtt_ms,rtt_ms,src_retransmissions,dst_retransmissions,"
             + "server_name,tls_sni,http_host,dns_name,dns_query,end";
-    private static final String[] L4 = new String[256];
+    private static final byte[][] L4 = new byte[256][];
+    private static final byte[] ARP_NAME = bytes("ARP"), EMPTY_COLUMNS = bytes(",,,0,0,,,,,,");
+    static final byte[] IDLE = bytes("idle"), NEW_CONNECTION = bytes("new_connection"), CAPTURE_END = bytes("capture_end");
 
     static {
         for (int i = 0; i < 256; i++) {
-            L4[i] = Integer.toString(i);
+            L4[i] = bytes(Integer.toString(i));
         }
         // learn's names (Protocols, package-private there), as the CSV's l4 column prints them
         String[] named = {"1", "ICMP", "6", "TCP", "17", "UDP", "58", "ICMPV6", "132", "SCTP", "2", "IGMP", "47", "GRE", "50",
             "ESP", "51", "AH", "89", "OSPF", "103", "PIM", "112", "VRRP", "113", "PGM"};
         for (int i = 0; i < named.length; i += 2) {
-            L4[Integer.parseInt(named[i])] = named[i + 1];
+            L4[Integer.parseInt(named[i])] = bytes(named[i + 1]);
         }
     }
 
     private final long idleNanos, closedNanos;
-    private final String capture;
-    private final OutputStream out;
-    private final StringBuilder rows = new StringBuilder(1 << 17);
+    private final byte[] capture;
+    private final RowBytes rows;
     private long[] slots = new long[1024 * STRIDE];
     private int mask = 1023, size;
-    /**
-     * No flow can time out before this time (the least last time plus timeout over the flows): a scan before it
-     * would end nothing, so it is skipped. Skipping changes no row, but persona's meter scans regardless.
-     */
-    private long due = Long.MAX_VALUE;
+    private long serial;
+    /** Per flow, its last time plus the idle timeout when it began; per closed flow, plus the closed timeout. */
+    private final Deadlines idle = new Deadlines(), closed = new Deadlines();
+    private final long[] entry = new long[Deadlines.WORDS];
     long ended, scans;
 
     FlowEnds(String capture, long idleNanos, long closedNanos, OutputStream out) {
-        this.capture = capture;
+        this.capture = bytes(capture);
         this.idleNanos = idleNanos;
         this.closedNanos = closedNanos;
-        this.out = out;
+        // the capture's name, and at most 24 other columns of at most 39 bytes (an IPv6 address) each
+        this.rows = new RowBytes(out, this.capture.length + 24 * 40);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private int slot(long[] s, long aHi, long aLo, long bHi, long bLo, long meta) {
@@ -80,9 +87,9 @@ final class FlowEnds {
             boolean finished = (st & (FIN_A | FIN_B)) == (FIN_A | FIN_B);
             boolean closed = finished || (st & RST) != 0;
             if (time - s[at + LAST] > (closed ? closedNanos : idleNanos)) {
-                row(s, at, "idle");
+                row(s, at, IDLE);
             } else if (finished && tcpFlags >= 0 && (tcpFlags & (SYN | ACK)) == SYN) {
-                row(s, at, "new_connection");
+                row(s, at, NEW_CONNECTION);
             } else {
                 count(s, at, side, bytes, time, tcpFlags);
                 return;
@@ -100,9 +107,10 @@ final class FlowEnds {
         s[at + META] = meta;
         s[at + PACKETS] = s[at + PACKETS + 1] = s[at + BYTES] = s[at + BYTES + 1] = 0;
         s[at + FIRST] = s[at + LAST] = time;
-        s[at + STATE] = (side == 1 ? B_FIRST : 0) | (tcp ? TCP : 0);
+        long n = ++serial;
+        s[at + STATE] = n << SERIAL_SHIFT | (side == 1 ? B_FIRST : 0) | (tcp ? TCP : 0);
         size++;
-        due = Math.min(due, time + idleNanos);
+        idle.add(time + idleNanos, aHi, aLo, bHi, bLo, meta, n);
         count(s, at, side, bytes, time, tcpFlags);
     }
 
@@ -113,13 +121,18 @@ final class FlowEnds {
             s[at + LAST] = time;
         }
         if (tcpFlags > 0 && (tcpFlags & (FIN | RESET)) != 0 && (s[at + STATE] & TCP) != 0) {
-            long st = s[at + STATE] | ((tcpFlags & FIN) != 0 ? (side == 0 ? FIN_A : FIN_B) : 0)
-                    | ((tcpFlags & RESET) != 0 ? RST : 0);
+            long was = s[at + STATE];
+            long st = was | ((tcpFlags & FIN) != 0 ? (side == 0 ? FIN_A : FIN_B) : 0) | ((tcpFlags & RESET) != 0 ? RST : 0);
             s[at + STATE] = st;
-            if ((st & (FIN_A | FIN_B)) == (FIN_A | FIN_B) || (st & RST) != 0) {
-                due = Math.min(due, s[at + LAST] + closedNanos);
+            if (isClosed(st) && !isClosed(was)) {
+                closed.add(s[at + LAST] + closedNanos, s[at + A_HI], s[at + A_LO], s[at + B_HI], s[at + B_LO], s[at + META],
+                        st >>> SERIAL_SHIFT);
             }
         }
+    }
+
+    private static boolean isClosed(long state) {
+        return (state & (FIN_A | FIN_B)) == (FIN_A | FIN_B) || (state & RST) != 0;
     }
 
     private void grow() {
@@ -134,34 +147,56 @@ final class FlowEnds {
         }
     }
 
-    /**
-     * Ends every flow idle at {@code now} (FlowMeter's scan), or every flow when {@code end} is not "idle";
-     * removal shifts the probe chain back, so the slot is looked at again.
-     */
-    void scan(long now, String end) throws IOException {
-        boolean all = !end.equals("idle");
-        if (!all && now <= due) {
+    /** FlowMeter's idle scan at {@code now}: ends every flow idle longer than its timeout. */
+    void scan(long now) throws IOException {
+        if (Math.min(idle.least(), closed.least()) >= now) {
             return;
         }
         scans++;
-        long[] s = slots;
-        long next = Long.MAX_VALUE;
-        for (int i = 0; i <= mask; ) {
-            int at = i * STRIDE;
+        due(idle, now);
+        due(closed, now);
+    }
+
+    /**
+     * Takes the entries of {@code q} due before {@code now}; ends their flows that are due, and adds a later
+     * entry for those that are not (seen since), unless they are closed and so in {@link #closed} already.
+     */
+    private void due(Deadlines q, long now) throws IOException {
+        long[] e = entry;
+        while (q.least() < now) {
+            q.take(e);
+            long[] s = slots;
+            int at = slot(s, e[Deadlines.KEY], e[Deadlines.KEY + 1], e[Deadlines.KEY + 2], e[Deadlines.KEY + 3],
+                    e[Deadlines.KEY + 4]);
             long st = s[at + STATE];
-            boolean closed = (st & (FIN_A | FIN_B)) == (FIN_A | FIN_B) || (st & RST) != 0;
-            long timeout = closed ? closedNanos : idleNanos;
-            if (s[at + META] != 0 && (all || now - s[at + LAST] > timeout)) {
-                row(s, at, end);
-                remove(i);
-            } else {
-                if (s[at + META] != 0) {
-                    next = Math.min(next, s[at + LAST] + timeout);
-                }
-                i++;
+            if (s[at + META] == 0 || st >>> SERIAL_SHIFT != e[Deadlines.SERIAL]) {
+                continue;
+            }
+            boolean isClosed = isClosed(st);
+            long due = s[at + LAST] + (isClosed ? closedNanos : idleNanos);
+            if (due < now) {
+                row(s, at, IDLE);
+                remove(at / STRIDE);
+            } else if (isClosed == (q == closed)) {
+                q.add(due, e[Deadlines.KEY], e[Deadlines.KEY + 1], e[Deadlines.KEY + 2], e[Deadlines.KEY + 3],
+                        e[Deadlines.KEY + 4], e[Deadlines.SERIAL]);
             }
         }
-        due = next;
+    }
+
+    /** Ends every flow the table holds with {@code end}, and empties it. */
+    void endAll(byte[] end) throws IOException {
+        long[] s = slots;
+        for (int at = 0; at < s.length; at += STRIDE) {
+            if (s[at + META] != 0) {
+                row(s, at, end);
+            }
+        }
+        slots = new long[1024 * STRIDE];
+        mask = 1023;
+        size = 0;
+        idle.clear();
+        closed.clear();
     }
 
     private void remove(int i) {
@@ -183,57 +218,48 @@ final class FlowEnds {
         s[i * STRIDE + META] = 0;
     }
 
-    private void row(long[] s, int at, String end) throws IOException {
+    private void row(long[] s, int at, byte[] end) throws IOException {
         ended++;
         long meta = s[at + META];
         boolean v6 = (meta & V6) != 0, bFirst = (s[at + STATE] & B_FIRST) != 0;
         int src = bFirst ? 1 : 0, dst = 1 - src;
         int aPort = (int) (meta >>> 48), bPort = (int) (meta >>> 32) & 0xffff, proto = (int) meta & 0xffff;
         int vlan = (int) (meta >>> 16 & 0x1fff) - 1;
-        StringBuilder b = rows;
-        b.append(capture).append(',').append(proto == ARP ? "ARP" : proto < 256 ? L4[proto] : Integer.toString(proto))
-                .append(',');
-        address(b, v6, s[at + A_HI + 2 * src], s[at + A_LO + 2 * src]).append(',').append(src == 0 ? aPort : bPort)
-                .append(',');
-        address(b, v6, s[at + A_HI + 2 * dst], s[at + A_LO + 2 * dst]).append(',').append(src == 0 ? bPort : aPort)
-                .append(',');
+        RowBytes b = rows;
+        b.bytes(capture).comma().bytes(proto == ARP ? ARP_NAME : proto < 256 ? L4[proto] : bytes(Integer.toString(proto)))
+                .comma();
+        address(b, v6, s[at + A_HI + 2 * src], s[at + A_LO + 2 * src]).comma().number(src == 0 ? aPort : bPort).comma();
+        address(b, v6, s[at + A_HI + 2 * dst], s[at + A_LO + 2 * dst]).comma().number(src == 0 ? bPort : aPort).comma();
         if (vlan >= 0) {
-            b.append(vlan);
+            b.number(vlan);
         }
-        b.append(',').append(s[at + PACKETS] + s[at + PACKETS + 1]).append(',').append(s[at + BYTES] + s[at + BYTES + 1])
-                .append(',').append(s[at + PACKETS + src]).append(',').append(s[at + BYTES + src]).append(',')
-                .append(s[at + PACKETS + dst]).append(',').append(s[at + BYTES + dst]).append(',');
-        InstantText.append(b, s[at + FIRST]).append(',');
-        RowTime.millis(b, s[at + LAST] - s[at + FIRST]).append(",,,0,0,,,,,,").append(end).append('\n');
-        if (b.length() >= 1 << 16) {
-            flush();
-        }
+        b.comma().number(s[at + PACKETS] + s[at + PACKETS + 1]).comma().number(s[at + BYTES] + s[at + BYTES + 1]).comma()
+                .number(s[at + PACKETS + src]).comma().number(s[at + BYTES + src]).comma()
+                .number(s[at + PACKETS + dst]).comma().number(s[at + BYTES + dst]).comma()
+                .instant(s[at + FIRST]).comma().millis(s[at + LAST] - s[at + FIRST]).bytes(EMPTY_COLUMNS).bytes(end).ch('\n');
+        b.rowDone();
     }
 
-    private static StringBuilder address(StringBuilder b, boolean v6, long hi, long lo) {
+    private static RowBytes address(RowBytes b, boolean v6, long hi, long lo) {
         if (!v6) {
-            return b.append(lo >>> 24 & 0xff).append('.').append(lo >>> 16 & 0xff).append('.').append(lo >>> 8 & 0xff)
-                    .append('.').append(lo & 0xff);
+            return b.ipv4(lo);
         }
+        // persona's own shortest form (IPv6 flows are few: the JDK's address object is no cost that shows)
         byte[] a = new byte[16];
         for (int i = 0; i < 8; i++) {
             a[i] = (byte) (hi >>> (56 - 8 * i));
             a[8 + i] = (byte) (lo >>> (56 - 8 * i));
         }
         try {
-            return b.append(IpText.of(InetAddress.getByAddress(a)));
+            return b.ascii(IpText.of(InetAddress.getByAddress(a)));
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException("16 bytes are an IPv6 address", e);
         }
     }
 
-    /** Writes the rows made so far; threads share the stream, each writes whole rows at once. */
+    /** Writes the rows made so far. */
     void flush() throws IOException {
-        byte[] bytes = rows.toString().getBytes(StandardCharsets.ISO_8859_1);
-        rows.setLength(0);
-        synchronized (out) {
-            out.write(bytes);
-        }
+        rows.flush();
     }
 
     int size() {

@@ -22,7 +22,8 @@ import java.util.concurrent.FutureTask;
  * The flows floor with ends and rows: {@link FlowsFloor}'s per-packet work, and what {@code persona flows -o csv}
  * must do per flow besides: end flows by its rules ({@link FlowEnds}: the idle timeout of a day, five minutes once
  * TCP closed with FIN from both sides or an RST, a new connection on a finished one; idle scans at FlowMeter's
- * scan points, but only when some flow can be due: a scan that ends nothing changes no row) and write one CSV row per ended flow in its columns through a buffered stream. A floor, not
+ * scan points, looking only at the flows that can be due) and write one CSV row per ended flow in its columns,
+ * as bytes, through a buffered stream. A floor, not
  * a replacement: the RTT, retransmission and name columns stay empty, tunnels are not looked into (their outer
  * packets make the flows), no table eviction (the benchmark's rounds never fill persona's table).
  *
@@ -305,7 +306,7 @@ public final class FlowEndsFloor {
                         now = time;
                     }
                     if (++sinceScan >= SCAN_PACKETS && now - lastScan >= CLOSED_NANOS) {
-                        table.scan(now, "idle");
+                        table.scan(now);
                         lastScan = now;
                         sinceScan = 0;
                     }
@@ -323,7 +324,7 @@ public final class FlowEndsFloor {
             }
         }
         // a range that is not the last ends where the clock jumps past the idle timeout: its flows went idle there
-        table.scan(Long.MAX_VALUE, last ? "capture_end" : "idle");
+        table.endAll(last ? FlowEnds.CAPTURE_END : FlowEnds.IDLE);
         table.flush();
         return new Range(table.ended, table.scans, packets, flowPackets, ipPackets, minTime, maxTime, pos);
     }
