@@ -1,9 +1,7 @@
 package io.netpersona.bench;
 
-import io.netpersona.learn.IpText;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -241,20 +239,7 @@ final class FlowEnds {
     }
 
     private static RowBytes address(RowBytes b, boolean v6, long hi, long lo) {
-        if (!v6) {
-            return b.ipv4(lo);
-        }
-        // persona's own shortest form (IPv6 flows are few: the JDK's address object is no cost that shows)
-        byte[] a = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            a[i] = (byte) (hi >>> (56 - 8 * i));
-            a[8 + i] = (byte) (lo >>> (56 - 8 * i));
-        }
-        try {
-            return b.ascii(IpText.of(InetAddress.getByAddress(a)));
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are an IPv6 address", e);
-        }
+        return v6 ? b.ipv6(hi, lo) : b.ipv4(lo);
     }
 
     /** Writes the rows made so far. */

@@ -14,6 +14,7 @@ final class RowBytes {
     /** 9999-12-31T23:59:59Z: past it (and before 1970) a year is not four digits; InstantText writes those whole. */
     private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
     private static final byte[][] OCTETS = new byte[256][];
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -101,6 +102,49 @@ final class RowBytes {
     RowBytes ipv4(long a) {
         bytes(OCTETS[(int) (a >>> 24 & 0xff)]).ch('.').bytes(OCTETS[(int) (a >>> 16 & 0xff)]).ch('.');
         return bytes(OCTETS[(int) (a >>> 8 & 0xff)]).ch('.').bytes(OCTETS[(int) (a & 0xff)]);
+    }
+
+    /**
+     * An IPv6 address (its high and low 64 bits) in its shortest form as persona's IpText writes it (RFC 5952:
+     * lower-case hex groups without leading zeros, the longest run of two or more zero groups, the first on a
+     * tie, as "::"), without the JDK's address object.
+     */
+    RowBytes ipv6(long hi, long lo) {
+        int runStart = -1, runLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (group(hi, lo, i) != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && group(hi, lo, j) == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = j;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                ch(':').ch(':');
+                i += runLength - 1;
+                continue;
+            }
+            if (i > 0 && buf[pos - 1] != ':') {
+                ch(':');
+            }
+            int g = group(hi, lo, i);
+            for (int shift = g == 0 ? 0 : (31 - Integer.numberOfLeadingZeros(g)) / 4 * 4; shift >= 0; shift -= 4) {
+                buf[pos++] = (byte) HEX[g >>> shift & 0xf];
+            }
+        }
+        return this;
+    }
+
+    private static int group(long hi, long lo, int i) {
+        return (int) ((i < 4 ? hi : lo) >>> (48 - 16 * (i & 3))) & 0xffff;
     }
 
     /**
