@@ -27,7 +27,18 @@ final class AotCache {
     /** The cache beside {@code jar}, made by a training run when it is missing or older than the jar. */
     static Path obtain(String java, List<String> javaOpts, Path jar, Path data, Path captures)
             throws IOException, InterruptedException {
-        Path cache = jar.resolveSibling("persona.aot");
+        return obtain(java, javaOpts, List.of("-jar", jar.toString(), "flows", "-o", "csv"), jar, jar.resolveSibling("persona.aot"),
+                data, captures);
+    }
+
+    /**
+     * The cache {@code cache} for the program {@code program} (its class path and main class, or -jar and its
+     * arguments before the capture), made by a training run on the training capture when it is missing or older
+     * than {@code jar}: the floors get one the same way persona does, so that they pay for the JVM's start and
+     * warm-up no more than persona would.
+     */
+    static Path obtain(String java, List<String> javaOpts, List<String> program, Path jar, Path cache, Path data,
+            Path captures) throws IOException, InterruptedException {
         if (Files.isRegularFile(cache) && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0) {
             System.out.println("aot cache: " + cache);
             return cache;
@@ -36,8 +47,9 @@ final class AotCache {
         System.out.println("aot cache: making " + cache + " from a training run on " + training.file());
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(javaOpts);
-        command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-jar", jar.toString(), "flows", "-o", "csv",
-                training.file().toString()));
+        command.add("-XX:AOTCacheOutput=" + cache);
+        command.addAll(program);
+        command.add(training.file().toString());
         Path log = Files.createTempFile("aot-training", ".txt");
         try {
             int exit = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)

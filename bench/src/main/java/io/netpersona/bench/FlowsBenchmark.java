@@ -72,7 +72,8 @@ public final class FlowsBenchmark {
                             against persona's (counted once in this JVM, untimed, and kept beside the capture).
                             persona runs with the JVM's AOT cache next to the jar (cli/target/persona.aot), as the
                             ./persona launcher does when it is there; the benchmark makes it first (untimed) from a
-                            training run on a 64 MB capture of its own, unless --no-aot.""");
+                            training run on a 64 MB capture of its own, unless --no-aot. The two flows floors get
+                            caches of their own the same way (bench/target/flows-floor.aot, ends-floor.aot).""");
                     return;
                 }
                 default -> {
@@ -123,15 +124,29 @@ public final class FlowsBenchmark {
         mappedOnly.addAll(floorOpts);
         mappedOnly.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ReadFloor.class.getName(), "mapped", capture.file().toString()));
+        // the flows floors get an AOT cache of their own, made the way persona's is (unless --no-aot), so that they pay
+        // for the JVM's start and warm-up no more than persona does
+        String classPath = System.getProperty("java.class.path");
+        List<String> flowsFloorJvm = new ArrayList<>(floor.subList(0, floor.size() - 3));
+        List<String> endsFloorJvm = new ArrayList<>(flowsFloorJvm);
+        if (aot) {
+            Path benchJar = Path.of(classPath).toAbsolutePath();
+            flowsFloorJvm.addAll(AotCache.options(AotCache.obtain(java, floorOpts, List.of("-cp", classPath,
+                    FlowsFloor.class.getName(), "--threads", "2"), benchJar, benchJar.resolveSibling("flows-floor.aot"), data,
+                    cache)));
+            endsFloorJvm.addAll(AotCache.options(AotCache.obtain(java, floorOpts, List.of("-cp", classPath,
+                    FlowEndsFloor.class.getName(), "--threads", "2", "-o", "/dev/null"), benchJar,
+                    benchJar.resolveSibling("ends-floor.aot"), data, cache)));
+        }
         // the least flow work: read, walk, decode the headers, a flow table of longs (FlowsFloor), on two threads and one
-        List<String> flowsFloor = new ArrayList<>(floor.subList(0, floor.size() - 1));
-        flowsFloor.addAll(List.of(FlowsFloor.class.getName(), "--threads", "2", capture.file().toString()));
+        List<String> flowsFloor = new ArrayList<>(flowsFloorJvm);
+        flowsFloor.addAll(List.of("-cp", classPath, FlowsFloor.class.getName(), "--threads", "2", capture.file().toString()));
         List<String> flowsFloorOne = new ArrayList<>(flowsFloor);
         flowsFloorOne.set(flowsFloorOne.size() - 2, "1");
         System.out.println("flows floor: " + String.join(" ", flowsFloor));
         // the floor that also ends flows as persona does and writes a row per flow, to /dev/null like persona's output
-        List<String> endsFloor = new ArrayList<>(floor.subList(0, floor.size() - 1));
-        endsFloor.addAll(List.of(FlowEndsFloor.class.getName(), "--threads", "2", "-o", "/dev/null",
+        List<String> endsFloor = new ArrayList<>(endsFloorJvm);
+        endsFloor.addAll(List.of("-cp", classPath, FlowEndsFloor.class.getName(), "--threads", "2", "-o", "/dev/null",
                 capture.file().toString()));
         List<String> endsFloorOne = new ArrayList<>(endsFloor);
         endsFloorOne.set(endsFloorOne.indexOf("--threads") + 1, "1");
