@@ -135,6 +135,11 @@ public final class FlowMeter {
     private final long[] results = new long[DecodeResult.values().length];
     private long frames, bytes, flows, evicted, cut;
     private long now = Long.MIN_VALUE, lastScan, sinceScan;
+    /**
+     * No flow in the table was last seen before these (all flows; those TCP has closed): lower bounds, so that a
+     * scan that could end no flow is not made. Exact after a scan; lowered as flows begin and close.
+     */
+    private long leastLast = Long.MAX_VALUE, leastClosedLast = Long.MAX_VALUE;
     /** The side of the packet in the flow {@link #flowOf} returned last: 0 from its first sender, 1 back. */
     private int side;
 
@@ -220,6 +225,9 @@ public final class FlowMeter {
         f.count(p, side, options.wireLengths());
         if (f.tcp != null && !p.fragment) {
             f.tcp.update(p, side, p.segmentLength);
+            if (f.last < leastClosedLast && f.tcp.closed()) {
+                leastClosedLast = f.last;
+            }
         }
         if (p.payloadLength > 0 && !p.fragment) {
             names.look(f, p, side);
@@ -261,6 +269,7 @@ public final class FlowMeter {
             f.dnsName = dns.name(p.srcHi, p.srcLo);
         }
         table.insert(f);
+        leastLast = Math.min(leastLast, f.last);
         side = 0;
         return f;
     }
@@ -269,7 +278,24 @@ public final class FlowMeter {
         lastScan = now;
         sinceScan = 0;
         long t = now;
-        emit(table.removeIf(f -> t - f.last > (f.closed() ? closedNanos : idleNanos)), Flow.End.IDLE, frames, SCANNED);
+        if (!mayEnd(t)) {
+            return;
+        }
+        emit(table.removeIdle(t, closedNanos, idleNanos), Flow.End.IDLE, frames, SCANNED);
+        leastLast = table.leastLast;
+        leastClosedLast = table.leastClosedLast;
+    }
+
+    /**
+     * Whether some flow may have been quiet past its timeout at {@code t}: yes unless the least last times say
+     * otherwise. Only for times that cannot overflow when subtracted (a hostile capture's may be anything).
+     */
+    private boolean mayEnd(long t) {
+        if (t < 0 || leastLast < 0 || leastClosedLast < 0) {
+            return true;
+        }
+        // a flow TCP has not closed times out after idleNanos, a closed one (in leastClosedLast) after closedNanos
+        return t - leastLast > idleNanos || t - leastClosedLast > closedNanos;
     }
 
     /** The shard of a flow key's hash: its top bits, which the table's slots (its low bits) do not depend on. */

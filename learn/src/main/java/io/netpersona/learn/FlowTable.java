@@ -97,6 +97,41 @@ final class FlowTable {
         }
     }
 
+    /** After {@link #removeIdle}: the least last time of the flows left, and of those of them TCP has closed. */
+    long leastLast, leastClosedLast;
+
+    /**
+     * Removes the flows quiet for longer than their timeout at {@code now} ({@code closedNanos} once TCP has
+     * closed, else {@code idleNanos}) and returns them; sets {@link #leastLast} and {@link #leastClosedLast} from
+     * the flows that stay. Flows are taken out one by one, not by a rebuild: a scan usually ends few of them.
+     */
+    List<FlowState> removeIdle(long now, long closedNanos, long idleNanos) {
+        FlowState[] s = slots;
+        List<FlowState> removed = new ArrayList<>();
+        long least = Long.MAX_VALUE, leastClosed = Long.MAX_VALUE;
+        for (FlowState f : s) {
+            if (f == null) {
+                continue;
+            }
+            boolean closed = f.closed();
+            long last = f.last;
+            if (now - last > (closed ? closedNanos : idleNanos)) {
+                removed.add(f);
+            } else {
+                least = Math.min(least, last);
+                if (closed) {
+                    leastClosed = Math.min(leastClosed, last);
+                }
+            }
+        }
+        for (FlowState f : removed) {
+            remove(f);
+        }
+        leastLast = least;
+        leastClosedLast = leastClosed;
+        return removed;
+    }
+
     /** Removes the flows {@code remove} accepts and returns them. */
     List<FlowState> removeIf(Predicate<FlowState> remove) {
         boolean any = false;
