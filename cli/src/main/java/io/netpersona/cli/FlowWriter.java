@@ -38,7 +38,12 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
         drain();
     }
 
+    /** Writes out rows a writer keeps apart from {@link #b}, which come before what {@link #b} holds. */
+    void drainRows() {
+    }
+
     final void drain() {
+        drainRows();
         out.print(b);
         b.setLength(0);
         out.flush();
@@ -173,34 +178,34 @@ abstract sealed class FlowWriter permits FlowWriter.Table, FlowWriter.Csv, FlowW
                 + "dst_packets,dst_bytes,first,duration_ms,handshake_rtt_ms,rtt_ms,src_retransmissions,dst_retransmissions,"
                 + "server_name,tls_sni,http_host,dns_name,dns_query,end";
 
+        /** The rows, in a buffer of their own; the header goes there too, so that it comes first. */
+        private final CsvRows rows;
+
         Csv(PrintWriter out) {
             super(out);
+            rows = new CsvRows(out);
         }
 
         @Override
         void begin() {
-            b.append(HEADER).append('\n');
+            rows.text(HEADER);
+            rows.text("\n");
         }
 
         @Override
         void write(Flow f) {
-            b.append(field(f.capture())).append(',').append(f.protocolName()).append(',').append(IpText.of(f.srcAddress()))
-                    .append(',').append(f.srcPort()).append(',').append(IpText.of(f.dstAddress())).append(',')
-                    .append(f.dstPort()).append(',').append(f.vlan() < 0 ? "" : Integer.toString(f.vlan())).append(',')
-                    .append(f.packets()).append(',').append(f.bytes()).append(',')
-                    .append(f.forward().packets()).append(',').append(f.forward().bytes()).append(',')
-                    .append(f.backward().packets()).append(',').append(f.backward().bytes()).append(',');
-            InstantText.append(b, f.firstNanos()).append(',').append(millis(f.durationNanos()))
-                    .append(',').append(millis(f.handshake().rttNanos())).append(',').append(millis(f.rttNanos()))
-                    .append(',').append(f.forward().retransmissions()).append(',').append(f.backward().retransmissions())
-                    .append(',').append(field(f.names().serverName())).append(',').append(field(f.names().tlsServerName()))
-                    .append(',').append(field(f.names().httpHost())).append(',').append(field(f.names().dnsName()))
-                    .append(',').append(field(f.names().dnsQuery())).append(',')
-                    .append(END_NAMES[f.end().ordinal()]).append('\n');
+            rows.row(io.netpersona.learn.EndedFlow.of(f));
         }
 
-        private static final String[] END_NAMES = java.util.Arrays.stream(Flow.End.values())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        /** A row for a flow as it ends: the same as {@link #write} of its {@link EndedFlow#flow()}. */
+        void ended(io.netpersona.learn.EndedFlow f) {
+            rows.row(f);
+        }
+
+        @Override
+        void drainRows() {
+            rows.flush();
+        }
 
         static String field(String s) {
             // a name read from a packet may hold any byte; a line break in it would otherwise end the row

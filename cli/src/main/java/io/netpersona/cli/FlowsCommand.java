@@ -66,7 +66,10 @@ final class FlowsCommand implements Callable<Integer> {
         ProgressLine line = new ProgressLine(err, progress || ProgressLine.stderrIsTerminal());
         List<CaptureSummary> summaries = new ArrayList<>();
         writer.begin();
-        int failed = readEach(files, output == Format.json ? LISTED : LISTED_BRIEFLY, line, err, writer::flow, summaries);
+        FlowMeter.Options options = output == Format.json ? LISTED : LISTED_BRIEFLY;
+        int failed = writer instanceof FlowWriter.Csv csv
+                ? readEach(files, line, err, summaries, file -> Flows.readEndedHandingOff(file, options, csv::ended, line))
+                : readEach(files, options, line, err, writer::flow, summaries);
         writer.end(summaries);
         out.flush();
         err.flush();
@@ -89,11 +92,17 @@ final class FlowsCommand implements Callable<Integer> {
      */
     static int readEach(List<Path> files, FlowMeter.Options options, ProgressLine line, PrintWriter err,
             java.util.function.Consumer<Flow> sink, List<CaptureSummary> summaries) {
+        return readEach(files, line, err, summaries, file -> Flows.readHandingOff(file, options, sink, line));
+    }
+
+    /** {@link #readEach} with {@code reading} reading each file. */
+    private static int readEach(List<Path> files, ProgressLine line, PrintWriter err, List<CaptureSummary> summaries,
+            java.util.function.Function<Path, CaptureSummary> reading) {
         int failed = 0;
         for (Path file : files) {
             try {
                 line.start();
-                CaptureSummary s = Flows.readHandingOff(file, options, sink, line);
+                CaptureSummary s = reading.apply(file);
                 line.end(s);
                 summaries.add(s);
                 s.problem().ifPresent(p -> err.println("persona: warning: " + p + " (flows up to there are shown)"));

@@ -34,16 +34,17 @@ final class FlowHandOff implements BiConsumer<FlowState, Flow.End>, AutoCloseabl
     private final BlockingQueue<Group> queue = new ArrayBlockingQueue<>(QUEUED);
     /** The group being filled on the meter's thread. */
     private Group filling = new Group();
-    private final FlowMeter meter;
-    private final Consumer<Flow> sink;
+    private final Consumer<EndedFlow> sink;
+    /** The sink's view of each flow, reused on its thread. */
+    private final EndedFlow view;
     private final Thread thread;
     /** What the sink threw, handed to the meter's thread; written before the thread ends. */
     private volatile Throwable failure;
     private boolean closed;
 
-    FlowHandOff(FlowMeter meter, Consumer<Flow> sink, String name) {
-        this.meter = meter;
+    FlowHandOff(FlowMeter meter, Consumer<EndedFlow> sink, String name) {
         this.sink = sink;
+        this.view = new EndedFlow(meter, name);
         this.thread = Thread.ofPlatform().name("flows of " + name).daemon().start(this::run);
         meter.handEndedTo(this);
     }
@@ -56,7 +57,7 @@ final class FlowHandOff implements BiConsumer<FlowState, Flow.End>, AutoCloseabl
                     return;
                 }
                 for (int i = 0; i < g.count; i++) {
-                    sink.accept(meter.toFlow(g.states[i], g.ends[i]));
+                    sink.accept(view.of(g.states[i], g.ends[i]));
                 }
             }
         } catch (InterruptedException e) {

@@ -87,7 +87,7 @@ final class FlowPipeline {
     /** Reads {@code file} as {@link Flows#read} does, decoding on another thread; {@code readBytes} is one read's size. */
     static CaptureSummary read(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
             Flows.Progress progress, int readBytes) {
-        return new FlowPipeline().run(file, options, sink, listener, progress, readBytes, -1);
+        return new FlowPipeline().run(file, options, sink, null, listener, progress, readBytes, -1);
     }
 
     /**
@@ -111,7 +111,14 @@ final class FlowPipeline {
     /** The same, with the decoding thread metering the first {@code decoderShards} shards of the table. */
     static CaptureSummary readHandingOff(Path file, FlowMeter.Options options, Consumer<Flow> sink,
             Flows.Progress progress, int readBytes, int decoderShards) {
-        return new FlowPipeline().run(file, options, sink, PacketListener.NONE, progress, readBytes, decoderShards);
+        return new FlowPipeline().run(file, options, sink, null, PacketListener.NONE, progress, readBytes, decoderShards);
+    }
+
+    /** {@link #readHandingOff} for a sink of {@link EndedFlow}s, which need not be made into {@link Flow}s. */
+    static CaptureSummary readEndedHandingOff(Path file, FlowMeter.Options options, Consumer<EndedFlow> sink,
+            Flows.Progress progress, int readBytes) {
+        return new FlowPipeline().run(file, options, f -> { }, sink, PacketListener.NONE, progress, readBytes,
+                DECODER_SHARDS);
     }
 
     /**
@@ -123,8 +130,8 @@ final class FlowPipeline {
      */
     static final int DECODER_SHARDS = Integer.getInteger("netpersona.flows.decoderShards", 0);
 
-    private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, PacketListener listener,
-            Flows.Progress progress, int readBytes, int decoderShardCount) {
+    private CaptureSummary run(Path file, FlowMeter.Options options, Consumer<Flow> sink, Consumer<EndedFlow> endedSink,
+            PacketListener listener, Flows.Progress progress, int readBytes, int decoderShardCount) {
         // the sink is on a thread of its own (FlowHandOff) unless decoderShardCount is negative
         Path name = file.getFileName();
         String capture = name == null ? file.toString() : name.toString();
@@ -134,7 +141,8 @@ final class FlowPipeline {
         int decoderShards = handOff && listener == PacketListener.NONE
                 ? (int) ((1L << Math.min(decoderShardCount, FlowMeter.SHARDS)) - 1) : 0;
         FlowMeter meter = new FlowMeter(capture, options, sink, listener, FlowMeter.ALL_SHARDS & ~decoderShards);
-        FlowHandOff out = handOff ? new FlowHandOff(meter, sink, capture) : null;
+        Consumer<EndedFlow> rows = endedSink != null ? endedSink : e -> sink.accept(e.flow());
+        FlowHandOff out = handOff ? new FlowHandOff(meter, rows, capture) : null;
         ShardMerge merge = null;
         FlowMeter decoderMeter = null;
         if (decoderShards != 0) {

@@ -60,6 +60,25 @@ public final class Flows {
         return readOnOneThread(file, options, sink, PacketListener.NONE, progress);
     }
 
+    /**
+     * {@link #readHandingOff} for a sink that reads each flow as it ends through an {@link EndedFlow} (valid only
+     * during the call) instead of a {@link Flow} made for it: for sinks that write a row and forget the flow.
+     */
+    public static CaptureSummary readEndedHandingOff(Path file, FlowMeter.Options options, Consumer<EndedFlow> sink,
+            Progress progress) {
+        if (twoThreads(file)) {
+            return FlowPipeline.readEndedHandingOff(file, options, sink, progress, PIPELINE_READS);
+        }
+        Path name = file.getFileName();
+        String capture = name == null ? file.toString() : name.toString();
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            FlowMeter meter = new FlowMeter(capture, options, f -> { });
+            EndedFlow view = new EndedFlow(meter, capture);
+            meter.handEndedTo((state, end) -> sink.accept(view.of(state, end)));
+            return read(reader, meter, progress);
+        }
+    }
+
     private static boolean twoThreads(Path file) {
         return TWO_THREADS_FROM >= 0 && Runtime.getRuntime().availableProcessors() > 1 && sizeOf(file) >= TWO_THREADS_FROM;
     }

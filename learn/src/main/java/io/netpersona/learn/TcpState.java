@@ -125,6 +125,25 @@ final class TcpState {
         return new Flow.Handshake(synAckTime - synTime, ackTime - synAckTime);
     }
 
+    /** {@link #handshake()}'s {@link Flow.Handshake#rttNanos()}, without making it. */
+    long handshakeRttNanos() {
+        if (synTime < 0 || synAckTime < 0 || ackTime < 0) {
+            return -1;
+        }
+        long there = synAckTime - synTime, back = ackTime - synAckTime;
+        return there >= 0 && back >= 0 ? there + back : -1;
+    }
+
+    /** {@link #rtt}'s {@link Rtt#measured()} and {@link Rtt#meanNanos()}, without making it. */
+    boolean echoRttMeasured(int side) {
+        return s[side * SIDE + RTT_SAMPLES] > 0;
+    }
+
+    long echoRttMeanNanos(int side) {
+        int at = side * SIDE;
+        return s[at + RTT_SUM] / s[at + RTT_SAMPLES];
+    }
+
     Rtt rtt(int side) {
         int at = side * SIDE;
         long n = s[at + RTT_SAMPLES];
