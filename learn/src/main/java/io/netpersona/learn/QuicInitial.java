@@ -38,11 +38,23 @@ final class QuicInitial {
     private static final class Jca {
         final Cipher ecb, gcm;
         final Mac hmac;
+        /** HKDF-Extract's MAC keyed with each version's salt, kept keyed: the salt is the same for every flow. */
+        private final java.util.Map<byte[], Mac> extracts = new java.util.IdentityHashMap<>();
 
         Jca() throws GeneralSecurityException {
             ecb = Cipher.getInstance("AES/ECB/NoPadding");
             gcm = Cipher.getInstance("AES/GCM/NoPadding");
             hmac = Mac.getInstance("HmacSHA256");
+        }
+
+        byte[] extract(byte[] salt, byte[] ikm) throws GeneralSecurityException {
+            Mac mac = extracts.get(salt);
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(salt, "HmacSHA256"));
+                extracts.put(salt, mac);
+            }
+            return mac.doFinal(ikm);
         }
     }
 
@@ -207,21 +219,20 @@ final class QuicInitial {
 
     private void keys(int version, byte[] dcid) throws GeneralSecurityException {
         boolean v2 = version == V2;
-        byte[] initial = hmac(salt(version), dcid);
-        byte[] client = expand(initial, "client in", 32);
-        key = new SecretKeySpec(expand(client, v2 ? "quicv2 key" : "quic key", 16), "AES");
-        iv = expand(client, v2 ? "quicv2 iv" : "quic iv", 12);
-        hp = new SecretKeySpec(expand(client, v2 ? "quicv2 hp" : "quic hp", 16), "AES");
+        Jca j = jca();
+        byte[] initial = j.extract(salt(version), dcid);
+        Mac mac = j.hmac;
+        mac.init(new SecretKeySpec(initial, "HmacSHA256"));
+        byte[] client = Arrays.copyOf(mac.doFinal(CLIENT_IN), 32);
+        // one key for the three labels: a MAC keeps its key from one doFinal to the next
+        mac.init(new SecretKeySpec(client, "HmacSHA256"));
+        key = new SecretKeySpec(Arrays.copyOf(mac.doFinal(v2 ? KEY_V2 : KEY), 16), "AES");
+        iv = Arrays.copyOf(mac.doFinal(v2 ? IV_V2 : IV), 12);
+        hp = new SecretKeySpec(Arrays.copyOf(mac.doFinal(v2 ? HP_V2 : HP), 16), "AES");
     }
 
-    private static byte[] hmac(byte[] key, byte[] data) throws GeneralSecurityException {
-        Mac mac = jca().hmac;
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(data);
-    }
-
-    /** TLS 1.3's HKDF-Expand-Label with an empty context, for outputs of one hash length at most. */
-    private static byte[] expand(byte[] secret, String label, int length) throws GeneralSecurityException {
+    /** The info of TLS 1.3's HKDF-Expand-Label with an empty context, for an output of one hash length at most. */
+    private static byte[] label(String label, int length) {
         byte[] full = ("tls13 " + label).getBytes(StandardCharsets.US_ASCII);
         byte[] info = new byte[2 + 1 + full.length + 1 + 1];
         info[0] = (byte) (length >> 8);
@@ -229,8 +240,12 @@ final class QuicInitial {
         info[2] = (byte) full.length;
         System.arraycopy(full, 0, info, 3, full.length);
         info[info.length - 1] = 1; // the counter of HKDF-Expand's first block
-        return Arrays.copyOf(hmac(secret, info), length);
+        return info;
     }
+
+    private static final byte[] CLIENT_IN = label("client in", 32), KEY = label("quic key", 16),
+            IV = label("quic iv", 12), HP = label("quic hp", 16), KEY_V2 = label("quicv2 key", 16),
+            IV_V2 = label("quicv2 iv", 12), HP_V2 = label("quicv2 hp", 16);
 
     /** Gathers the CRYPTO frames; false at a frame an Initial packet may not carry. */
     private boolean frames(byte[] plain) {
