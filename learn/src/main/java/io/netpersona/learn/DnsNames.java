@@ -1,8 +1,6 @@
 package io.netpersona.learn;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Names from DNS answers seen in the capture: every A and AAAA record of a response maps its address to
@@ -15,22 +13,11 @@ final class DnsNames {
     static final int CAPACITY = 1 << 16;
     private static final int MAX_POINTERS = 16, MAX_RECORDS = 64;
 
-    private record Address(long hi, long lo) {
-    }
-
-    private final Map<Address, String> names = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Address, String> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final AddressNames names = new AddressNames(CAPACITY);
 
     /** The name last resolved to this address, or "" . */
     String name(long hi, long lo) {
-        if (names.isEmpty()) {
-            return "";
-        }
-        String n = names.get(new Address(hi, lo));
+        String n = names.get(hi, lo);
         return n == null ? "" : n;
     }
 
@@ -78,19 +65,13 @@ final class DnsNames {
                 break;
             }
             if (type == 1 && length == 4) {
-                answered(new Address(0, 0xffff_0000_0000L | (b.getInt(o) & 0xffffffffL)), asked);
+                names.put(0, 0xffff_0000_0000L | (b.getInt(o) & 0xffffffffL), asked);
             } else if (type == 28 && length == 16) {
-                answered(new Address(b.getLong(o), b.getLong(o + 8)), asked);
+                names.put(b.getLong(o), b.getLong(o + 8), asked);
             }
             o += length;
         }
         return asked;
-    }
-
-    /** Remembers an answer as the newest: an address answered again moves to the end of the line. */
-    private void answered(Address a, String name) {
-        names.remove(a);
-        names.put(a, name);
     }
 
     /**

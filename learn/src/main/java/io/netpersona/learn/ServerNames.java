@@ -71,23 +71,25 @@ final class ServerNames {
         if (!httpRequest(b, off, len)) {
             return null;
         }
-        int end = off + Math.min(len, HTTP_SCAN);
-        for (int o = off; o + 7 <= end; o++) {
-            if (b.get(o) == '\n' && lower(b.get(o + 1)) == 'h' && lower(b.get(o + 2)) == 'o' && lower(b.get(o + 3)) == 's'
-                    && lower(b.get(o + 4)) == 't' && b.get(o + 5) == ':') {
+        // scanned in a copy: byte by byte, an array costs a fraction of a direct buffer's checked reads
+        int end = Math.min(len, HTTP_SCAN);
+        byte[] a = new byte[end];
+        b.get(off, a);
+        for (int o = 0; o + 7 <= end; o++) {
+            if (a[o] == '\n' && lower(a[o + 1]) == 'h' && lower(a[o + 2]) == 'o' && lower(a[o + 3]) == 's'
+                    && lower(a[o + 4]) == 't' && a[o + 5] == ':') {
                 int start = o + 6;
-                while (start < end && (b.get(start) == ' ' || b.get(start) == '\t')) {
+                while (start < end && (a[start] == ' ' || a[start] == '\t')) {
                     start++;
                 }
                 int stop = start;
-                boolean bracket = start < end && b.get(start) == '[';
-                while (stop < end && b.get(stop) != '\r' && b.get(stop) != '\n' && b.get(stop) != ' '
-                        && (bracket || b.get(stop) != ':')) {
+                boolean bracket = start < end && a[start] == '[';
+                while (stop < end && a[stop] != '\r' && a[stop] != '\n' && a[stop] != ' ' && (bracket || a[stop] != ':')) {
                     stop++;
                 }
-                return stop > start ? ascii(b, start, stop - start) : null;
+                return stop > start ? ascii(a, start, stop - start) : null;
             }
-            if (b.get(o) == '\r' && o + 3 < end && b.get(o + 1) == '\n' && b.get(o + 2) == '\r') {
+            if (a[o] == '\r' && o + 3 < end && a[o + 1] == '\n' && a[o + 2] == '\r') {
                 return null;
             }
         }
@@ -108,6 +110,20 @@ final class ServerNames {
 
     private static int lower(byte c) {
         return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+
+    /** {@link #ascii(ByteBuffer, int, int)} of an array. */
+    private static String ascii(byte[] a, int off, int len) {
+        if (len <= 0 || len > MAX_NAME) {
+            return null;
+        }
+        for (int i = 0; i < len; i++) {
+            int c = a[off + i] & 0xff;
+            if (c <= 0x20 || c >= 0x7f) {
+                return null;
+            }
+        }
+        return new String(a, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Printable ASCII only, at most 255 characters; null otherwise. */
