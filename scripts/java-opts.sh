@@ -55,10 +55,18 @@ netpersona_java_opts() {
   # more in compiling (AES key schedules, OSR) than it saved. 2 GB capture, 3 alternating runs each on a busy
   # machine (load ~3), no AOT cache: 5.22 s CPU without, 5.34 s with the whole providers, 4.78 s with these
   # methods; with the AOT cache, 4.63 s with the providers and 4.65 s with these (a wash, for less C2 work).
+  # Their callers too: C2 puts the CPU's instructions in place of a call it compiles, not of a method it compiles
+  # on its own (that gets the plain Java body), so with only the methods above the profile still showed GHASH,
+  # AES and SHA-2 as Java on the meter's thread, a quarter of its time (2 GB: 2.8-3.2 s wall without the callers,
+  # 2.4-2.8 s with them, a busy machine).
   NETPERSONA_JAVA_OPTS_LIST+=(-XX:CompileCommand=quiet)
   for m in com.sun.crypto.provider.GHASH::processBlocks com.sun.crypto.provider.AESCrypt::implEncryptBlock \
       com.sun.crypto.provider.CounterMode::implCrypt com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt0 \
-      sun.security.provider.SHA2::implCompress0 sun.security.provider.DigestBase::implCompressMultiBlock0; do
+      sun.security.provider.SHA2::implCompress0 sun.security.provider.DigestBase::implCompressMultiBlock0 \
+      com.sun.crypto.provider.GHASH::update com.sun.crypto.provider.GHASH::doFinal \
+      com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt com.sun.crypto.provider.CounterMode::crypt \
+      com.sun.crypto.provider.AESCrypt::encryptBlock sun.security.provider.SHA2::implCompress \
+      sun.security.provider.DigestBase::implCompressMultiBlock; do
     NETPERSONA_JAVA_OPTS_LIST+=("-XX:CompileCommand=CompileThresholdScaling,$m,0.01")
   done
 }
