@@ -15,6 +15,8 @@ final class FlowState {
     final boolean tunnelled;
 
     long first, last;
+    /** The flows made before and after this one that are still in the {@link FlowTable}. */
+    FlowState older, newer;
     /**
      * The frame (counted from 1) that made the flow; with {@link #first} it orders flows that end together, the
      * same way whichever shard's meter ends them.
@@ -23,10 +25,15 @@ final class FlowState {
     /** When the flow ended: the frame ({@link Long#MAX_VALUE} at the capture's end) and the step within it. */
     long endFrame;
     int endStep;
-    /** Per side, at side * SIDE: packets, bytes, payload bytes, last timestamp, then the size and gap histograms. */
-    private final long[] n = new long[2 * SIDE];
+    /**
+     * Per side, at side * stride: packets, bytes, payload bytes, last timestamp, then the size and gap histograms
+     * when the distributions are kept ({@link #stride} is {@link #SIDE} then, else {@link #HISTOGRAMS}: a flow
+     * of a brief listing makes no room for what it does not keep).
+     */
+    private final long[] n;
+    private final int stride;
     /** Per side and kind (size, gap): min, max, sum, sum of squares. */
-    private final double[] moments = new double[16];
+    private final double[] moments;
     private static final int PACKETS = 0, BYTES = 1, PAYLOAD = 2, LAST_SEEN = 3, HISTOGRAMS = 4,
             SIDE = HISTOGRAMS + 2 * Distribution.BUCKETS;
 
@@ -56,6 +63,9 @@ final class FlowState {
     private final long[] firstOffset;
     private int firstCount;
 
+    private static final int[] NO_INTS = {};
+    private static final long[] NO_LONGS = {};
+
     FlowState(Packet p, long hash, int firstPackets, boolean distributions) {
         this.hash = hash;
         this.distributions = distributions;
@@ -71,9 +81,12 @@ final class FlowState {
         this.tunnelled = p.tunnelled;
         this.first = p.timestampNanos;
         this.last = p.timestampNanos;
-        firstBytes = new int[firstPackets];
-        firstPayload = new int[firstPackets];
-        firstOffset = new long[firstPackets];
+        stride = distributions ? SIDE : HISTOGRAMS;
+        n = new long[2 * stride];
+        moments = distributions ? new double[16] : null;
+        firstBytes = firstPackets == 0 ? NO_INTS : new int[firstPackets];
+        firstPayload = firstPackets == 0 ? NO_INTS : new int[firstPackets];
+        firstOffset = firstPackets == 0 ? NO_LONGS : new long[firstPackets];
         if (protocol == Packet.TCP) {
             tcp = new TcpState();
         }
@@ -106,15 +119,15 @@ final class FlowState {
     }
 
     long packets(int side) {
-        return n[side * SIDE + PACKETS];
+        return n[side * stride + PACKETS];
     }
 
     long bytes(int side) {
-        return n[side * SIDE + BYTES];
+        return n[side * stride + BYTES];
     }
 
     long payload(int side) {
-        return n[side * SIDE + PAYLOAD];
+        return n[side * stride + PAYLOAD];
     }
 
     /** @param wire whether sizes are the wire's (the IP header's) rather than what the capture kept */
@@ -122,7 +135,7 @@ final class FlowState {
         long t = p.timestampNanos;
         int size = wire ? p.originalLength : p.capturedLength;
         int payload = wire ? wirePayload(p) : p.payloadLength;
-        int at = side * SIDE;
+        int at = side * stride;
         long count = ++n[at + PACKETS];
         n[at + BYTES] += size;
         n[at + PAYLOAD] += payload;
@@ -204,7 +217,7 @@ final class FlowState {
         double mean = moments[m + 2] / count;
         double variance = Math.max(0, moments[m + 3] / count - mean * mean);
         Long[] buckets = new Long[Distribution.BUCKETS];
-        int h = side * SIDE + HISTOGRAMS + kind * Distribution.BUCKETS;
+        int h = side * stride + HISTOGRAMS + kind * Distribution.BUCKETS;
         for (int i = 0; i < Distribution.BUCKETS; i++) {
             buckets[i] = n[h + i];
         }

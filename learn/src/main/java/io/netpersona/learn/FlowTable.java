@@ -6,13 +6,16 @@ import java.util.function.Predicate;
 
 /**
  * Flows by their key, in an open-addressing table with linear probing. The hash is the same for both
- * directions of a flow, so one probe finds it whichever side sends. Removal rebuilds the table (it
- * happens in batches, at idle scans), which keeps probing simple and tombstone-free.
+ * directions of a flow, so one probe finds it whichever side sends. A removal shifts back the flows probed
+ * past the hole, which keeps probing simple and tombstone-free. The flows are also linked in the order they
+ * were made, which idle scans follow: the flows a scan ends then come nearly in the order they are handed on.
  */
 final class FlowTable {
     private static final long K1 = 0x9e3779b97f4a7c15L, K2 = 0xc2b2ae3d27d4eb4fL, K3 = 0x165667b19e3779f9L;
     private FlowState[] slots = new FlowState[1024];
     private int size;
+    /** The oldest and newest flow; each links to the next older and newer through its own fields. */
+    private FlowState oldest, newest;
     /** The side of the packet in the flow {@link #find} returned last. */
     int side;
 
@@ -61,6 +64,29 @@ final class FlowTable {
         }
         place(slots, f);
         size++;
+        f.older = newest;
+        f.newer = null;
+        if (newest != null) {
+            newest.newer = f;
+        } else {
+            oldest = f;
+        }
+        newest = f;
+    }
+
+    private void unlink(FlowState f) {
+        if (f.older != null) {
+            f.older.newer = f.newer;
+        } else {
+            oldest = f.newer;
+        }
+        if (f.newer != null) {
+            f.newer.older = f.older;
+        } else {
+            newest = f.older;
+        }
+        f.older = null;
+        f.newer = null;
     }
 
     private static void place(FlowState[] s, FlowState f) {
@@ -85,6 +111,7 @@ final class FlowTable {
         }
         s[i] = null;
         size--;
+        unlink(f);
         for (int j = (i + 1) & mask; s[j] != null; j = (j + 1) & mask) {
             int home = (int) s[j].hash & mask;
             // s[j] may move into the hole at i unless its home lies cyclically in (i, j]
@@ -106,13 +133,9 @@ final class FlowTable {
      * the flows that stay. Flows are taken out one by one, not by a rebuild: a scan usually ends few of them.
      */
     List<FlowState> removeIdle(long now, long closedNanos, long idleNanos) {
-        FlowState[] s = slots;
         List<FlowState> removed = new ArrayList<>();
         long least = Long.MAX_VALUE, leastClosed = Long.MAX_VALUE;
-        for (FlowState f : s) {
-            if (f == null) {
-                continue;
-            }
+        for (FlowState f = oldest; f != null; f = f.newer) {
             boolean closed = f.closed();
             long last = f.last;
             if (now - last > (closed ? closedNanos : idleNanos)) {
@@ -169,6 +192,7 @@ final class FlowTable {
             }
             if (remove != null && remove.test(f)) {
                 removed.add(f);
+                unlink(f);
             } else {
                 place(fresh, f);
                 kept++;
