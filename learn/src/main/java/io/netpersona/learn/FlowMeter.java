@@ -225,8 +225,9 @@ public final class FlowMeter {
         f.count(p, side, options.wireLengths());
         if (f.tcp != null && !p.fragment) {
             f.tcp.update(p, side, p.segmentLength);
-            if (f.last < leastClosedLast && f.tcp.closed()) {
-                leastClosedLast = f.last;
+            if (!f.closed && f.tcp.closed()) {
+                f.closed = true;
+                leastClosedLast = Math.min(leastClosedLast, f.last);
             }
         }
         if (p.payloadLength > 0 && !p.fragment) {

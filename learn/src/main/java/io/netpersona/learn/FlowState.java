@@ -39,6 +39,11 @@ final class FlowState {
 
     /** TCP only. */
     TcpState tcp;
+    /**
+     * {@link TcpState#closed()}, set by the meter after each segment: a scan reads it for every flow, without
+     * going to the TCP state (once closed, a connection stays so).
+     */
+    boolean closed;
 
     String tlsServerName = "", httpHost = "", dnsName = "", dnsQuery = "";
     /** Payload packets looked at for names (both sides); only the first few are, and none once a name is found. */
@@ -267,6 +272,6 @@ final class FlowState {
 
     /** Whether TCP has closed (FIN from both sides, or RST): a shorter idle timeout applies. */
     boolean closed() {
-        return tcp != null && tcp.closed();
+        return closed;
     }
 }

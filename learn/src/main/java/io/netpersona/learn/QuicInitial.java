@@ -190,10 +190,11 @@ final class QuicInitial {
             return null;
         }
         int pnOffset = p, packetEnd = (int) (p + v[0]);
+        Jca j = jca();
         if (key == null) {
-            keys(u32(b, off + 1), dcid);
+            keys(j, u32(b, off + 1), dcid);
         }
-        Cipher ecb = jca().ecb;
+        Cipher ecb = j.ecb;
         ecb.init(Cipher.ENCRYPT_MODE, hp);
         byte[] sample = new byte[16];
         b.get(pnOffset + 4, sample);
@@ -211,15 +212,14 @@ final class QuicInitial {
         }
         byte[] sealed = new byte[packetEnd - pnOffset - pnLength];
         b.get(pnOffset + pnLength, sealed);
-        Cipher gcm = jca().gcm;
+        Cipher gcm = j.gcm;
         gcm.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
         gcm.updateAAD(header);
         return gcm.doFinal(sealed);
     }
 
-    private void keys(int version, byte[] dcid) throws GeneralSecurityException {
+    private void keys(Jca j, int version, byte[] dcid) throws GeneralSecurityException {
         boolean v2 = version == V2;
-        Jca j = jca();
         byte[] initial = j.extract(salt(version), dcid);
         Mac mac = j.hmac;
         mac.init(new SecretKeySpec(initial, "HmacSHA256"));
