@@ -14,11 +14,29 @@ public final class InstantText {
     private InstantText() {
     }
 
+    /** The most characters {@link #write} writes: a date, a time with nine decimals, and the Z. */
+    public static final int MAX_CHARS = 30;
+
     public static StringBuilder append(StringBuilder b, long epochNanos) {
+        char[] text = new char[MAX_CHARS];
+        int n = write(epochNanos, text, 0);
+        if (n < 0) {
+            return b.append(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                    Math.floorMod(epochNanos, 1_000_000_000L)));
+        }
+        return b.append(text, 0, n);
+    }
+
+    /**
+     * Writes the time into {@code out} at {@code at} (room for {@link #MAX_CHARS}) and returns the position after it;
+     * -1, writing nothing, for a time before 1970 or after 9999, whose text {@link #append} leaves to the JDK.
+     * Plain arithmetic into an array: a row writer's compiled code stays small.
+     */
+    public static int write(long epochNanos, char[] out, int at) {
         long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
         int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (seconds < 0 || seconds > LAST_FOUR_DIGIT_SECOND) {
-            return b.append(Instant.ofEpochSecond(seconds, nano));
+            return -1;
         }
         long days = seconds / 86_400;
         int second = (int) (seconds % 86_400);
@@ -31,33 +49,38 @@ public final class InstantText {
         int shiftedMonth = (5 * dayOfYear + 2) / 153;
         int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
         int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        digits(b, year, 4).append('-');
-        digits(b, month, 2).append('-');
-        digits(b, day, 2).append('T');
-        digits(b, second / 3600, 2).append(':');
-        digits(b, second / 60 % 60, 2).append(':');
-        digits(b, second % 60, 2);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        at = digits(out, at, year, 4);
+        out[at++] = '-';
+        at = digits(out, at, month, 2);
+        out[at++] = '-';
+        at = digits(out, at, day, 2);
+        out[at++] = 'T';
+        at = digits(out, at, second / 3600, 2);
+        out[at++] = ':';
+        at = digits(out, at, second / 60 % 60, 2);
+        out[at++] = ':';
+        at = digits(out, at, second % 60, 2);
         if (nano != 0) {
-            b.append('.');
+            out[at++] = '.';
             if (nano % 1_000_000 == 0) {
-                digits(b, nano / 1_000_000, 3);
+                at = digits(out, at, nano / 1_000_000, 3);
             } else if (nano % 1000 == 0) {
-                digits(b, nano / 1000, 6);
+                at = digits(out, at, nano / 1000, 6);
             } else {
-                digits(b, nano, 9);
+                at = digits(out, at, nano, 9);
             }
         }
-        return b.append('Z');
+        out[at++] = 'Z';
+        return at;
     }
 
-    /** {@code v} (not negative) with leading zeros to {@code width} digits. */
-    private static StringBuilder digits(StringBuilder b, long v, int width) {
-        for (long limit = 10, i = 1; i < width; i++, limit *= 10) {
-            if (v < limit) {
-                b.append('0');
-            }
+    /** {@code v} (not negative, at most {@code width} digits) with leading zeros to {@code width} digits. */
+    private static int digits(char[] out, int at, int v, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + v % 10);
+            v /= 10;
         }
-        return b.append(v);
+        return at + width;
     }
 }
