@@ -14,6 +14,9 @@ final class DnsNames {
     private static final int MAX_POINTERS = 16, MAX_RECORDS = 64;
 
     private final AddressNames names = new AddressNames(CAPACITY);
+    /** The question's name as it is read: at most 255 characters, each a byte. */
+    private final byte[] text = new byte[256];
+    private int textLength;
 
     /** The name last resolved to this address, or "" . */
     String name(long hi, long lo) {
@@ -43,18 +46,18 @@ final class DnsNames {
             // nothing to learn: the name is only read when it is needed
             return null;
         }
-        StringBuilder question = new StringBuilder();
-        int o = name(b, off, off + 12, end, question);
-        if (o < 0 || o + 4 > end || question.isEmpty()) {
+        textLength = 0;
+        int o = name(b, off, off + 12, end, true);
+        if (o < 0 || o + 4 > end || textLength == 0) {
             return null;
         }
         o += 4;
-        String asked = question.toString();
+        String asked = new String(text, 0, textLength, java.nio.charset.StandardCharsets.ISO_8859_1);
         if (!addresses) {
             return asked;
         }
         for (int i = 0; i < Math.min(answers, MAX_RECORDS); i++) {
-            o = name(b, off, o, end, null);
+            o = name(b, off, o, end, false);
             if (o < 0 || o + 10 > end) {
                 break;
             }
@@ -75,10 +78,10 @@ final class DnsNames {
     }
 
     /**
-     * Reads (into {@code out}, unless null) or skips the name at {@code o}; returns the offset after it in the
-     * record, or -1 when the name is malformed. Compression pointers are followed a bounded number of times.
+     * Reads (into {@link #text}, when {@code read}) or skips the name at {@code o}; returns the offset after it in
+     * the record, or -1 when the name is malformed. Compression pointers are followed a bounded number of times.
      */
-    private static int name(ByteBuffer b, int message, int o, int end, StringBuilder out) {
+    private int name(ByteBuffer b, int message, int o, int end, boolean read) {
         int after = -1;
         for (int pointers = 0; o < end; ) {
             int length = b.get(o) & 0xff;
@@ -98,17 +101,22 @@ final class DnsNames {
             if ((length & 0xc0) != 0 || o + 1 + length > end) {
                 return -1;
             }
-            if (out != null) {
-                if (out.length() + length + 1 > 255) {
+            if (read) {
+                if (textLength + length + 1 > 255) {
                     return -1;
                 }
-                if (!out.isEmpty()) {
-                    out.append('.');
+                if (textLength > 0) {
+                    text[textLength++] = '.';
                 }
-                for (int i = 1; i <= length; i++) {
-                    int c = b.get(o + i) & 0xff;
-                    out.append(c > 0x20 && c < 0x7f ? (char) c : '?');
+                // the label in one copy, then checked in the array: a direct buffer's reads one by one cost more
+                b.get(o + 1, text, textLength, length);
+                for (int i = textLength, stop = textLength + length; i < stop; i++) {
+                    int c = text[i] & 0xff;
+                    if (c <= 0x20 || c >= 0x7f) {
+                        text[i] = '?';
+                    }
                 }
+                textLength += length;
             }
             o += 1 + length;
         }
