@@ -386,6 +386,15 @@ public final class FlowMeter {
         ended = Objects.requireNonNull(to, "to");
     }
 
+    /**
+     * Hands the QUIC Initial datagrams of the flows to {@code to} instead of opening them here: it must open them
+     * ({@link FlowNames#quicOpened}) in the order given, on the thread that makes the flows into rows or
+     * {@link Flow}s, before it does so for their flows (a flow's name is its state's until then).
+     */
+    void openQuicWith(java.util.function.BiConsumer<FlowState, byte[]> to) {
+        names.openQuicElsewhere(Objects.requireNonNull(to, "to"));
+    }
+
     /** Where ended flows go now (the sink, by default). */
     java.util.function.BiConsumer<FlowState, Flow.End> endedTo() {
         return ended;

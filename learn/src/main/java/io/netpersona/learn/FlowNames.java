@@ -1,6 +1,7 @@
 package io.netpersona.learn;
 
 import java.nio.ByteBuffer;
+import java.util.function.BiConsumer;
 
 /**
  * Finds a flow's names as its packets pass: DNS answers (into the meter's {@link DnsNames}, for the flows
@@ -13,9 +14,20 @@ final class FlowNames {
     private static final int NAME_LOOKS = 4;
 
     private final DnsNames dns;
+    /**
+     * Where a QUIC client's Initial datagrams go to be opened, when not here: a copy of each, with its flow, to
+     * the thread that later hands the flow on ({@link FlowHandOff}), which opens them in the same order with
+     * {@link #quicOpened} before it reads the flow. Null: opened here, at once.
+     */
+    private BiConsumer<FlowState, byte[]> quicElsewhere;
 
     FlowNames(DnsNames dns) {
         this.dns = dns;
+    }
+
+    /** Sends the QUIC Initial datagrams to {@code elsewhere} instead of opening them here (see {@link #quicElsewhere}). */
+    void openQuicElsewhere(BiConsumer<FlowState, byte[]> elsewhere) {
+        this.quicElsewhere = elsewhere;
     }
 
     /** Looks for names in a packet with payload of flow {@code f}, sent by {@code side}. */
@@ -71,6 +83,10 @@ final class FlowNames {
 
     /** The SNI of a QUIC client's Initial packets: looked for in a flow's first datagrams only. */
     private void quic(FlowState f, Packet p, int side) {
+        if (quicElsewhere != null) {
+            quicHandedOn(f, p, side);
+            return;
+        }
         if (f.quic == null) {
             if (f.nameLooks >= NAME_LOOKS) {
                 return;
@@ -94,6 +110,57 @@ final class FlowNames {
         if (sni != ServerNames.INCOMPLETE) {
             f.quic = null;
             f.nameLooks = NAME_LOOKS;
+            if (sni != null) {
+                f.tlsServerName = sni;
+            }
+        }
+    }
+
+    /**
+     * {@link #quic} with the datagrams opened elsewhere: the same looks, the same Google hellos, and the same
+     * datagrams to open, but without waiting for what opening them says. It hands on at most
+     * {@link QuicInitial#MAX_PACKETS} of the client's datagrams, all that {@link QuicInitial#add} ever reads of a
+     * flow; the opener skips those that come after the hello was whole or given up on ({@link FlowState#quicDone}),
+     * as {@link #quic} does not hand them to it.
+     */
+    private void quicHandedOn(FlowState f, Packet p, int side) {
+        if (f.quicHandedOn < 0) {
+            if (f.nameLooks >= NAME_LOOKS) {
+                return;
+            }
+            f.nameLooks++;
+            if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
+                String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
+                if (google != null) {
+                    f.tlsServerName = google;
+                    f.nameLooks = NAME_LOOKS;
+                }
+                return;
+            }
+            f.quicHandedOn = 0;
+            f.quicSide = side;
+        }
+        if (side != f.quicSide || f.quicHandedOn >= QuicInitial.MAX_PACKETS) {
+            return;
+        }
+        f.quicHandedOn++;
+        byte[] datagram = new byte[p.payloadLength];
+        p.buffer.get(p.payloadOffset, datagram);
+        quicElsewhere.accept(f, datagram);
+    }
+
+    /** Opens a datagram {@link #quicHandedOn} handed on, on the thread that hands {@code f} on when it ends. */
+    static void quicOpened(FlowState f, byte[] datagram) {
+        if (f.quicDone) {
+            return;
+        }
+        if (f.quic == null) {
+            f.quic = new QuicInitial();
+        }
+        String sni = f.quic.add(ByteBuffer.wrap(datagram), 0, datagram.length);
+        if (sni != ServerNames.INCOMPLETE) {
+            f.quic = null;
+            f.quicDone = true;
             if (sni != null) {
                 f.tlsServerName = sni;
             }

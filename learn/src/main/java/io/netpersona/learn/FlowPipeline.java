@@ -143,6 +143,10 @@ final class FlowPipeline {
         FlowMeter meter = new FlowMeter(capture, options, sink, listener, FlowMeter.ALL_SHARDS & ~decoderShards);
         Consumer<EndedFlow> rows = endedSink != null ? endedSink : e -> sink.accept(e.flow());
         FlowHandOff out = handOff ? new FlowHandOff(meter, rows, capture) : null;
+        if (out != null && decoderShards == 0) {
+            // with shards metered on the decoding thread too, the flows' order across threads is the merge's
+            meter.openQuicWith(out::quic);
+        }
         ShardMerge merge = null;
         FlowMeter decoderMeter = null;
         if (decoderShards != 0) {

@@ -54,6 +54,13 @@ final class FlowState {
     /** A QUIC client's Initial packets being read for their ClientHello. */
     QuicInitial quic;
     int quicSide;
+    /**
+     * When another thread opens the Initial packets ({@link FlowNames#openQuicElsewhere}): the client's datagrams
+     * handed to it so far, -1 before the first Initial (the meter's); whether the hello was read or given up on
+     * (the opening thread's, as is {@link #quic} then).
+     */
+    int quicHandedOn = -1;
+    boolean quicDone;
 
     /**
      * The first payload bytes of side 0, then of side 1; made at the first payload, so that the many flows
