@@ -8,21 +8,18 @@ package io.netpersona.learn;
  * A view of a {@link Flow} made elsewhere ({@link #of(Flow)}) lets the same writer take both.
  */
 public final class EndedFlow {
-    private final FlowMeter meter;
     private final String capture;
     private FlowState f;
     private Flow.End end;
     /** Set when this views a whole flow instead of a meter's state. */
     private final Flow whole;
 
-    EndedFlow(FlowMeter meter, String capture) {
-        this.meter = meter;
+    EndedFlow(String capture) {
         this.capture = capture;
         this.whole = null;
     }
 
     private EndedFlow(Flow whole) {
-        this.meter = null;
         this.capture = whole.capture();
         this.whole = whole;
     }
@@ -40,7 +37,7 @@ public final class EndedFlow {
 
     /** The flow this view shows, made whole: it outlives the call. */
     public Flow flow() {
-        return whole != null ? whole : meter.toFlow(f, end);
+        return whole != null ? whole : f.toFlow(capture, end);
     }
 
     public String capture() {

@@ -46,7 +46,7 @@ final class FlowHandOff implements BiConsumer<FlowState, Flow.End>, AutoCloseabl
 
     FlowHandOff(FlowMeter meter, Consumer<EndedFlow> sink, String name) {
         this.sink = sink;
-        this.view = new EndedFlow(meter, name);
+        this.view = new EndedFlow(name);
         this.thread = Thread.ofPlatform().name("flows of " + name).daemon().start(this::run);
         meter.handEndedTo(this);
     }

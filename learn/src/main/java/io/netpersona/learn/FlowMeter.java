@@ -1,7 +1,5 @@
 package io.netpersona.learn;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -375,12 +373,12 @@ public final class FlowMeter {
     }
 
     private void deliver(FlowState f, Flow.End end) {
-        sink.accept(toFlow(f, end));
+        sink.accept(f.toFlow(capture, end));
     }
 
     /**
      * Hands ended flows to {@code to} instead of the sink, which then makes them into flows with
-     * {@link #toFlow} (on any thread: an ended flow's state is no longer touched here).
+     * {@link FlowState#toFlow} (on any thread: an ended flow's state is no longer touched here).
      */
     void handEndedTo(java.util.function.BiConsumer<FlowState, Flow.End> to) {
         ended = Objects.requireNonNull(to, "to");
@@ -398,36 +396,5 @@ public final class FlowMeter {
     /** Where ended flows go now (the sink, by default). */
     java.util.function.BiConsumer<FlowState, Flow.End> endedTo() {
         return ended;
-    }
-
-    Flow toFlow(FlowState f, Flow.End end) {
-        TcpState tcp = f.tcp;
-        Flow.Side forward = new Flow.Side(f.packets(0), f.bytes(0), f.payload(0), f.sizes(0), f.gaps(0),
-                tcp == null ? 0 : tcp.retransmissions(0), tcp == null ? 0 : tcp.flags(0), tcp == null ? Rtt.NONE : tcp.rtt(0));
-        Flow.Side backward = new Flow.Side(f.packets(1), f.bytes(1), f.payload(1), f.sizes(1), f.gaps(1),
-                tcp == null ? 0 : tcp.retransmissions(1), tcp == null ? 0 : tcp.flags(1), tcp == null ? Rtt.NONE : tcp.rtt(1));
-        return new Flow(capture, f.ipVersion, f.protocol, address(f.aHi, f.aLo, f.ipVersion), f.aPort,
-                address(f.bHi, f.bLo, f.ipVersion), f.bPort, f.vlan, f.tunnelled, f.first, f.last, forward, backward,
-                tcp == null ? Flow.Handshake.NONE : tcp.handshake(),
-                new Flow.Names(f.tlsServerName, f.httpHost, f.dnsName, f.dnsQuery), f.firstPackets(), end,
-                f.heads());
-    }
-
-    static InetAddress address(long hi, long lo, int version) {
-        byte[] a;
-        if (version == 4) {
-            a = new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};
-        } else {
-            a = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                a[i] = (byte) (hi >>> (56 - 8 * i));
-                a[8 + i] = (byte) (lo >>> (56 - 8 * i));
-            }
-        }
-        try {
-            return InetAddress.getByAddress(a);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("an address of " + a.length + " bytes", e);
-        }
     }
 }

@@ -73,7 +73,7 @@ public final class Flows {
         String capture = name == null ? file.toString() : name.toString();
         try (CaptureReader reader = CaptureReader.open(file)) {
             FlowMeter meter = new FlowMeter(capture, options, f -> { });
-            EndedFlow view = new EndedFlow(meter, capture);
+            EndedFlow view = new EndedFlow(capture);
             meter.handEndedTo((state, end) -> sink.accept(view.of(state, end)));
             return read(reader, meter, progress);
         }
