@@ -39,7 +39,7 @@ public final class FlowsBenchmark {
         for (String m : List.of("com.sun.crypto.provider.GHASH::processBlocks", "com.sun.crypto.provider.AESCrypt::implEncryptBlock",
                 "com.sun.crypto.provider.CounterMode::implCrypt", "com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt0",
                 "sun.security.provider.SHA2::implCompress0", "sun.security.provider.DigestBase::implCompressMultiBlock0",
-                // and their callers, in whose C2 code the intrinsics replace the calls (see ./persona)
+                // and their callers, in whose C2 code the intrinsics replace the calls (see scripts/java-opts.sh)
                 "com.sun.crypto.provider.GHASH::update", "com.sun.crypto.provider.GHASH::doFinal",
                 "com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt", "com.sun.crypto.provider.CounterMode::crypt",
                 "com.sun.crypto.provider.AESCrypt::encryptBlock", "sun.security.provider.SHA2::implCompress",
