@@ -34,6 +34,8 @@ class LauncherIT {
         Files.createDirectories(root.resolve("scripts"));
         Files.copy(real.resolve("persona"), root.resolve("persona"));
         Files.copy(real.resolve("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
+        // the launcher sources the JVM's options from here too
+        Files.copy(real.resolve("scripts/java-opts.sh"), root.resolve("scripts/java-opts.sh"));
         source = root.resolve("model/src/main/java/Some.java");
         Files.createDirectories(source.getParent());
         Files.writeString(source, "class Some {}\n");
