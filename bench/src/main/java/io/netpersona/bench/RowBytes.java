@@ -1,6 +1,7 @@
 package io.netpersona.bench;
 
 import io.netpersona.learn.InstantText;
+import io.netpersona.learn.IpText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +11,7 @@ import java.nio.charset.StandardCharsets;
  * encoded after (a floor must pay only for the row's bytes). Threads share the stream; each writes whole rows.
  */
 final class RowBytes {
-    private static final long NANOS = 1_000_000_000L, DAY = 86_400;
-    /** 9999-12-31T23:59:59Z: past it (and before 1970) a year is not four digits; InstantText writes those whole. */
-    private static final long LAST_FOUR_DIGIT_SECOND = 253_402_300_799L;
     private static final byte[][] OCTETS = new byte[256][];
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -26,9 +23,8 @@ final class RowBytes {
     private final byte[] buf;
     private final int flushAt;
     private int pos;
-    /** The day whose date (as InstantText writes it, up to the 'T') {@link #date} holds. */
-    private long day = Long.MIN_VALUE;
-    private final byte[] date = new byte[11];
+    /** Where an address or a time is written as characters, then copied as bytes. */
+    private final char[] scratch = new char[Math.max(IpText.MAX_CHARS, InstantText.MAX_CHARS)];
     private final StringBuilder text = new StringBuilder(64);
 
     /** @param longestRow an upper bound of one row's bytes */
@@ -104,86 +100,27 @@ final class RowBytes {
         return bytes(OCTETS[(int) (a >>> 8 & 0xff)]).ch('.').bytes(OCTETS[(int) (a & 0xff)]);
     }
 
-    /**
-     * An IPv6 address (its high and low 64 bits) in its shortest form as persona's IpText writes it (RFC 5952:
-     * lower-case hex groups without leading zeros, the longest run of two or more zero groups, the first on a
-     * tie, as "::"), without the JDK's address object.
-     */
+    /** An IPv6 address (its high and low 64 bits) as persona writes it ({@link IpText#write}). */
     RowBytes ipv6(long hi, long lo) {
-        int runStart = -1, runLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (group(hi, lo, i) != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && group(hi, lo, j) == 0) {
-                j++;
-            }
-            if (j - i > runLength) {
-                runStart = i;
-                runLength = j - i;
-            }
-            i = j;
-        }
-        for (int i = 0; i < 8; i++) {
-            if (i == runStart) {
-                ch(':').ch(':');
-                i += runLength - 1;
-                continue;
-            }
-            if (i > 0 && buf[pos - 1] != ':') {
-                ch(':');
-            }
-            int g = group(hi, lo, i);
-            for (int shift = g == 0 ? 0 : (31 - Integer.numberOfLeadingZeros(g)) / 4 * 4; shift >= 0; shift -= 4) {
-                buf[pos++] = (byte) HEX[g >>> shift & 0xf];
-            }
-        }
-        return this;
+        return chars(IpText.write(6, hi, lo, scratch, 0));
     }
 
-    private static int group(long hi, long lo, int i) {
-        return (int) ((i < 4 ? hi : lo) >>> (48 - 16 * (i & 3))) & 0xffff;
-    }
-
-    /**
-     * A time as {@link java.time.Instant#toString()} writes it: the date from persona's {@link InstantText}
-     * once a day (flows' first times come in runs of the same day), the time of day and its fraction here.
-     */
+    /** A time as {@link java.time.Instant#toString()} writes it, through persona's {@link InstantText}. */
     RowBytes instant(long epochNanos) {
-        long seconds = Math.floorDiv(epochNanos, NANOS);
-        int nano = (int) Math.floorMod(epochNanos, NANOS);
-        if (seconds < 0 || seconds > LAST_FOUR_DIGIT_SECOND) {
+        int n = InstantText.write(epochNanos, scratch, 0);
+        if (n < 0) {
             text.setLength(0);
             return ascii(InstantText.append(text, epochNanos));
         }
-        if (seconds / DAY != day) {
-            day = seconds / DAY;
-            text.setLength(0);
-            InstantText.append(text, day * DAY * NANOS);
-            for (int i = 0; i < date.length; i++) {
-                date[i] = (byte) text.charAt(i);
-            }
+        return chars(n);
+    }
+
+    /** The first {@code n} characters of the scratch array, all ASCII. */
+    private RowBytes chars(int n) {
+        for (int i = 0; i < n; i++) {
+            buf[pos++] = (byte) scratch[i];
         }
-        bytes(date);
-        int second = (int) (seconds % DAY);
-        padded(second / 3600, 2);
-        ch(':');
-        padded(second / 60 % 60, 2);
-        ch(':');
-        padded(second % 60, 2);
-        if (nano != 0) {
-            ch('.');
-            if (nano % 1_000_000 == 0) {
-                padded(nano / 1_000_000, 3);
-            } else if (nano % 1000 == 0) {
-                padded(nano / 1000, 6);
-            } else {
-                padded(nano, 9);
-            }
-        }
-        return ch('Z');
+        return this;
     }
 
     /** Nanoseconds as milliseconds rounded to the microsecond, three decimals (nothing when negative). */
