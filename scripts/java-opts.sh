@@ -45,7 +45,7 @@ netpersona_java_opts() {
     # at the default 40,000 it compiled some 55 loops on the stack (OSR), most of them byte-scanning loops of
     # per-flow code (HTTP Host, DNS names, QUIC's AES and SHA-2); 'persona flows' on 2 GB spent 1.5-2.7 s of C2
     # time, against 0.2-0.7 s with this, and 0.3-0.5 s more CPU in all (a busy machine: load 3-5).
-    # The flows benchmark (bench/.../FlowsBenchmark.java) uses the same.
+    # bench/run hands these to the flows benchmark (FlowsBenchmark.java) and to bench/run warmth.
     NETPERSONA_JAVA_OPTS_LIST=(-XX:+UseSerialGC -Xms64m -XX:Tier4InvocationThreshold=300000 -XX:Tier4MinInvocationThreshold=300000
       -XX:Tier4CompileThreshold=350000 -XX:Tier4BackEdgeThreshold=10000000)
   fi

@@ -32,20 +32,9 @@ public final class FlowsBenchmark {
         Path jar = root.resolve("cli/target/persona.jar");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String ndpi = "ndpiReader";
-        // the options the ./persona launcher gives the JVM by default
-        List<String> javaOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-XX:Tier4InvocationThreshold=300000",
-                "-XX:Tier4MinInvocationThreshold=300000", "-XX:Tier4CompileThreshold=350000",
-                "-XX:Tier4BackEdgeThreshold=10000000", "-XX:CompileCommand=quiet"));
-        for (String m : List.of("com.sun.crypto.provider.GHASH::processBlocks", "com.sun.crypto.provider.AESCrypt::implEncryptBlock",
-                "com.sun.crypto.provider.CounterMode::implCrypt", "com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt0",
-                "sun.security.provider.SHA2::implCompress0", "sun.security.provider.DigestBase::implCompressMultiBlock0",
-                // and their callers, in whose C2 code the intrinsics replace the calls (see scripts/java-opts.sh)
-                "com.sun.crypto.provider.GHASH::update", "com.sun.crypto.provider.GHASH::doFinal",
-                "com.sun.crypto.provider.GaloisCounterMode::implGCMCrypt", "com.sun.crypto.provider.CounterMode::crypt",
-                "com.sun.crypto.provider.AESCrypt::encryptBlock", "sun.security.provider.SHA2::implCompress",
-                "sun.security.provider.DigestBase::implCompressMultiBlock")) {
-            javaOpts.add("-XX:CompileCommand=CompileThresholdScaling," + m + ",0.01");
-        }
+        // the options ./persona gives 'persona flows' (scripts/java-opts.sh), handed over by bench/run
+        String launcherOpts = System.getProperty("netpersona.bench.javaOpts");
+        List<String> javaOpts = launcherOpts == null || launcherOpts.isBlank() ? null : List.of(launcherOpts.trim().split("\\s+"));
         int repeat = 1;
         boolean aot = true;
         for (int i = 0; i < args.length; i++) {
@@ -86,6 +75,11 @@ public final class FlowsBenchmark {
                     System.exit(2);
                 }
             }
+        }
+        if (javaOpts == null) {
+            System.err.println("bench: no JVM options for persona flows: run it through bench/run flows, which passes the ones"
+                    + " ./persona gives (scripts/java-opts.sh), or give --java-opts \"...\"");
+            System.exit(1);
         }
         if (!Files.isRegularFile(jar)) {
             System.err.println("bench: " + jar + " is missing (build it: ./mvnw -pl cli -am package)");
