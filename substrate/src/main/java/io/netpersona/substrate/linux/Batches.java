@@ -3,6 +3,7 @@ package io.netpersona.substrate.linux;
 import io.netpersona.substrate.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Commands of a change set grouped into one batch per tool and namespace, in the order the steps come:
@@ -28,38 +29,22 @@ final class Batches {
     }
 
     /**
-     * A tc batch's lines, each written from its command when asked: a batch that goes over netlink sends
-     * the commands' requests, and its lines are written only to run tc or to name a failure.
+     * A batch's lines, each written from its command when asked: a batch that goes over netlink sends the
+     * commands' messages (tc's requests, nft's sets and elements: {@link NftOp}), and its lines are written only
+     * to run the tool or to name a failure.
      */
-    private static final class TcLines extends java.util.AbstractList<String> {
-        private final List<TcOp> ops;
+    private static final class Lines<T> extends java.util.AbstractList<String> {
+        private final List<T> ops;
+        private final Function<T, String> text;
 
-        TcLines(List<TcOp> ops) {
+        Lines(List<T> ops, Function<T, String> text) {
             this.ops = ops;
+            this.text = text;
         }
 
         @Override
         public String get(int index) {
-            return ops.get(index).text();
-        }
-
-        @Override
-        public int size() {
-            return ops.size();
-        }
-    }
-
-    /** An nft batch's lines, each its step's script, written from its commands when asked (see {@link NftOp}). */
-    private static final class NftLines extends java.util.AbstractList<String> {
-        private final List<NftOp> ops;
-
-        NftLines(List<NftOp> ops) {
-            this.ops = ops;
-        }
-
-        @Override
-        public String get(int index) {
-            return ops.get(index).text();
+            return text.apply(ops.get(index));
         }
 
         @Override
@@ -95,7 +80,7 @@ final class Batches {
             last.origins().add(current);
         } else {
             List<TcOp> ops = new ArrayList<>(List.of(op));
-            batches.add(new Batch(Tool.TC, scope, new TcLines(ops), new ArrayList<>(List.of(current)), null, ops));
+            batches.add(new Batch(Tool.TC, scope, new Lines<>(ops, TcOp::text), new ArrayList<>(List.of(current)), null, ops));
         }
     }
 
@@ -110,7 +95,7 @@ final class Batches {
             last.origins().add(current);
         } else {
             List<NftOp> ops = new ArrayList<>(List.of(op));
-            batches.add(new Batch(Tool.NFT, scope, new NftLines(ops), new ArrayList<>(List.of(current)), null, null, ops));
+            batches.add(new Batch(Tool.NFT, scope, new Lines<>(ops, NftOp::text), new ArrayList<>(List.of(current)), null, null, ops));
         }
     }
 
