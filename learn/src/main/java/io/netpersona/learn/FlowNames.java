@@ -88,16 +88,7 @@ final class FlowNames {
             return;
         }
         if (f.quic == null) {
-            if (f.nameLooks >= NAME_LOOKS) {
-                return;
-            }
-            f.nameLooks++;
-            if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
-                String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
-                if (google != null) {
-                    f.tlsServerName = google;
-                    f.nameLooks = NAME_LOOKS;
-                }
+            if (!startsQuicInitial(f, p)) {
                 return;
             }
             f.quic = new QuicInitial();
@@ -117,6 +108,26 @@ final class FlowNames {
     }
 
     /**
+     * A flow's look for a QUIC client's first Initial packet, while it has looks left: whether {@code p} is one.
+     * A Google QUIC hello instead names the flow and ends its looks.
+     */
+    private static boolean startsQuicInitial(FlowState f, Packet p) {
+        if (f.nameLooks >= NAME_LOOKS) {
+            return false;
+        }
+        f.nameLooks++;
+        if (QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
+            return true;
+        }
+        String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
+        if (google != null) {
+            f.tlsServerName = google;
+            f.nameLooks = NAME_LOOKS;
+        }
+        return false;
+    }
+
+    /**
      * {@link #quic} with the datagrams opened elsewhere: the same looks, the same Google hellos, and the same
      * datagrams to open, but without waiting for what opening them says. It hands on at most
      * {@link QuicInitial#MAX_PACKETS} of the client's datagrams, all that {@link QuicInitial#add} ever reads of a
@@ -125,16 +136,7 @@ final class FlowNames {
      */
     private void quicHandedOn(FlowState f, Packet p, int side) {
         if (f.quicHandedOn < 0) {
-            if (f.nameLooks >= NAME_LOOKS) {
-                return;
-            }
-            f.nameLooks++;
-            if (!QuicInitial.looksLikeInitial(p.buffer, p.payloadOffset, p.payloadLength)) {
-                String google = QuicInitial.googleHello(p.buffer, p.payloadOffset, p.payloadLength);
-                if (google != null) {
-                    f.tlsServerName = google;
-                    f.nameLooks = NAME_LOOKS;
-                }
+            if (!startsQuicInitial(f, p)) {
                 return;
             }
             f.quicHandedOn = 0;
