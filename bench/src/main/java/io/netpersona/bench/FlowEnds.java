@@ -98,11 +98,7 @@ final class FlowEnds {
             s = slots;
             at = slot(s, aHi, aLo, bHi, bLo, meta);
         }
-        s[at + A_HI] = aHi;
-        s[at + A_LO] = aLo;
-        s[at + B_HI] = bHi;
-        s[at + B_LO] = bLo;
-        s[at + META] = meta;
+        FlowKeys.key(s, at, aHi, aLo, bHi, bLo, meta);
         s[at + PACKETS] = s[at + PACKETS + 1] = s[at + BYTES] = s[at + BYTES + 1] = 0;
         s[at + FIRST] = s[at + LAST] = time;
         long n = ++serial;

@@ -29,6 +29,15 @@ final class FlowKeys {
         return slot(s, mask, STRIDE, aHi, aLo, bHi, bLo, meta);
     }
 
+    /** Writes a new flow's key into its slot's first words (a slot {@link #slot} found empty). */
+    static void key(long[] s, int at, long aHi, long aLo, long bHi, long bLo, long meta) {
+        s[at + A_HI] = aHi;
+        s[at + A_LO] = aLo;
+        s[at + B_HI] = bHi;
+        s[at + B_LO] = bLo;
+        s[at + META] = meta;
+    }
+
     /**
      * The slot of this key in a table of {@code stride} longs a slot and {@code mask + 1} slots: where it is, or
      * the empty slot where it belongs.
@@ -63,11 +72,7 @@ final class FlowKeys {
             s = slots;
             at = slot(s, aHi, aLo, bHi, bLo, meta);
         }
-        s[at + A_HI] = aHi;
-        s[at + A_LO] = aLo;
-        s[at + B_HI] = bHi;
-        s[at + B_LO] = bLo;
-        s[at + META] = meta;
+        key(s, at, aHi, aLo, bHi, bLo, meta);
         s[at + PACKETS + side] = 1;
         s[at + BYTES + side] = bytes;
         s[at + FIRST] = time;
